@@ -1,0 +1,16 @@
+/* gdl/gdl.h: everything. */
+#ifndef GDL_GDL_H
+#define GDL_GDL_H
+#include "error.h"
+#include "rng.h"
+#include "domain.h"
+#include "target.h"
+#include "net.h"
+#include "loss.h"
+#include "train.h"
+#include "measure.h"
+#include "group.h"
+#include "boolean.h"
+#include "stats.h"
+#include "report.h"
+#endif

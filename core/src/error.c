@@ -1,0 +1,32 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include "gdl/error.h"
+
+static _Thread_local char last_msg[512];
+
+const char *gdl_strerror_last(void) { return last_msg; }
+
+void gdl_clear_error(void) { last_msg[0] = '\0'; }
+
+int gdl_fail(int status, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(last_msg, sizeof last_msg, fmt, ap);
+  va_end(ap);
+  return status;
+}
+
+const char *gdl_status_name(int status) {
+  switch (status) {
+    case GDL_OK: return "GDL_OK";
+    case GDL_EINVAL: return "GDL_EINVAL";
+    case GDL_ENOMEM: return "GDL_ENOMEM";
+    case GDL_EDIVERGED: return "GDL_EDIVERGED";
+    case GDL_EIO: return "GDL_EIO";
+    case GDL_EPARSE: return "GDL_EPARSE";
+    case GDL_ERANGE: return "GDL_ERANGE";
+    case GDL_ESTATE: return "GDL_ESTATE";
+    case GDL_ENUMERIC: return "GDL_ENUMERIC";
+    default: return "GDL_E?";
+  }
+}
