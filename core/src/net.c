@@ -1,0 +1,520 @@
+/* net.c: fully-connected nets on one contiguous parameter buffer (see gdl/net.h). */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cblas.h>
+#include "gdl/error.h"
+#include "gdl/net.h"
+#include "gdl/rng.h"
+
+#define NO_BIAS ((size_t)-1)
+#define MAX_WIDTH ((size_t)1 << 24)
+#define MAX_PARAMS ((size_t)1 << 31)
+
+static double *alloc_doubles(size_t n) {
+  if (n == 0) n = 1;
+  size_t bytes = ((n * sizeof(double) + 63) / 64) * 64;
+  double *p = aligned_alloc(64, bytes);
+  if (p) memset(p, 0, bytes);
+  return p;
+}
+
+const char *gdl_act_name(gdl_act a) {
+  switch (a) {
+    case GDL_ACT_IDENTITY: return "identity";
+    case GDL_ACT_RELU: return "relu";
+    case GDL_ACT_TANH: return "tanh";
+    case GDL_ACT_SIGMOID: return "sigmoid";
+    case GDL_ACT_QUADRATIC: return "quadratic";
+  }
+  return "?";
+}
+
+int gdl_act_parse(const char *name, gdl_act *a) {
+  GDL_CHECK_ARG(name && a, "gdl_act_parse: NULL argument");
+  static const gdl_act all[] = {GDL_ACT_IDENTITY, GDL_ACT_RELU, GDL_ACT_TANH, GDL_ACT_SIGMOID,
+                                GDL_ACT_QUADRATIC};
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+    if (!strcmp(name, gdl_act_name(all[i]))) { *a = all[i]; return GDL_OK; }
+  return gdl_fail(GDL_EINVAL, "unknown activation '%s' (identity|relu|tanh|sigmoid|quadratic)", name);
+}
+
+int gdl_net_spec_mlp(gdl_net_spec *spec, size_t in, size_t nh, const size_t *hidden, size_t out,
+                     gdl_act act, int bias) {
+  GDL_CHECK_ARG(spec != NULL, "gdl_net_spec_mlp: spec is NULL");
+  GDL_CHECK_ARG(nh + 1 <= GDL_MAX_LAYERS, "gdl_net_spec_mlp: %zu hidden layers, at most %d", nh,
+                GDL_MAX_LAYERS - 1);
+  GDL_CHECK_ARG(nh == 0 || hidden != NULL, "gdl_net_spec_mlp: hidden widths are NULL");
+  memset(spec, 0, sizeof *spec);
+  spec->nlayers = nh + 1;
+  spec->width[0] = in;
+  for (size_t l = 0; l < nh; l++) spec->width[l + 1] = hidden[l];
+  spec->width[nh + 1] = out;
+  for (size_t l = 0; l < spec->nlayers; l++) {
+    spec->act[l] = l + 1 < spec->nlayers ? act : GDL_ACT_IDENTITY;
+    spec->bias[l] = bias ? 1 : 0;
+  }
+  spec->out_scale = 1.0;
+  return GDL_OK;
+}
+
+static int check_spec(const gdl_net_spec *s) {
+  GDL_CHECK_ARG(s != NULL, "net spec is NULL");
+  GDL_CHECK_ARG(s->nlayers >= 1 && s->nlayers <= GDL_MAX_LAYERS,
+                "net spec: nlayers = %zu, must be in [1, %d]", s->nlayers, GDL_MAX_LAYERS);
+  for (size_t l = 0; l <= s->nlayers; l++)
+    GDL_CHECK_ARG(s->width[l] >= 1 && s->width[l] <= MAX_WIDTH,
+                  "net spec: width[%zu] = %zu, must be in [1, %zu]", l, s->width[l], MAX_WIDTH);
+  for (size_t l = 0; l + 1 < s->nlayers; l++)
+    GDL_CHECK_ARG((unsigned)s->act[l] <= GDL_ACT_QUADRATIC, "net spec: bad activation %d at layer %zu",
+                  (int)s->act[l], l);
+  GDL_CHECK_ARG(isfinite(s->out_scale), "net spec: out_scale is not finite");
+  return GDL_OK;
+}
+
+int gdl_net_create(const gdl_net_spec *spec, gdl_net **out) {
+  GDL_CHECK_ARG(out != NULL, "gdl_net_create: out is NULL");
+  *out = NULL;
+  GDL_TRY(check_spec(spec));
+  gdl_net *n = calloc(1, sizeof *n);
+  if (!n) return gdl_fail(GDL_ENOMEM, "gdl_net_create: out of memory");
+  n->spec = *spec;
+  if (n->spec.out_scale == 0.0) n->spec.out_scale = 1.0;
+  size_t off = 0;
+  for (size_t l = 0; l < spec->nlayers; l++) {
+    size_t in = spec->width[l], o = spec->width[l + 1];
+    if ((double)in * (double)o + (double)off > (double)MAX_PARAMS) {
+      free(n);
+      return gdl_fail(GDL_ERANGE, "gdl_net_create: more than %zu parameters", MAX_PARAMS);
+    }
+    n->w_off[l] = off;
+    off += in * o;
+    if (spec->bias[l]) {
+      n->b_off[l] = off;
+      off += o;
+    } else {
+      n->b_off[l] = NO_BIAS;
+    }
+  }
+  n->nparams = off;
+  n->params = alloc_doubles(off);
+  n->grad = alloc_doubles(off);
+  if (!n->params || !n->grad) {
+    gdl_net_free(n);
+    return gdl_fail(GDL_ENOMEM, "gdl_net_create: cannot allocate %zu parameters", off);
+  }
+  *out = n;
+  return GDL_OK;
+}
+
+static void free_workspace(gdl_net *n) {
+  for (size_t l = 0; l < GDL_MAX_LAYERS; l++) {
+    free(n->z[l]);
+    free(n->a[l]);
+    free(n->delta[l]);
+    n->z[l] = n->a[l] = n->delta[l] = NULL;
+  }
+  n->cap = 0;
+  n->m_fwd = 0;
+}
+
+void gdl_net_free(gdl_net *n) {
+  if (!n) return;
+  free_workspace(n);
+  free(n->params);
+  free(n->grad);
+  free(n);
+}
+
+int gdl_net_reserve(gdl_net *n, size_t cap) {
+  GDL_CHECK_ARG(n != NULL, "gdl_net_reserve: net is NULL");
+  GDL_CHECK_ARG(cap >= 1 && cap <= ((size_t)1 << 28), "gdl_net_reserve: batch capacity %zu out of range", cap);
+  if (cap <= n->cap) return GDL_OK;
+  free_workspace(n);
+  for (size_t l = 0; l < n->spec.nlayers; l++) {
+    size_t sz = cap * n->spec.width[l + 1];
+    n->z[l] = alloc_doubles(sz);
+    n->a[l] = alloc_doubles(sz);
+    n->delta[l] = alloc_doubles(sz);
+    if (!n->z[l] || !n->a[l] || !n->delta[l]) {
+      free_workspace(n);
+      return gdl_fail(GDL_ENOMEM, "gdl_net_reserve: cannot allocate workspace for batch %zu", cap);
+    }
+  }
+  n->cap = cap;
+  return GDL_OK;
+}
+
+int gdl_net_clone(const gdl_net *src, gdl_net **out) {
+  GDL_CHECK_ARG(src && out, "gdl_net_clone: NULL argument");
+  GDL_TRY(gdl_net_create(&src->spec, out));
+  memcpy((*out)->params, src->params, src->nparams * sizeof(double));
+  return GDL_OK;
+}
+
+int gdl_net_copy_params(gdl_net *dst, const gdl_net *src) {
+  GDL_CHECK_ARG(dst && src, "gdl_net_copy_params: NULL argument");
+  GDL_CHECK_ARG(dst->nparams == src->nparams && dst->spec.nlayers == src->spec.nlayers,
+                "gdl_net_copy_params: nets have different shapes");
+  memcpy(dst->params, src->params, src->nparams * sizeof(double));
+  return GDL_OK;
+}
+
+size_t gdl_net_layer_size(const gdl_net *n, size_t l) {
+  if (!n || l >= n->spec.nlayers) return 0;
+  return n->spec.width[l] * n->spec.width[l + 1] + (n->spec.bias[l] ? n->spec.width[l + 1] : 0);
+}
+
+/* ---------------- initialisation ---------------- */
+
+static void fill_init(gdl_init in, size_t cnt, double *v, gsl_rng *r) {
+  switch (in.kind) {
+    case GDL_INIT_ZERO: memset(v, 0, cnt * sizeof *v); break;
+    case GDL_INIT_GAUSSIAN: gdl_rng_gaussian(r, in.scale, cnt, v); break;
+    case GDL_INIT_RADEMACHER: gdl_rng_rademacher(r, in.scale, cnt, v); break;
+    case GDL_INIT_UNIFORM: gdl_rng_uniform(r, in.lo, in.hi, cnt, v); break;
+    case GDL_INIT_CONST:
+      for (size_t i = 0; i < cnt; i++) v[i] = in.scale;
+      break;
+  }
+}
+
+static int check_init(gdl_init in, const char *what) {
+  GDL_CHECK_ARG((unsigned)in.kind <= GDL_INIT_CONST, "init of %s: unknown kind %d", what, (int)in.kind);
+  GDL_CHECK_ARG(isfinite(in.scale) && isfinite(in.lo) && isfinite(in.hi),
+                "init of %s: non-finite parameter", what);
+  GDL_CHECK_ARG(in.kind != GDL_INIT_UNIFORM || in.lo <= in.hi, "init of %s: uniform lo > hi", what);
+  GDL_CHECK_ARG(in.kind != GDL_INIT_GAUSSIAN || in.scale >= 0, "init of %s: negative Gaussian scale",
+                what);
+  return GDL_OK;
+}
+
+int gdl_net_init_layer(gdl_net *n, size_t l, gdl_init w, gdl_init b, gsl_rng *r) {
+  GDL_CHECK_ARG(n && r, "gdl_net_init_layer: NULL argument");
+  GDL_CHECK_ARG(l < n->spec.nlayers, "gdl_net_init_layer: layer %zu of %zu", l, n->spec.nlayers);
+  GDL_TRY(check_init(w, "weights"));
+  GDL_TRY(check_init(b, "bias"));
+  fill_init(w, n->spec.width[l] * n->spec.width[l + 1], n->params + n->w_off[l], r);
+  if (n->b_off[l] != NO_BIAS) fill_init(b, n->spec.width[l + 1], n->params + n->b_off[l], r);
+  return GDL_OK;
+}
+
+int gdl_net_init_default(gdl_net *n, gsl_rng *r) {
+  GDL_CHECK_ARG(n && r, "gdl_net_init_default: NULL argument");
+  for (size_t l = 0; l < n->spec.nlayers; l++) {
+    gdl_init w = {GDL_INIT_GAUSSIAN, 1.0 / sqrt((double)n->spec.width[l]), 0, 0};
+    gdl_init b = {GDL_INIT_ZERO, 0, 0, 0};
+    GDL_TRY(gdl_net_init_layer(n, l, w, b, r));
+  }
+  return GDL_OK;
+}
+
+int gdl_net_init_first_layer_on(gdl_net *n, size_t ncoords, const size_t *coords, double scale,
+                                gsl_rng *r) {
+  GDL_CHECK_ARG(n && r && (ncoords == 0 || coords), "gdl_net_init_first_layer_on: NULL argument");
+  GDL_CHECK_ARG(isfinite(scale) && scale >= 0, "gdl_net_init_first_layer_on: bad scale");
+  size_t in = n->spec.width[0], o = n->spec.width[1];
+  for (size_t c = 0; c < ncoords; c++)
+    GDL_CHECK_ARG(coords[c] < in, "gdl_net_init_first_layer_on: coordinate %zu >= input width %zu",
+                  coords[c], in);
+  double *W = n->params + n->w_off[0];
+  memset(W, 0, in * o * sizeof *W);
+  for (size_t j = 0; j < o; j++)
+    for (size_t c = 0; c < ncoords; c++) gdl_rng_gaussian(r, scale, 1, &W[j * in + coords[c]]);
+  return GDL_OK;
+}
+
+int gdl_net_init_first_layer_along(gdl_net *n, const double *u, const double *s) {
+  GDL_CHECK_ARG(n && u && s, "gdl_net_init_first_layer_along: NULL argument");
+  size_t in = n->spec.width[0], o = n->spec.width[1];
+  double *W = n->params + n->w_off[0];
+  for (size_t j = 0; j < o; j++) {
+    GDL_CHECK_ARG(isfinite(s[j]), "gdl_net_init_first_layer_along: s[%zu] not finite", j);
+    for (size_t k = 0; k < in; k++) {
+      GDL_CHECK_ARG(isfinite(u[k]), "gdl_net_init_first_layer_along: u[%zu] not finite", k);
+      W[j * in + k] = s[j] * u[k];
+    }
+  }
+  return GDL_OK;
+}
+
+/* ---------------- forward / backward ---------------- */
+
+/* z (m x o) = A (m x in) W^T, W o x in. Small shapes avoid dgemm's overhead. */
+static void affine(size_t m, size_t in, size_t o, const double *A, const double *W, double *z) {
+  if (m == 1) {
+    cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)o, (int)in, 1.0, W, (int)in, A, 1, 0.0, z, 1);
+  } else if (o == 1) {
+    cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)m, (int)in, 1.0, A, (int)in, W, 1, 0.0, z, 1);
+  } else {
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)o, (int)in, 1.0, A, (int)in, W,
+                (int)in, 0.0, z, (int)o);
+  }
+}
+
+static void activate(gdl_act act, size_t cnt, const double *z, double *a) {
+  switch (act) {
+    case GDL_ACT_IDENTITY: memcpy(a, z, cnt * sizeof *a); break;
+    case GDL_ACT_RELU:
+      for (size_t i = 0; i < cnt; i++) a[i] = z[i] > 0 ? z[i] : 0.0;
+      break;
+    case GDL_ACT_TANH:
+      for (size_t i = 0; i < cnt; i++) a[i] = tanh(z[i]);
+      break;
+    case GDL_ACT_SIGMOID:
+      for (size_t i = 0; i < cnt; i++) a[i] = 1.0 / (1.0 + exp(-z[i]));
+      break;
+    case GDL_ACT_QUADRATIC:
+      for (size_t i = 0; i < cnt; i++) a[i] = z[i] * z[i];
+      break;
+  }
+}
+
+/* d *= act'(z) elementwise (a = act(z) given). */
+static void act_backward(gdl_act act, size_t cnt, const double *z, const double *a, double *d) {
+  switch (act) {
+    case GDL_ACT_IDENTITY: break;
+    case GDL_ACT_RELU:
+      for (size_t i = 0; i < cnt; i++) d[i] = z[i] > 0 ? d[i] : 0.0;
+      break;
+    case GDL_ACT_TANH:
+      for (size_t i = 0; i < cnt; i++) d[i] *= 1.0 - a[i] * a[i];
+      break;
+    case GDL_ACT_SIGMOID:
+      for (size_t i = 0; i < cnt; i++) d[i] *= a[i] * (1.0 - a[i]);
+      break;
+    case GDL_ACT_QUADRATIC:
+      for (size_t i = 0; i < cnt; i++) d[i] *= 2.0 * z[i];
+      break;
+  }
+}
+
+static int forward_nocheck(gdl_net *n, size_t m, const double *X) {
+  const gdl_net_spec *s = &n->spec;
+  size_t L = s->nlayers;
+  const double *A = X;
+  for (size_t l = 0; l < L; l++) {
+    size_t in = s->width[l], o = s->width[l + 1];
+    double *z = n->z[l];
+    affine(m, in, o, A, n->params + n->w_off[l], z);
+    if (n->b_off[l] != NO_BIAS) {
+      const double *b = n->params + n->b_off[l];
+      for (size_t i = 0; i < m; i++) {
+        double *zi = z + i * o;
+        for (size_t j = 0; j < o; j++) zi[j] += b[j];
+      }
+    }
+    if (l + 1 < L) {
+      activate(s->act[l], m * o, z, n->a[l]);
+    } else {
+      double sc = s->out_scale;
+      double *a = n->a[l];
+      for (size_t i = 0; i < m * o; i++) a[i] = sc * z[i];
+    }
+    A = n->a[l];
+  }
+  n->x_in = X;
+  n->m_fwd = m;
+  return GDL_OK;
+}
+
+int gdl_net_forward(gdl_net *n, size_t m, const double *X, double *out) {
+  GDL_CHECK_ARG(n && X, "gdl_net_forward: NULL argument");
+  GDL_CHECK_ARG(m >= 1, "gdl_net_forward: empty batch");
+  if (m > n->cap) GDL_TRY(gdl_net_reserve(n, m));
+  forward_nocheck(n, m, X);
+  size_t L = n->spec.nlayers;
+  if (out) memcpy(out, n->a[L - 1], m * n->spec.width[L] * sizeof *out);
+  return GDL_OK;
+}
+
+/* Given delta[L-1] (d/dz of the last layer), propagate to every delta[l]. */
+static void backprop_deltas(gdl_net *n, size_t m) {
+  const gdl_net_spec *s = &n->spec;
+  for (size_t l = s->nlayers - 1; l >= 1; l--) {
+    size_t in = s->width[l], o = s->width[l + 1];
+    const double *W = n->params + n->w_off[l];
+    const double *D = n->delta[l];
+    double *Dp = n->delta[l - 1];
+    if (m == 1) {
+      cblas_dgemv(CblasRowMajor, CblasTrans, (int)o, (int)in, 1.0, W, (int)in, D, 1, 0.0, Dp, 1);
+    } else if (o == 1) {
+      for (size_t i = 0; i < m; i++) {
+        double di = D[i];
+        double *row = Dp + i * in;
+        for (size_t k = 0; k < in; k++) row[k] = di * W[k];
+      }
+    } else {
+      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)in, (int)o, 1.0, D, (int)o, W,
+                  (int)in, 0.0, Dp, (int)in);
+    }
+    act_backward(s->act[l - 1], m * in, n->z[l - 1], n->a[l - 1], Dp);
+  }
+}
+
+int gdl_net_backward(gdl_net *n, const double *dout) {
+  GDL_CHECK_ARG(n && dout, "gdl_net_backward: NULL argument");
+  if (n->m_fwd == 0 || !n->x_in) return gdl_fail(GDL_ESTATE, "gdl_net_backward: no forward pass before");
+  const gdl_net_spec *s = &n->spec;
+  size_t m = n->m_fwd, L = s->nlayers;
+  size_t dout_w = s->width[L];
+  double sc = s->out_scale;
+  double *D = n->delta[L - 1];
+  for (size_t i = 0; i < m * dout_w; i++) D[i] = sc * dout[i];
+  backprop_deltas(n, m);
+  for (size_t l = 0; l < L; l++) {
+    size_t in = s->width[l], o = s->width[l + 1];
+    const double *A = l == 0 ? n->x_in : n->a[l - 1];
+    const double *Dl = n->delta[l];
+    double *gW = n->grad + n->w_off[l];
+    if (m == 1) {
+      for (size_t j = 0; j < o; j++) {
+        double dj = Dl[j];
+        double *row = gW + j * in;
+        for (size_t k = 0; k < in; k++) row[k] = dj * A[k];
+      }
+    } else if (o == 1) {
+      cblas_dgemv(CblasRowMajor, CblasTrans, (int)m, (int)in, 1.0, A, (int)in, Dl, 1, 0.0, gW, 1);
+    } else {
+      cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)o, (int)in, (int)m, 1.0, Dl, (int)o, A,
+                  (int)in, 0.0, gW, (int)in);
+    }
+    if (n->b_off[l] != NO_BIAS) {
+      double *gb = n->grad + n->b_off[l];
+      memcpy(gb, Dl, o * sizeof *gb);
+      for (size_t i = 1; i < m; i++) {
+        const double *di = Dl + i * o;
+        for (size_t j = 0; j < o; j++) gb[j] += di[j];
+      }
+    }
+  }
+  return GDL_OK;
+}
+
+int gdl_net_per_example_grad(gdl_net *n, size_t m, const double *X, size_t o_idx, double *G) {
+  GDL_CHECK_ARG(n && X && G, "gdl_net_per_example_grad: NULL argument");
+  GDL_CHECK_ARG(m >= 1, "gdl_net_per_example_grad: empty batch");
+  const gdl_net_spec *s = &n->spec;
+  size_t L = s->nlayers, dout_w = s->width[L], din = s->width[0], P = n->nparams;
+  GDL_CHECK_ARG(o_idx < dout_w, "gdl_net_per_example_grad: output %zu of %zu", o_idx, dout_w);
+  size_t chunk = n->cap;
+  if (chunk == 0) {
+    chunk = m < 1024 ? m : 1024;
+    GDL_TRY(gdl_net_reserve(n, chunk));
+  }
+  for (size_t c0 = 0; c0 < m; c0 += chunk) {
+    size_t mc = m - c0 < chunk ? m - c0 : chunk;
+    const double *Xc = X + c0 * din;
+    forward_nocheck(n, mc, Xc);
+    double *D = n->delta[L - 1];
+    memset(D, 0, mc * dout_w * sizeof *D);
+    for (size_t i = 0; i < mc; i++) D[i * dout_w + o_idx] = s->out_scale;
+    backprop_deltas(n, mc);
+    for (size_t i = 0; i < mc; i++) {
+      double *Gi = G + (c0 + i) * P;
+      for (size_t l = 0; l < L; l++) {
+        size_t in = s->width[l], o = s->width[l + 1];
+        const double *a = l == 0 ? Xc + i * in : n->a[l - 1] + i * in;
+        const double *d = n->delta[l] + i * o;
+        double *gw = Gi + n->w_off[l];
+        for (size_t j = 0; j < o; j++) {
+          double dj = d[j];
+          double *row = gw + j * in;
+          for (size_t k = 0; k < in; k++) row[k] = dj * a[k];
+        }
+        if (n->b_off[l] != NO_BIAS) memcpy(Gi + n->b_off[l], d, o * sizeof(double));
+      }
+    }
+  }
+  n->m_fwd = 0; /* the stored forward no longer matches a caller's batch */
+  return GDL_OK;
+}
+
+/* ---------------- storage ---------------- */
+
+int gdl_net_save(const gdl_net *n, const char *path) {
+  GDL_CHECK_ARG(n && path, "gdl_net_save: NULL argument");
+  const gdl_net_spec *s = &n->spec;
+  char tmp[4096];
+  int k = snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+  GDL_CHECK_ARG(k > 0 && (size_t)k < sizeof tmp, "gdl_net_save: path too long");
+  FILE *f = fopen(tmp, "wb");
+  if (!f) return gdl_fail(GDL_EIO, "gdl_net_save: cannot open %s: %s", tmp, strerror(errno));
+  int ok = fprintf(f, "GDLNET 1 %zu", s->nlayers) > 0;
+  for (size_t l = 0; l <= s->nlayers; l++) ok = ok && fprintf(f, " %zu", s->width[l]) > 0;
+  for (size_t l = 0; l + 1 < s->nlayers; l++) ok = ok && fprintf(f, " %s", gdl_act_name(s->act[l])) > 0;
+  for (size_t l = 0; l < s->nlayers; l++) ok = ok && fprintf(f, " %d", s->bias[l] ? 1 : 0) > 0;
+  ok = ok && fprintf(f, " %.17g %zu\n", s->out_scale, n->nparams) > 0;
+  for (size_t i = 0; ok && i < n->nparams; i++) {
+    uint64_t u;
+    memcpy(&u, &n->params[i], 8);
+    unsigned char b[8];
+    for (int j = 0; j < 8; j++) b[j] = (unsigned char)(u >> (8 * j));
+    ok = fwrite(b, 1, 8, f) == 8;
+  }
+  ok = ok && fflush(f) == 0 && fsync(fileno(f)) == 0;
+  ok = (fclose(f) == 0) && ok;
+  if (!ok || rename(tmp, path) != 0) {
+    remove(tmp);
+    return gdl_fail(GDL_EIO, "gdl_net_save: cannot write %s", path);
+  }
+  return GDL_OK;
+}
+
+int gdl_net_load(const char *path, gdl_net **out) {
+  GDL_CHECK_ARG(path && out, "gdl_net_load: NULL argument");
+  *out = NULL;
+  FILE *f = fopen(path, "rb");
+  if (!f) return gdl_fail(GDL_EIO, "gdl_net_load: cannot open %s: %s", path, strerror(errno));
+  gdl_net_spec s;
+  memset(&s, 0, sizeof s);
+  int ver = 0;
+  size_t np = 0;
+  int rc = GDL_OK;
+  if (fscanf(f, "GDLNET %d %zu", &ver, &s.nlayers) != 2 || ver != 1 || s.nlayers < 1 ||
+      s.nlayers > GDL_MAX_LAYERS) {
+    rc = gdl_fail(GDL_EPARSE, "gdl_net_load: %s is not a GDLNET 1 file", path);
+    goto done;
+  }
+  for (size_t l = 0; l <= s.nlayers; l++)
+    if (fscanf(f, "%zu", &s.width[l]) != 1) { rc = gdl_fail(GDL_EPARSE, "gdl_net_load: bad widths in %s", path); goto done; }
+  for (size_t l = 0; l + 1 < s.nlayers; l++) {
+    char name[32];
+    if (fscanf(f, "%31s", name) != 1 || gdl_act_parse(name, &s.act[l]) != GDL_OK) {
+      rc = gdl_fail(GDL_EPARSE, "gdl_net_load: bad activation in %s", path);
+      goto done;
+    }
+  }
+  for (size_t l = 0; l < s.nlayers; l++)
+    if (fscanf(f, "%d", &s.bias[l]) != 1) { rc = gdl_fail(GDL_EPARSE, "gdl_net_load: bad bias flags in %s", path); goto done; }
+  if (fscanf(f, "%lf %zu", &s.out_scale, &np) != 2 || fgetc(f) != '\n') {
+    rc = gdl_fail(GDL_EPARSE, "gdl_net_load: bad header end in %s", path);
+    goto done;
+  }
+  gdl_net *n;
+  if ((rc = gdl_net_create(&s, &n)) != GDL_OK) goto done;
+  if (n->nparams != np) {
+    gdl_net_free(n);
+    rc = gdl_fail(GDL_EPARSE, "gdl_net_load: %s declares %zu parameters, its shape has %zu", path, np, n->nparams);
+    goto done;
+  }
+  for (size_t i = 0; i < np; i++) {
+    unsigned char b[8];
+    if (fread(b, 1, 8, f) != 8) {
+      gdl_net_free(n);
+      rc = gdl_fail(GDL_EPARSE, "gdl_net_load: %s is truncated", path);
+      goto done;
+    }
+    uint64_t u = 0;
+    for (int j = 0; j < 8; j++) u |= (uint64_t)b[j] << (8 * j);
+    memcpy(&n->params[i], &u, 8);
+  }
+  *out = n;
+done:
+  fclose(f);
+  return rc;
+}
