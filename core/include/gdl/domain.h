@@ -24,6 +24,11 @@ typedef enum {
 } gdl_domain_kind;
 
 #define GDL_CUBE_MAX_ENUM 24  /* 2^24 points at most are enumerated */
+#define GDL_ZP_MAX_ENUM ((uint64_t)1 << 24)  /* Z_p is enumerated for p <= 2^24 */
+#define GDL_ZP_MAX_P ((uint64_t)1 << 40)     /* largest accepted modulus */
+/* Bit encoding of Z_p: bit j of x (LSB first) b_j in {0,1} is written as (-1)^b_j, the
+ * same convention as the cube (so Z_{2^n} with bits enumerates like {-1,+1}^n).
+ * Absurd dimensions (n > 2^24) are rejected with GDL_ERANGE; m = 0 rows with GDL_EINVAL. */
 
 typedef struct {
   gdl_domain_kind kind;
@@ -58,6 +63,8 @@ int gdl_domain_enumerate(const gdl_domain *d, double *X, double *w, uint64_t *in
 
 /* Encode integers x in Z_p into rows of X according to the domain's encoding. */
 int gdl_domain_zp_encode(const gdl_domain *d, size_t m, const uint64_t *ints, double *X);
+/* Inverse of gdl_domain_zp_encode: a row that is not a valid encoding is GDL_EINVAL. */
+int gdl_domain_zp_decode(const gdl_domain *d, size_t m, const double *X, uint64_t *ints);
 
 #ifdef __cplusplus
 }

@@ -14,7 +14,9 @@ extern "C" {
 
 /* Weighted metrics of predictions f against targets y (length m; w NULL = uniform):
  * mse = E[(f-y)^2]; corr = E[f y] (uncentred correlation, the papers' <f, y>);
- * pearson = centred, normalised correlation; fvu = mse / Var(y). */
+ * pearson = centred, normalised correlation; fvu = mse / Var(y). Weights are normalised by
+ * their sum; fvu is NaN when Var(y) = 0 and pearson NaN when f or y is constant; non-finite
+ * f, y or w are GDL_EINVAL. */
 typedef struct { double mse, corr, pearson, fvu, var_y, mean_y; } gdl_metrics;
 int gdl_metrics_eval(size_t m, const double *f, const double *y, const double *w, gdl_metrics *out);
 /* Forward the net (scalar output) on X and compute the metrics against y. */

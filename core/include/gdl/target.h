@@ -80,6 +80,11 @@ int gdl_target_neuron(size_t dim, const double *w, double gamma, gdl_target **ou
  * (PHI in linear|parity|cos), "wave:A:PSI" (1-D, PSI in sin|cos|triangle|sawtooth),
  * "neuron:GAMMA" (direction e1). */
 int gdl_target_parse(const char *spec, size_t dim, gdl_target **out);
+/* The modulus of "modmul:A:PHI" is not in the spec: gdl_target_parse then leaves p = 0,
+ * meaning "the modulus of the Z_p domain passed to gdl_target_eval" (an optional 4th
+ * field "modmul:A:PHI:P" sets it). gdl_target_parse_domain takes dim and p from the
+ * domain and rejects modmul on a non-Z_p domain (preferred by the CLI). */
+int gdl_target_parse_domain(const char *spec, const gdl_domain *d, gdl_target **out);
 void gdl_target_free(gdl_target *t);
 
 /* y[i] = f(x_i). For MODMUL the integer x is decoded from X with the domain's encoding
