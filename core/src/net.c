@@ -259,8 +259,8 @@ static void affine(size_t m, size_t in, size_t o, const double *A, const double 
 static void activate(gdl_act act, size_t cnt, const double *z, double *a) {
   switch (act) {
     case GDL_ACT_IDENTITY: memcpy(a, z, cnt * sizeof *a); break;
-    case GDL_ACT_RELU:
-      for (size_t i = 0; i < cnt; i++) a[i] = z[i] > 0 ? z[i] : 0.0;
+    case GDL_ACT_RELU: /* 0.5 (z + |z|) is exact, branch-free (vectorised) and propagates NaN */
+      for (size_t i = 0; i < cnt; i++) a[i] = 0.5 * (z[i] + fabs(z[i]));
       break;
     case GDL_ACT_TANH:
       for (size_t i = 0; i < cnt; i++) a[i] = tanh(z[i]);
@@ -278,7 +278,7 @@ static void activate(gdl_act act, size_t cnt, const double *z, double *a) {
 static void act_backward(gdl_act act, size_t cnt, const double *z, const double *a, double *d) {
   switch (act) {
     case GDL_ACT_IDENTITY: break;
-    case GDL_ACT_RELU:
+    case GDL_ACT_RELU: /* a select, not a branch: vectorised */
       for (size_t i = 0; i < cnt; i++) d[i] = z[i] > 0 ? d[i] : 0.0;
       break;
     case GDL_ACT_TANH:
