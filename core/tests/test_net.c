@@ -216,6 +216,8 @@ Test(net, rejects_bad_arguments) {
   cr_assert(gdl_net_init_first_layer_on(net, 1, coords, 1.0, r) == GDL_EINVAL);
   gdl_act a;
   cr_assert(gdl_act_parse("swish", &a) == GDL_EINVAL);
-  cr_assert(gdl_net_load("/nonexistent/x", &net) == GDL_EIO);
+  gdl_net *none;
+  cr_assert(gdl_net_load("/nonexistent/x", &none) == GDL_EIO && none == NULL);
+  gdl_net_free(net);
   gdl_rng_free(r);
 }
