@@ -228,8 +228,8 @@ int gdl_trainer_step(gdl_trainer *tr, double *loss_out) {
   const gdl_train_config *c = &tr->cfg;
   gdl_net *net = tr->net;
   size_t P = tr->P, L = tr->L;
-  size_t m;
-  const double *X, *Y, *w;
+  size_t m = 0;
+  const double *X = NULL, *Y = NULL, *w = NULL;
   GDL_TRY(draw_batch(tr, &m, &X, &Y, &w));
   tr->last_m = m;
   tr->last_X = X;

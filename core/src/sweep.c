@@ -1,0 +1,136 @@
+/* sweep.c: resumable sweeps over independent points, MPI-distributed when built with it. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "gdl/error.h"
+#include "gdl/report.h"
+#include "gdl/sweep.h"
+#ifdef GDL_HAVE_MPI
+#include <mpi.h>
+#endif
+
+struct gdl_sweep {
+  char outdir[2048];
+  char name[128];
+  size_t npoints;
+  int rank, size;
+  int mpi_owned; /* we called MPI_Init */
+  char path[4096];
+};
+
+int gdl_sweep_begin(int *argc, char ***argv, const char *outdir, const char *name, size_t npoints,
+                    gdl_sweep **out) {
+  GDL_CHECK_ARG(out != NULL, "gdl_sweep_begin: out is NULL");
+  *out = NULL;
+  GDL_CHECK_ARG(outdir && name && *name, "gdl_sweep_begin: outdir or name missing");
+  GDL_CHECK_ARG(strlen(outdir) < 2000 && strlen(name) < 100, "gdl_sweep_begin: path too long");
+  GDL_CHECK_ARG(!strchr(name, '/'), "gdl_sweep_begin: name '%s' contains '/'", name);
+  GDL_CHECK_ARG(npoints >= 1, "gdl_sweep_begin: no points");
+  gdl_sweep *s = calloc(1, sizeof *s);
+  if (!s) return gdl_fail(GDL_ENOMEM, "gdl_sweep_begin: out of memory");
+  snprintf(s->outdir, sizeof s->outdir, "%s", outdir);
+  snprintf(s->name, sizeof s->name, "%s", name);
+  s->npoints = npoints;
+  s->rank = 0;
+  s->size = 1;
+#ifdef GDL_HAVE_MPI
+  int inited = 0;
+  MPI_Initialized(&inited);
+  if (!inited) {
+    if (MPI_Init(argc, argv) != MPI_SUCCESS) {
+      free(s);
+      return gdl_fail(GDL_EIO, "gdl_sweep_begin: MPI_Init failed");
+    }
+    s->mpi_owned = 1;
+  }
+  MPI_Comm_rank(MPI_COMM_WORLD, &s->rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &s->size);
+#else
+  (void)argc;
+  (void)argv;
+#endif
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/points", outdir);
+  int rc = gdl_mkdir_p(dir);
+  if (rc != GDL_OK) {
+    gdl_sweep_end(s);
+    return rc;
+  }
+  *out = s;
+  return GDL_OK;
+}
+
+int gdl_sweep_owns(const gdl_sweep *s, size_t i) {
+  return s && i < s->npoints && (int)(i % (size_t)s->size) == s->rank;
+}
+
+const char *gdl_sweep_point_path(gdl_sweep *s, size_t i) {
+  if (!s) return NULL;
+  snprintf(s->path, sizeof s->path, "%s/points/%s-%06zu.csv", s->outdir, s->name, i);
+  return s->path;
+}
+
+int gdl_sweep_point_done(gdl_sweep *s, size_t i) {
+  struct stat st;
+  const char *p = gdl_sweep_point_path(s, i);
+  return p && stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int gdl_sweep_barrier(gdl_sweep *s) {
+  GDL_CHECK_ARG(s != NULL, "gdl_sweep_barrier: sweep is NULL");
+#ifdef GDL_HAVE_MPI
+  if (s->size > 1 && MPI_Barrier(MPI_COMM_WORLD) != MPI_SUCCESS)
+    return gdl_fail(GDL_EIO, "gdl_sweep_barrier: MPI_Barrier failed");
+#endif
+  return GDL_OK;
+}
+
+int gdl_sweep_is_root(const gdl_sweep *s) { return s && s->rank == 0; }
+int gdl_sweep_rank(const gdl_sweep *s) { return s ? s->rank : 0; }
+int gdl_sweep_size(const gdl_sweep *s) { return s ? s->size : 1; }
+
+int gdl_sweep_assemble(gdl_sweep *s, const char *path) {
+  GDL_CHECK_ARG(s && path, "gdl_sweep_assemble: NULL argument");
+  size_t cap = 1 << 16, len = 0;
+  char *buf = malloc(cap);
+  if (!buf) return gdl_fail(GDL_ENOMEM, "gdl_sweep_assemble: out of memory");
+  int rc = GDL_OK;
+  for (size_t i = 0; i < s->npoints && rc == GDL_OK; i++) {
+    const char *p = gdl_sweep_point_path(s, i);
+    FILE *f = fopen(p, "r");
+    if (!f) {
+      rc = gdl_fail(GDL_EIO, "gdl_sweep_assemble: point %zu missing (%s): %s", i, p, strerror(errno));
+      break;
+    }
+    char line[65536];
+    int first = 1;
+    while (fgets(line, sizeof line, f)) {
+      if (first && i > 0) { first = 0; continue; }
+      first = 0;
+      size_t l = strlen(line);
+      if (len + l + 2 > cap) {
+        while (len + l + 2 > cap) cap *= 2;
+        char *nb = realloc(buf, cap);
+        if (!nb) { rc = gdl_fail(GDL_ENOMEM, "gdl_sweep_assemble: out of memory"); break; }
+        buf = nb;
+      }
+      memcpy(buf + len, line, l);
+      len += l;
+      if (line[l - 1] != '\n') buf[len++] = '\n';
+    }
+    fclose(f);
+  }
+  if (rc == GDL_OK) rc = gdl_write_atomic(path, buf, len);
+  free(buf);
+  return rc;
+}
+
+void gdl_sweep_end(gdl_sweep *s) {
+  if (!s) return;
+#ifdef GDL_HAVE_MPI
+  if (s->mpi_owned) MPI_Finalize();
+#endif
+  free(s);
+}
