@@ -47,8 +47,10 @@ function(gdl_add_figure name)
   list(SUBLIST F_COMMAND 1 -1 quick_args)
   set(res ${GDL_RESULTS_DIR}/${name})
   set(plot_cmds)
+  set(plot_abs)
   foreach(gp ${F_PLOTS})
     get_filename_component(gpabs ${gp} ABSOLUTE)
+    list(APPEND plot_abs ${gpabs})
     list(APPEND plot_cmds COMMAND ${GNUPLOT} -e "resdir='${res}'; figdir='${GDL_FIGURES_DIR}'" ${gpabs})
   endforeach()
   if(NOT GNUPLOT)
@@ -74,4 +76,7 @@ function(gdl_add_figure name)
     WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}
     COMMENT "Sweep + figures ${name} (full)" USES_TERMINAL VERBATIM)
   set_property(GLOBAL APPEND PROPERTY GDL_FIGURE_NAMES ${name})
+  # plots/CMakeLists.txt turns these into the figure map of the claims report and into
+  # one rendering test per script (data: plots/testdata/<name>/).
+  set_property(GLOBAL PROPERTY GDL_FIGURE_PLOTS_${name} "${plot_abs}")
 endfunction()

@@ -1,0 +1,60 @@
+# ctest plots.report: run gdl-report on the synthetic result set plots/testdata/report/
+# and check that it exits 0 and that both outputs show what the data holds:
+# every claim, the missing claim (MS4) as "no result", the failing one (GV3) as FAIL,
+# the malformed file by name, the family summary's rows and its figure.
+# Usage: cmake -DREPORT=<exe> -DDATA=<dir> -DOUT=<dir> -P check_report.cmake
+file(REMOVE_RECURSE ${OUT})
+execute_process(COMMAND ${REPORT} --results ${DATA}/results --figures ${DATA}/figures --out ${OUT}
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+message("${out}${err}")
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "gdl-report exited with ${rc}")
+endif()
+set(fails 0)
+foreach(f REPORT.md index.html)
+  if(NOT EXISTS ${OUT}/${f})
+    message(FATAL_ERROR "gdl-report wrote no ${OUT}/${f}")
+  endif()
+  file(READ ${OUT}/${f} text)
+  foreach(c EQ1 EQ2 EQ3 AL1 NG1 NG2 WL1 WL2 WL3 MS1 MS2 MS3 MS4 GV1 GV2 GV3 GV4 GV5 SH1 SH2 PF)
+    string(FIND "${text}" "${c}" pos)
+    if(pos EQUAL -1)
+      message("FAIL: ${f}: claim ${c} is not listed")
+      math(EXPR fails "${fails}+1")
+    endif()
+  endforeach()
+  foreach(pat
+      "GV3: \\*?\\*?FAIL|GV3: <span class=\"FAIL\">FAIL"  # failing assertion
+      "NG1__broken.json"                                 # malformed file named
+      "malformed JSON: unexpected end of input"          # ... with the reason
+      "corr_below_bound_n20"                             # family summary row (NG2)
+      "noisy_gd_bound.png"                               # its figure
+      "18446744073709551615"                             # 64-bit seed printed exactly
+      "18 pass, 1 fail, 1 incomplete, 1 without results") # the counts
+    if(NOT text MATCHES "${pat}")
+      message("FAIL: ${f}: expected to match '${pat}'")
+      math(EXPR fails "${fails}+1")
+    endif()
+  endforeach()
+endforeach()
+# the missing claim MS4 is listed as "no result" (not a crash, not silently dropped)
+file(READ ${OUT}/REPORT.md md)
+if(NOT md MATCHES "### MS4: no result")
+  message("FAIL: REPORT.md: MS4 not shown as no result")
+  math(EXPR fails "${fails}+1")
+endif()
+file(READ ${OUT}/index.html html)
+if(NOT html MATCHES "id=\"MS4\">MS4: <span class=\"none\">no result")
+  message("FAIL: index.html: MS4 not shown as no result")
+  math(EXPR fails "${fails}+1")
+endif()
+# a bad flag is rejected with exit 2
+execute_process(COMMAND ${REPORT} --no-such-flag RESULT_VARIABLE rc2 OUTPUT_QUIET ERROR_QUIET)
+if(NOT rc2 EQUAL 2)
+  message("FAIL: gdl-report --no-such-flag exited with ${rc2}, expected 2")
+  math(EXPR fails "${fails}+1")
+endif()
+if(fails GREATER 0)
+  message(FATAL_ERROR "plots.report: ${fails} check(s) failed (outputs in ${OUT})")
+endif()
+message("plots.report: all checks passed (outputs in ${OUT})")
