@@ -28,11 +28,6 @@
 #include "gdl/error.h"
 #include "gdl/report.h"
 
-/* Claim records for the report: on once core/src/report.c is in libgdl. */
-#ifndef GDL_BLAS_RECORD
-#define GDL_BLAS_RECORD(c, k, m, r, b, p, s, q) \
-  ((void)(c), (void)(k), (void)(m), (void)(r), (void)(b), (void)(p), (void)(s), (void)(q))
-#endif
 #include "gdl/rng.h"
 
 #define GDL_BLAS_N 512
@@ -117,7 +112,7 @@ Test(blas, cblas_dgemm_binds_to_openblas) {
   char params[512];
   snprintf(params, sizeof params, "dladdr(&cblas_dgemm)=%s; dlsym(RTLD_DEFAULT)=%s", by_addr,
            by_lookup);
-  GDL_BLAS_RECORD("PF", "blas_binding_openblas", pass ? 1.0 : 0.0, ">=", 1.0, pass, seed(),
+  gdl_claim_record("PF", "blas_binding_openblas", pass ? 1.0 : 0.0, ">=", 1.0, pass, seed(),
                    params);
   cr_assert(is_openblas(by_addr),
             "cblas_dgemm (address) is defined in '%s', not in OpenBLAS: fix the link order "
@@ -193,7 +188,7 @@ Test(blas, dgemm_throughput_vs_reference) {
   snprintf(params, sizeof params, "n=%zu, single thread, best of 7 vs best of 3; ours %.2f GF/s, "
            "reference %.2f GF/s (%s)", n, gf_ob, gf_ref, refname);
   const int pass = ratio >= GDL_BLAS_MIN_RATIO;
-  GDL_BLAS_RECORD("PF", "dgemm_speedup_over_reference", ratio, ">=", GDL_BLAS_MIN_RATIO, pass,
+  gdl_claim_record("PF", "dgemm_speedup_over_reference", ratio, ">=", GDL_BLAS_MIN_RATIO, pass,
                    s, params);
   cr_assert(pass,
             "dgemm throughput ratio (OpenBLAS / reference) at n=%zu: measured %.3f, bound >= %.1f, "
