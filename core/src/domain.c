@@ -205,6 +205,10 @@ int gdl_domain_sample(const gdl_domain *d, gsl_rng *r, size_t m, double *X, uint
             s2 += row[j] * row[j];
           }
         } while (!(s2 > 1e-300));
+        if (dim == 1) {  /* the sphere of radius 1 in R^1 is {-1, +1}: exact */
+          row[0] = row[0] < 0 ? -1.0 : 1.0;
+          continue;
+        }
         const double sc = rad / sqrt(s2);
         for (size_t j = 0; j < dim; j++) row[j] *= sc;
       }

@@ -76,6 +76,14 @@ static int builder_add(poly_builder *b, double coef, size_t deg, size_t *vars, s
   return GDL_OK;
 }
 
+/* Prefix the current error message (copied first: gdl_fail formats into the same buffer). */
+static int rewrap(int rc, const char *prefix, const char *spec) {
+  char msg[400];
+  snprintf(msg, sizeof msg, "%s", gdl_strerror_last());
+  if (spec) return gdl_fail(rc, "%s '%s': %s", prefix, spec, msg);
+  return gdl_fail(rc, "%s: %s", prefix, msg);
+}
+
 /* ------------------------------------------------------------------------ */
 /* parser                                                                     */
 
@@ -263,7 +271,7 @@ int gdl_poly_parse(const char *text, gdl_poly **out) {
     size_t dup = 0;
     int arc = builder_add(&b, sign * coef, deg, mv, &dup);
     if (arc == GDL_EINVAL) {
-      rc = parse_fail(text, have_num ? term_start : term_vars_pos,
+      rc = parse_fail(text, have_num ? num_pos : term_vars_pos,
                       deg ? "duplicate monomial (combine the coefficients)" : "duplicate constant term");
       goto fail;
     } else if (arc != GDL_OK) {
@@ -414,7 +422,7 @@ int gdl_poly_parity(size_t k, const size_t *vars, gdl_poly **out) {
   const double one = 1.0;
   const size_t *sets[1] = {vars};
   int rc = gdl_poly_from_sets(1, &one, sets, &k, out);
-  if (rc != GDL_OK) return gdl_fail(rc, "gdl_poly_parity: %s", gdl_strerror_last());
+  if (rc != GDL_OK) return rewrap(rc, "gdl_poly_parity", NULL);
   return GDL_OK;
 }
 
@@ -671,7 +679,7 @@ static int target_parse_impl(const char *spec, size_t dim, uint64_t p, gdl_targe
   if (KIND_IS("poly")) {
     gdl_poly *pp = NULL;
     int rc = gdl_poly_parse(arg, &pp);
-    if (rc != GDL_OK) return gdl_fail(rc, "target spec '%s': %s", spec, gdl_strerror_last());
+    if (rc != GDL_OK) return rewrap(rc, "target spec", spec);
     if (gdl_poly_nvars(pp) > dim) {
       size_t nv = gdl_poly_nvars(pp);
       gdl_poly_free(pp);
@@ -722,7 +730,7 @@ static int target_parse_impl(const char *spec, size_t dim, uint64_t p, gdl_targe
     }
     if (a >= pp) return spec_fail(spec, "multiplier A must be smaller than the modulus");
     int rc = gdl_target_modmul(a, pp, phi, out);
-    if (rc != GDL_OK) return gdl_fail(rc, "target spec '%s': %s", spec, gdl_strerror_last());
+    if (rc != GDL_OK) return rewrap(rc, "target spec", spec);
     return GDL_OK;
   }
   if (KIND_IS("wave")) {
