@@ -13,6 +13,7 @@
 #include "boolean.h"
 #include "stats.h"
 #include "report.h"
+#include "variance.h"
 #include "sweep.h"
 #include "orbit.h"
 #endif
