@@ -11,6 +11,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include "gdl/gdl.h"
 
@@ -227,6 +228,148 @@ static int eq1_pair_run(const eq1_cfg *c, uint64_t seed, uint64_t idx, double *e
   gdl_rng_free(rB);
   gdl_rng_free(nA);
   gdl_rng_free(nB);
+  return rc;
+}
+
+/* ---------------- EQ2 ---------------- */
+typedef enum { INIT_GAUSS = 0, INIT_RADEMACHER, INIT_UNIFORM01, INIT_HAND } eq2_init;
+static const char *INIT_NAME[] = {"gaussian", "rademacher", "uniform01", "hand-placed"};
+static const char *GROUP_NAME[] = {"S_n", "B_n", "O(d)"};
+
+#define EQ2_D 16
+
+/* Depth-2 net d -> 2 -> 1, tanh, biases N(0, 0.1^2), output weights 1 (the law of the first
+ * layer shows through; a wide random readout would average it into a near-Gaussian). */
+static double eq2_eval(eq2_init ik, gdl_group_kind gk, int transformed, gsl_rng *r, gdl_net *net,
+                       gdl_group_elem *g) {
+  size_t d = EQ2_D;
+  gdl_init b = {GDL_INIT_GAUSSIAN, 0.1, 0, 0}, one = {GDL_INIT_CONST, 1.0, 0, 0}, zero = {GDL_INIT_ZERO, 0, 0, 0};
+  gdl_init w;
+  int rc = GDL_OK;
+  switch (ik) {
+    case INIT_GAUSS: w = (gdl_init){GDL_INIT_GAUSSIAN, 1.0 / sqrt((double)d), 0, 0}; break;
+    case INIT_RADEMACHER: w = (gdl_init){GDL_INIT_RADEMACHER, 1.0 / sqrt((double)d), 0, 0}; break;
+    case INIT_UNIFORM01: w = (gdl_init){GDL_INIT_UNIFORM, 0, 0.0, 1.0 / sqrt((double)d)}; break;
+    default: w = (gdl_init){GDL_INIT_ZERO, 0, 0, 0};
+  }
+  rc = gdl_net_init_layer(net, 0, w, b, r);
+  if (rc == GDL_OK && ik == INIT_HAND) {
+    const size_t S[3] = {0, 1, 2};
+    rc = gdl_net_init_first_layer_on(net, 3, S, 1.0 / sqrt(3.0), r);
+  }
+  if (rc == GDL_OK) rc = gdl_net_init_layer(net, 1, one, zero, r);
+  double x[EQ2_D] = {0}, gx[EQ2_D];
+  x[0] = sqrt((double)d);
+  const double *in = x;
+  if (rc == GDL_OK && transformed) {
+    (void)gk;
+    rc = gdl_group_random(g, r);
+    if (rc == GDL_OK) rc = gdl_group_act_inputs(g, 1, x, gx);
+    in = gx;
+  }
+  double f = NAN;
+  if (rc == GDL_OK) rc = gdl_net_forward(net, 1, in, &f);
+  return rc == GDL_OK ? f : NAN;
+}
+
+/* Sample 1: f_theta(x) for M inits; sample 2: f_theta'(g x) for M independent inits, each
+ * with its own uniformly random g. Streams (seed, "eq2.<init>.<group>", i). */
+static void eq2_samples(eq2_init ik, gdl_group_kind gk, uint64_t seed, size_t M, double *s1, double *s2) {
+  char purpose[64];
+  snprintf(purpose, sizeof purpose, "eq2.%d.%d", (int)ik, (int)gk);
+#ifdef GDL_HAVE_OPENMP
+#pragma omp parallel
+#endif
+  {
+    gdl_net_spec sp;
+    size_t h = 2;
+    gdl_net *net = NULL;
+    gdl_group_elem *g = NULL;
+    int ok = gdl_net_spec_mlp(&sp, EQ2_D, 1, &h, 1, GDL_ACT_TANH, 1) == GDL_OK && gdl_net_create(&sp, &net) == GDL_OK &&
+             gdl_group_elem_alloc(gk, EQ2_D, &g) == GDL_OK;
+#ifdef GDL_HAVE_OPENMP
+#pragma omp for schedule(static)
+#endif
+    for (size_t i = 0; i < 2 * M; i++) {
+      gsl_rng *r = NULL;
+      double f = NAN;
+      if (ok && gdl_rng_alloc(seed, purpose, i, &r) == GDL_OK) f = eq2_eval(ik, gk, i >= M, r, net, g);
+      gdl_rng_free(r);
+      if (i < M) s1[i] = f;
+      else s2[i - M] = f;
+    }
+    gdl_net_free(net);
+    gdl_group_elem_free(g);
+  }
+}
+
+/* ---------------- EQ3 ---------------- */
+#define EQ3_N 20
+
+/* Train on chi_T (T = {t0, t0+1, t0+2}) from the cube, online SGD; final correlation E[f chi_T]
+ * on a fresh test sample of 4096 points (drawn per run, so the law is exactly invariant). */
+static int eq3_run(int hand, size_t t0, uint64_t seed, uint64_t idx, double *corr) {
+  gsl_rng *ri = NULL, *rt = NULL, *rs = NULL;
+  gdl_net *net = NULL;
+  gdl_trainer *tr = NULL;
+  gdl_target *tgt = NULL;
+  gdl_domain dom;
+  double *X = NULL, *y = NULL;
+  size_t nt = 4096, hidden = 64;
+  char poly[64];
+  snprintf(poly, sizeof poly, "x%zu*x%zu*x%zu", t0 + 1, t0 + 2, t0 + 3);
+  char pur[32];
+  snprintf(pur, sizeof pur, "eq3.%d.%zu", hand, t0);
+  int rc = gdl_domain_cube(EQ3_N, &dom);
+  if (rc == GDL_OK) rc = gdl_rng_alloc(seed, pur, idx, &ri);
+  if (rc == GDL_OK) rc = gdl_rng_alloc(seed, "eq3.train", 1000 * (uint64_t)t0 + idx + (hand ? 500 : 0), &rt);
+  if (rc == GDL_OK) rc = gdl_rng_alloc(seed, "eq3.test", 1000 * (uint64_t)t0 + idx + (hand ? 500 : 0), &rs);
+  gdl_net_spec sp;
+  if (rc == GDL_OK) rc = gdl_net_spec_mlp(&sp, EQ3_N, 1, &hidden, 1, GDL_ACT_RELU, 1);
+  if (rc == GDL_OK) rc = gdl_net_create(&sp, &net);
+  gdl_init w0 = {GDL_INIT_GAUSSIAN, 1.0 / sqrt((double)EQ3_N), 0, 0}, b0 = {GDL_INIT_GAUSSIAN, 0.5, 0, 0};
+  gdl_init w1 = {GDL_INIT_GAUSSIAN, 1.0 / sqrt((double)hidden), 0, 0}, z = {GDL_INIT_ZERO, 0, 0, 0};
+  if (rc == GDL_OK) rc = gdl_net_init_layer(net, 0, w0, b0, ri);
+  if (rc == GDL_OK && hand) {
+    const size_t S[3] = {0, 1, 2}; /* the learner "sees" S = {x1, x2, x3} */
+    rc = gdl_net_init_first_layer_on(net, 3, S, 1.0, ri);
+  }
+  if (rc == GDL_OK) rc = gdl_net_init_layer(net, 1, w1, z, ri);
+  if (rc == GDL_OK) rc = gdl_target_poly(poly, &tgt);
+  gdl_domain_sampler smp = {&dom, tgt, 0.0};
+  if (rc == GDL_OK) {
+    gdl_train_config tc;
+    gdl_train_config_default(&tc);
+    tc.loss = GDL_LOSS_SQUARED;
+    tc.opt = GDL_OPT_GD;
+    tc.lr = 0.05;
+    tc.data = GDL_DATA_ONLINE;
+    tc.batch = 32;
+    tc.steps = 1500;
+    gdl_data d = {0};
+    d.sample = gdl_sampler_domain_target;
+    d.sample_ctx = &smp;
+    rc = gdl_trainer_create(net, &tc, &d, rt, &tr);
+  }
+  if (rc == GDL_OK) rc = gdl_trainer_run(tr);
+  if (rc == GDL_OK) {
+    X = malloc(nt * EQ3_N * sizeof *X);
+    y = malloc(nt * sizeof *y);
+    if (!X || !y) rc = gdl_fail(GDL_ENOMEM, "eq3: out of memory");
+  }
+  if (rc == GDL_OK) rc = gdl_domain_sample(&dom, rs, nt, X, NULL);
+  if (rc == GDL_OK) rc = gdl_target_eval(tgt, &dom, nt, X, NULL, y);
+  gdl_metrics m;
+  if (rc == GDL_OK) rc = gdl_net_metrics(net, nt, X, y, NULL, &m);
+  if (rc == GDL_OK) *corr = m.corr;
+  free(X);
+  free(y);
+  gdl_trainer_free(tr);
+  gdl_target_free(tgt);
+  gdl_net_free(net);
+  gdl_rng_free(ri);
+  gdl_rng_free(rt);
+  gdl_rng_free(rs);
   return rc;
 }
 

@@ -74,7 +74,9 @@ Test(sh1, orbit_variance_under_schur_bound) {
   for (size_t g = 0; g < NG; g++) cr_assert(gdl_orbit_schur_bound(GAMMAS[g], D, 1, &B[g]) == GDL_OK);
   const double train_gamma[NTRAIN] = {0.25, 1.0};
   int rcs[NINIT + NTRAIN] = {0};
+#ifdef GDL_HAVE_OPENMP
 #pragma omp parallel for schedule(dynamic)
+#endif
   for (size_t t = 0; t < NINIT + NTRAIN; t++) {
     if (t < NINIT) {
       sh_cfg c;
@@ -206,7 +208,9 @@ Test(sh2, fcn_fails_coordinate_learner_learns) {
   uint64_t seed = base_seed();
   static double fvu[NCASES][NSEEDS];
   static int rcs[NCASES][NSEEDS];
+#ifdef GDL_HAVE_OPENMP
 #pragma omp parallel for schedule(dynamic) collapse(2)
+#endif
   for (size_t i = 0; i < NCASES; i++)
     for (size_t s = 0; s < NSEEDS; s++) {
       sh_cfg c;
