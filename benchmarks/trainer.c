@@ -1,0 +1,495 @@
+/* bench_trainer: the trainer's speed on four standard shapes, against the machine's
+ * dgemm peak and against the same nets trained by PyTorch (claim PF).
+ *
+ *   bench_trainer --out DIR [--full] [--threads T] [--seconds S] [--no-torch]
+ *                 [--torch-script PATH] [--python PYTHON] [--seed N]
+ *
+ * Shapes (depth 2 = one hidden layer, ReLU, biases, one output, squared loss
+ * 1/2 (f - y)^2 averaged over the batch, plain SGD with lr 0.01, float64):
+ *   a  n = 30,  width 64,   batch 32    minibatches of a fixed sample of 4096 points
+ *   b  n = 30,  width 512,  batch 256   minibatches of a fixed sample of 4096 points
+ *   c  d = 256, width 64,   batch 1     online SGD: a fresh x ~ N(0, I_d) every step
+ *   d  n = 256, width 1024, batch 1024  minibatches of a fixed sample of 4096 points
+ * Inputs of a, b, d are uniform on {+-1}^n; the target is y = x1 x2 (every shape).
+ * A step is exactly what the trainer does in a real run: draw the batch, forward, loss,
+ * backward, update. GFLOP/s counts the matrix products only: forward 2 m in out per
+ * layer, weight gradient 2 m in out per layer, input gradient 2 m in out for every layer
+ * but the first. The dgemm peak is the best cblas_dgemm rate on square n = 1024 (and 2048
+ * with --full) with the same thread count. The PyTorch peer (trainer_torch.py, run after
+ * our own measurements, same shapes, dtype, threads, batch, loss and optimiser) is
+ * skipped, and the output says so, when `python3 -c "import torch"` fails.
+ * Output: DIR/trainer.csv, DIR/trainer.json (configuration, results, provenance),
+ * DIR/summary.json (the PF targets for the claims report) and a table on stdout.
+ * Targets: >= 20x PyTorch's steps/s on c, >= 5x on a, >= 1.5x on b, >= 60% of the dgemm
+ * peak on d. */
+#define _GNU_SOURCE 1
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cblas.h>
+
+#include "gdl/gdl.h"
+
+#ifndef GDL_TRAINER_TORCH_PY
+#define GDL_TRAINER_TORCH_PY "benchmarks/trainer_torch.py"
+#endif
+
+typedef struct {
+  const char *name;
+  size_t in, width, batch;
+  int online;
+  const char *what;
+} shape;
+
+static const shape SHAPES[] = {
+    {"a", 30, 64, 32, 0, "n=30 width 64 batch 32, minibatch SGD"},
+    {"b", 30, 512, 256, 0, "n=30 width 512 batch 256, minibatch SGD"},
+    {"c", 256, 64, 1, 1, "d=256 width 64 batch 1, online SGD"},
+    {"d", 256, 1024, 1024, 0, "n=256 width 1024 batch 1024, minibatch SGD"},
+};
+#define NSHAPE (sizeof SHAPES / sizeof SHAPES[0])
+#define SAMPLE_ROWS 4096
+#define LR 0.01
+
+typedef struct {
+  double steps_per_s, gflops, seconds, final_loss;
+  size_t steps;
+  int ok;
+  char err[256];
+} result;
+
+static double now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static double flop_per_step(const shape *s) {
+  const double m = (double)s->batch;
+  const double l0 = (double)s->in * (double)s->width, l1 = (double)s->width * 1.0;
+  return 2.0 * m * l0 * 2.0 + 2.0 * m * l1 * 3.0;
+}
+
+/* online sampler of shape c: x ~ N(0, I_d), y = x1 x2 */
+static int gauss_sampler(void *ctx, gsl_rng *r, size_t m, double *X, double *Y) {
+  const size_t d = *(const size_t *)ctx;
+  for (size_t i = 0; i < m; i++) {
+    double *x = X + i * d;
+    gdl_rng_gaussian(r, 1.0, d, x);
+    Y[i] = x[0] * x[1];
+  }
+  return GDL_OK;
+}
+
+static int run_shape(const shape *s, uint64_t seed, double min_seconds, result *res) {
+  memset(res, 0, sizeof *res);
+  gdl_net_spec spec;
+  gdl_net *net = NULL;
+  gdl_trainer *tr = NULL;
+  gsl_rng *r_init = NULL, *r_data = NULL, *r_train = NULL;
+  double *X = NULL, *Y = NULL;
+  int rc = GDL_OK;
+  size_t in = s->in;
+  size_t hidden = s->width;
+  if ((rc = gdl_net_spec_mlp(&spec, s->in, 1, &hidden, 1, GDL_ACT_RELU, 1)) != GDL_OK) goto done;
+  if ((rc = gdl_net_create(&spec, &net)) != GDL_OK) goto done;
+  if ((rc = gdl_rng_alloc(seed, "bench_trainer.init", 0, &r_init)) != GDL_OK) goto done;
+  if ((rc = gdl_rng_alloc(seed, "bench_trainer.data", 0, &r_data)) != GDL_OK) goto done;
+  if ((rc = gdl_rng_alloc(seed, "bench_trainer.train", 0, &r_train)) != GDL_OK) goto done;
+  if ((rc = gdl_net_init_default(net, r_init)) != GDL_OK) goto done;
+
+  gdl_train_config cfg;
+  gdl_train_config_default(&cfg);
+  cfg.loss = GDL_LOSS_SQUARED;
+  cfg.opt = GDL_OPT_GD;
+  cfg.lr = LR;
+  cfg.batch = s->batch;
+  cfg.steps = (size_t)1 << 40;
+  gdl_data data;
+  memset(&data, 0, sizeof data);
+  if (s->online) {
+    cfg.data = GDL_DATA_ONLINE;
+    data.sample = gauss_sampler;
+    data.sample_ctx = &in;
+  } else {
+    cfg.data = GDL_DATA_SAMPLE;
+    X = malloc((size_t)SAMPLE_ROWS * s->in * sizeof *X);
+    Y = malloc((size_t)SAMPLE_ROWS * sizeof *Y);
+    if (!X || !Y) {
+      rc = gdl_fail(GDL_ENOMEM, "bench_trainer: sample of %d x %zu", SAMPLE_ROWS, s->in);
+      goto done;
+    }
+    gdl_rng_rademacher(r_data, 1.0, (size_t)SAMPLE_ROWS * s->in, X);
+    for (size_t i = 0; i < SAMPLE_ROWS; i++) Y[i] = X[i * s->in] * X[i * s->in + 1];
+    data.m = SAMPLE_ROWS;
+    data.X = X;
+    data.Y = Y;
+  }
+  if ((rc = gdl_trainer_create(net, &cfg, &data, r_train, &tr)) != GDL_OK) goto done;
+
+  /* warm-up: a few steps (first-touch of workspaces, OpenBLAS buffers) */
+  double loss = 0;
+  for (int i = 0; i < 5; i++)
+    if ((rc = gdl_trainer_step(tr, &loss)) != GDL_OK) goto done;
+  /* calibrate a chunk that takes ~0.05 s, then run chunks until min_seconds */
+  size_t chunk = 1;
+  for (;;) {
+    double t0 = now();
+    for (size_t i = 0; i < chunk; i++)
+      if ((rc = gdl_trainer_step(tr, &loss)) != GDL_OK) goto done;
+    double dt = now() - t0;
+    if (dt > 0.05 || chunk > ((size_t)1 << 30)) break;
+    chunk *= 2;
+  }
+  size_t steps = 0;
+  double t0 = now(), t = 0;
+  do {
+    for (size_t i = 0; i < chunk; i++)
+      if ((rc = gdl_trainer_step(tr, &loss)) != GDL_OK) goto done;
+    steps += chunk;
+    t = now() - t0;
+  } while (t < min_seconds);
+  res->steps = steps;
+  res->seconds = t;
+  res->steps_per_s = (double)steps / t;
+  res->gflops = res->steps_per_s * flop_per_step(s) * 1e-9;
+  res->final_loss = loss;
+  res->ok = 1;
+done:
+  if (rc != GDL_OK) snprintf(res->err, sizeof res->err, "%s", gdl_strerror_last());
+  gdl_trainer_free(tr);
+  gdl_net_free(net);
+  gdl_rng_free(r_init);
+  gdl_rng_free(r_data);
+  gdl_rng_free(r_train);
+  free(X);
+  free(Y);
+  return rc;
+}
+
+/* Best cblas_dgemm rate (GFLOP/s) on square n x n. */
+static double dgemm_peak(size_t n, uint64_t seed, double min_seconds) {
+  double *A = malloc(n * n * sizeof *A), *B = malloc(n * n * sizeof *B),
+         *C = malloc(n * n * sizeof *C);
+  gsl_rng *r = NULL;
+  double best = 0;
+  if (!A || !B || !C || gdl_rng_alloc(seed, "bench_trainer.dgemm", n, &r) != GDL_OK) goto done;
+  gdl_rng_gaussian(r, 1.0, n * n, A);
+  gdl_rng_gaussian(r, 1.0, n * n, B);
+  const double flop = 2.0 * (double)n * (double)n * (double)n;
+  double t_start = now();
+  for (int rep = 0; rep < 50; rep++) {
+    double t0 = now();
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0, A, (int)n,
+                B, (int)n, 0.0, C, (int)n);
+    double g = flop / (now() - t0) * 1e-9;
+    if (g > best) best = g;
+    if (rep >= 3 && now() - t_start > min_seconds) break;
+  }
+done:
+  gdl_rng_free(r);
+  free(A);
+  free(B);
+  free(C);
+  return best;
+}
+
+/* Run the PyTorch peer; fills tres[] and returns 1, or 0 with *why set. */
+static int run_torch(const char *python, int python_given, const char *script, int threads,
+                     double seconds, uint64_t seed, result *tres, char *version, size_t vlen,
+                     char *why, size_t wlen, char *pyused, size_t pylen) {
+  char cmd[4096];
+  /* the python3 on PATH first (may be a virtualenv/pyenv without torch), then Debian's */
+  const char *cands[2] = {python, "/usr/bin/python3"};
+  int found = 0;
+  for (int c = 0; c < (python_given ? 1 : 2) && !found; c++) {
+    snprintf(cmd, sizeof cmd, "%s -c 'import torch' >/dev/null 2>&1", cands[c]);
+    if (system(cmd) == 0) {
+      python = cands[c];
+      found = 1;
+    }
+  }
+  if (!found) {
+    snprintf(why, wlen, "'%s -c \"import torch\"' failed%s (install python3-torch to compare)",
+             python, python_given ? "" : ", and so did /usr/bin/python3");
+    return 0;
+  }
+  snprintf(pyused, pylen, "%s", python);
+  if (access(script, R_OK) != 0) {
+    snprintf(why, wlen, "peer script %s not found", script);
+    return 0;
+  }
+  snprintf(cmd, sizeof cmd, "%s '%s' --threads %d --seconds %g --seed %llu", python, script,
+           threads, seconds, (unsigned long long)seed);
+  FILE *p = popen(cmd, "r");
+  if (!p) {
+    snprintf(why, wlen, "cannot start %s", python);
+    return 0;
+  }
+  char line[1024];
+  int got = 0;
+  while (fgets(line, sizeof line, p)) {
+    char name[16];
+    double sps, secs, loss;
+    unsigned long long steps;
+    if (sscanf(line, "torch_version %255s", version) == 1) {
+      version[vlen - 1] = 0;
+      continue;
+    }
+    if (sscanf(line, "result %15s %lf %llu %lf %lf", name, &sps, &steps, &secs, &loss) == 5) {
+      for (size_t k = 0; k < NSHAPE; k++)
+        if (!strcmp(name, SHAPES[k].name)) {
+          tres[k].ok = 1;
+          tres[k].steps_per_s = sps;
+          tres[k].steps = (size_t)steps;
+          tres[k].seconds = secs;
+          tres[k].final_loss = loss;
+          tres[k].gflops = sps * flop_per_step(&SHAPES[k]) * 1e-9;
+          got++;
+        }
+    }
+  }
+  int st = pclose(p);
+  if (got == 0) {
+    snprintf(why, wlen, "the peer script produced no results (exit status %d)", st);
+    return 0;
+  }
+  return 1;
+}
+
+static void usage(FILE *f) {
+  fprintf(f, "usage: bench_trainer --out DIR [--full] [--threads T] [--seconds S] [--no-torch] "
+             "[--torch-script PATH] [--python PYTHON] [--seed N]\n");
+}
+
+int main(int argc, char **argv) {
+  const char *out = NULL, *script = GDL_TRAINER_TORCH_PY, *python = "python3";
+  int full = 0, threads = 1, torch = 1, python_given = 0;
+  double seconds = -1;
+  uint64_t seed = 0;
+  if (gdl_seed_from_env(GDL_DEFAULT_SEED, &seed) != GDL_OK) {
+    fprintf(stderr, "bench_trainer: %s\n", gdl_strerror_last());
+    return 2;
+  }
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    int more = i + 1 < argc;
+    if (!strcmp(a, "--out") && more) out = argv[++i];
+    else if (!strcmp(a, "--full")) full = 1;
+    else if (!strcmp(a, "--no-torch")) torch = 0;
+    else if (!strcmp(a, "--torch-script") && more) script = argv[++i];
+    else if (!strcmp(a, "--python") && more) {
+      python = argv[++i];
+      python_given = 1;
+    }
+    else if (!strcmp(a, "--threads") && more) {
+      char *e;
+      long v = strtol(argv[++i], &e, 10);
+      if (*e || v < 1 || v > 256) {
+        fprintf(stderr, "bench_trainer: --threads wants an integer in [1, 256], got '%s'\n", argv[i]);
+        return 2;
+      }
+      threads = (int)v;
+    } else if (!strcmp(a, "--seconds") && more) {
+      char *e;
+      seconds = strtod(argv[++i], &e);
+      if (*e || !(seconds > 0 && seconds < 3600)) {
+        fprintf(stderr, "bench_trainer: --seconds wants a number in (0, 3600), got '%s'\n", argv[i]);
+        return 2;
+      }
+    } else if (!strcmp(a, "--seed") && more) {
+      char *e;
+      seed = strtoull(argv[++i], &e, 0);
+      if (*e) {
+        fprintf(stderr, "bench_trainer: --seed wants an integer, got '%s'\n", argv[i]);
+        return 2;
+      }
+    } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+      usage(stdout);
+      return 0;
+    } else {
+      fprintf(stderr, "bench_trainer: unknown flag or missing value: '%s'\n", a);
+      return 2;
+    }
+  }
+  if (!out) {
+    usage(stderr);
+    return 2;
+  }
+  if (seconds < 0) seconds = full ? 5.0 : 1.0;
+  openblas_set_num_threads(threads);
+  if (gdl_mkdir_p(out) != GDL_OK) {
+    fprintf(stderr, "bench_trainer: %s\n", gdl_strerror_last());
+    return 1;
+  }
+  const double wall0 = now();
+
+  /* 1. dgemm peak */
+  double peak = dgemm_peak(1024, seed, full ? 3.0 : 1.0);
+  if (full) {
+    double p2 = dgemm_peak(2048, seed, 3.0);
+    if (p2 > peak) peak = p2;
+  }
+  /* 2. our trainer */
+  result ours[NSHAPE], peer[NSHAPE];
+  memset(peer, 0, sizeof peer);
+  for (size_t k = 0; k < NSHAPE; k++) {
+    gdl_progress("bench_trainer", k, NSHAPE);
+    if (run_shape(&SHAPES[k], seed, seconds, &ours[k]) != GDL_OK)
+      fprintf(stderr, "bench_trainer: shape %s failed: %s\n", SHAPES[k].name, ours[k].err);
+  }
+  gdl_progress("bench_trainer", NSHAPE, NSHAPE);
+  gdl_progress_done();
+  /* 3. the PyTorch peer, same shapes, after ours */
+  char tver[256] = "", why[512] = "", pyused[512] = "";
+  int have_torch = 0;
+  if (torch)
+    have_torch = run_torch(python, python_given, script, threads, seconds, seed, peer, tver,
+                           sizeof tver, why, sizeof why, pyused, sizeof pyused);
+  else
+    snprintf(why, sizeof why, "--no-torch");
+
+  /* table */
+  printf("gdlimits trainer benchmark (float64, %d BLAS thread%s, %s mode, >= %.1f s per shape)\n",
+         threads, threads == 1 ? "" : "s", full ? "full" : "quick", seconds);
+  printf("dgemm peak (best square cblas_dgemm): %.2f GFLOP/s\n", peak);
+  if (have_torch) printf("PyTorch peer: torch %s (%s)\n", tver, pyused);
+  else printf("PyTorch peer: SKIPPED (%s)\n", why);
+  printf("%-5s %-44s %12s %9s %8s %12s %9s\n", "shape", "net", "steps/s", "GFLOP/s", "%peak",
+         "torch st/s", "ratio");
+  for (size_t k = 0; k < NSHAPE; k++) {
+    char ts[32] = "-", rt[32] = "-";
+    if (have_torch && peer[k].ok) {
+      snprintf(ts, sizeof ts, "%.1f", peer[k].steps_per_s);
+      if (ours[k].ok) snprintf(rt, sizeof rt, "%.2fx", ours[k].steps_per_s / peer[k].steps_per_s);
+    }
+    if (ours[k].ok)
+      printf("%-5s %-44s %12.1f %9.2f %7.1f%% %12s %9s\n", SHAPES[k].name, SHAPES[k].what,
+             ours[k].steps_per_s, ours[k].gflops, 100 * ours[k].gflops / peak, ts, rt);
+    else
+      printf("%-5s %-44s %12s (failed: %s)\n", SHAPES[k].name, SHAPES[k].what, "-", ours[k].err);
+  }
+
+  /* CSV */
+  char path[4096];
+  snprintf(path, sizeof path, "%s/trainer.csv", out);
+  static const char *cols[] = {"shape", "in", "width", "batch", "online", "steps_per_s",
+                               "gflops", "frac_peak", "torch_steps_per_s", "ratio_vs_torch",
+                               "dgemm_peak_gflops"};
+  gdl_csv *csv = NULL;
+  int rc = gdl_csv_open(path, sizeof cols / sizeof cols[0], cols, &csv);
+  for (size_t k = 0; rc == GDL_OK && k < NSHAPE; k++) {
+    double tsps = have_torch && peer[k].ok ? peer[k].steps_per_s : NAN;
+    double sps = ours[k].ok ? ours[k].steps_per_s : NAN;
+    double gf = ours[k].ok ? ours[k].gflops : NAN;
+    rc = gdl_csv_row_text(csv, "%s,%zu,%zu,%zu,%d,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g", SHAPES[k].name,
+                          SHAPES[k].in, SHAPES[k].width, SHAPES[k].batch, SHAPES[k].online, sps,
+                          gf, gf / peak, tsps, sps / tsps, peak);
+  }
+  if (rc == GDL_OK) rc = gdl_csv_commit(csv);
+  else if (csv) gdl_csv_abort(csv);
+  if (rc != GDL_OK) {
+    fprintf(stderr, "bench_trainer: %s\n", gdl_strerror_last());
+    return 1;
+  }
+
+  /* JSON sidecar */
+  gdl_json *j = NULL;
+  rc = gdl_json_new(&j);
+  if (rc == GDL_OK) {
+    gdl_json_str(j, "benchmark", "trainer");
+    gdl_json_str(j, "mode", full ? "full" : "quick");
+    gdl_json_int(j, "threads", threads);
+    gdl_json_num(j, "seconds_per_shape", seconds);
+    gdl_json_num(j, "lr", LR);
+    gdl_json_int(j, "sample_rows", SAMPLE_ROWS);
+    gdl_json_str(j, "net", "in -> width (ReLU, bias) -> 1 (bias), W ~ N(0, 1/fan_in)");
+    gdl_json_str(j, "loss", "squared 1/2 (f - y)^2, batch mean; y = x1 x2");
+    gdl_json_str(j, "optimizer", "SGD (plain GD update)");
+    gdl_json_str(j, "flop_convention", "matrix products only: fwd 2 m in out per layer, weight "
+                                       "grad 2 m in out per layer, input grad for layers >= 1");
+    gdl_json_num(j, "dgemm_peak_gflops", peak);
+    gdl_json_bool(j, "torch", have_torch);
+    gdl_json_str(j, "torch_version", have_torch ? tver : "");
+    gdl_json_str(j, "torch_python", have_torch ? pyused : "");
+    gdl_json_str(j, "torch_skipped_reason", have_torch ? "" : why);
+    for (size_t k = 0; k < NSHAPE; k++) {
+      gdl_json_begin(j, SHAPES[k].name);
+      gdl_json_str(j, "what", SHAPES[k].what);
+      gdl_json_int(j, "in", (long long)SHAPES[k].in);
+      gdl_json_int(j, "width", (long long)SHAPES[k].width);
+      gdl_json_int(j, "batch", (long long)SHAPES[k].batch);
+      gdl_json_bool(j, "ok", ours[k].ok);
+      gdl_json_num(j, "steps_per_s", ours[k].ok ? ours[k].steps_per_s : NAN);
+      gdl_json_num(j, "gflops", ours[k].ok ? ours[k].gflops : NAN);
+      gdl_json_num(j, "frac_peak", ours[k].ok ? ours[k].gflops / peak : NAN);
+      gdl_json_int(j, "steps", (long long)ours[k].steps);
+      gdl_json_num(j, "final_loss", ours[k].ok ? ours[k].final_loss : NAN);
+      gdl_json_num(j, "torch_steps_per_s", have_torch && peer[k].ok ? peer[k].steps_per_s : NAN);
+      gdl_json_num(j, "torch_final_loss", have_torch && peer[k].ok ? peer[k].final_loss : NAN);
+      gdl_json_end(j);
+    }
+    gdl_json_num(j, "wall_time_s", now() - wall0);
+    gdl_json_begin(j, "provenance");
+    gdl_json_provenance(j, seed);
+    gdl_json_end(j);
+    snprintf(path, sizeof path, "%s/trainer.json", out);
+    rc = gdl_json_write(j, path);
+    gdl_json_free(j);
+  }
+  if (rc != GDL_OK) {
+    fprintf(stderr, "bench_trainer: %s\n", gdl_strerror_last());
+    return 1;
+  }
+
+  /* summary.json for the claims report: the PF targets, measured in this run */
+  static const struct {
+    size_t k;
+    const char *check;
+    double bound;
+    int vs_torch;
+  } targets[] = {{2, "steps_per_s_ratio_vs_torch_c_online_batch1", 20.0, 1},
+                 {0, "steps_per_s_ratio_vs_torch_a_n30_w64_b32", 5.0, 1},
+                 {1, "steps_per_s_ratio_vs_torch_b_n30_w512_b256", 1.5, 1},
+                 {3, "fraction_of_dgemm_peak_d_n256_w1024_b1024", 0.6, 0}};
+  {
+    char doc[4096];
+    size_t n = 0;
+    n += (size_t)snprintf(doc + n, sizeof doc - n, "{\"claim\": \"PF\", \"rows\": [");
+    int first = 1;
+    for (size_t t = 0; t < sizeof targets / sizeof targets[0]; t++) {
+      const size_t k = targets[t].k;
+      double m = NAN;
+      if (targets[t].vs_torch) {
+        if (!have_torch || !peer[k].ok || !ours[k].ok) continue; /* peer skipped: no row */
+        m = ours[k].steps_per_s / peer[k].steps_per_s;
+      } else if (ours[k].ok) {
+        m = ours[k].gflops / peak;
+      }
+      const int pass = isfinite(m) && m >= targets[t].bound;
+      n += (size_t)snprintf(doc + n, sizeof doc - n,
+                            "%s\n  {\"check\": \"%s\", \"measured\": %.6g, \"relation\": "
+                            "\">=\", \"bound\": %g, \"pass\": %s, \"seed\": %llu, "
+                            "\"params\": \"%d BLAS thread(s), %s mode\"}",
+                            first ? "" : ",", targets[t].check, isfinite(m) ? m : -1.0,
+                            targets[t].bound, pass ? "true" : "false", (unsigned long long)seed,
+                            threads, full ? "full" : "quick");
+      first = 0;
+    }
+    n += (size_t)snprintf(doc + n, sizeof doc - n, "\n], \"figures\": [\"trainer_speed.png\"], "
+                          "\"torch\": %s, \"wall_time_s\": %.3f}\n",
+                          have_torch ? "true" : "false", now() - wall0);
+    snprintf(path, sizeof path, "%s/summary.json", out);
+    rc = n < sizeof doc ? gdl_write_atomic(path, doc, n) : gdl_fail(GDL_EINVAL, "summary too long");
+  }
+  if (rc != GDL_OK) {
+    fprintf(stderr, "bench_trainer: %s\n", gdl_strerror_last());
+    return 1;
+  }
+  printf("wrote %s/trainer.csv, trainer.json, summary.json\n", out);
+  return 0;
+}
