@@ -2,7 +2,8 @@
  * dgemm peak and against the same nets trained by PyTorch (claim PF).
  *
  *   bench_trainer --out DIR [--full] [--threads T] [--seconds S] [--no-torch]
- *                 [--torch-script PATH] [--python PYTHON] [--seed N]
+ *                 [--torch-script PATH] [--python PYTHON] [--seed N] [--only SHAPES]
+ * (--only abcd: run only these shapes, e.g. --only c for profiling)
  *
  * Shapes (depth 2 = one hidden layer, ReLU, biases, one output, squared loss
  * 1/2 (f - y)^2 averaged over the batch, plain SGD with lr 0.01, float64):
@@ -199,6 +200,7 @@ done:
 }
 
 /* Run the PyTorch peer; fills tres[] and returns 1, or 0 with *why set. */
+static const char *only = "abcd";
 static int run_torch(const char *python, int python_given, const char *script, int threads,
                      double seconds, uint64_t seed, result *tres, char *version, size_t vlen,
                      char *why, size_t wlen, char *pyused, size_t pylen) {
@@ -223,8 +225,8 @@ static int run_torch(const char *python, int python_given, const char *script, i
     snprintf(why, wlen, "peer script %s not found", script);
     return 0;
   }
-  snprintf(cmd, sizeof cmd, "%s '%s' --threads %d --seconds %g --seed %llu", python, script,
-           threads, seconds, (unsigned long long)seed);
+  snprintf(cmd, sizeof cmd, "%s '%s' --threads %d --seconds %g --seed %llu --shapes %s", python,
+           script, threads, seconds, (unsigned long long)seed, only);
   FILE *p = popen(cmd, "r");
   if (!p) {
     snprintf(why, wlen, "cannot start %s", python);
@@ -263,7 +265,7 @@ static int run_torch(const char *python, int python_given, const char *script, i
 
 static void usage(FILE *f) {
   fprintf(f, "usage: bench_trainer --out DIR [--full] [--threads T] [--seconds S] [--no-torch] "
-             "[--torch-script PATH] [--python PYTHON] [--seed N]\n");
+             "[--torch-script PATH] [--python PYTHON] [--seed N] [--only SHAPES]\n");
 }
 
 int main(int argc, char **argv) {
@@ -281,6 +283,13 @@ int main(int argc, char **argv) {
     if (!strcmp(a, "--out") && more) out = argv[++i];
     else if (!strcmp(a, "--full")) full = 1;
     else if (!strcmp(a, "--no-torch")) torch = 0;
+    else if (!strcmp(a, "--only") && more) {
+      only = argv[++i];
+      if (!*only || strspn(only, "abcd") != strlen(only)) {
+        fprintf(stderr, "bench_trainer: --only wants letters among abcd, got '%s'\n", only);
+        return 2;
+      }
+    }
     else if (!strcmp(a, "--torch-script") && more) script = argv[++i];
     else if (!strcmp(a, "--python") && more) {
       python = argv[++i];
@@ -339,6 +348,11 @@ int main(int argc, char **argv) {
   memset(peer, 0, sizeof peer);
   for (size_t k = 0; k < NSHAPE; k++) {
     gdl_progress("bench_trainer", k, NSHAPE);
+    if (!strchr(only, SHAPES[k].name[0])) {
+      memset(&ours[k], 0, sizeof ours[k]);
+      snprintf(ours[k].err, sizeof ours[k].err, "not run (--only %s)", only);
+      continue;
+    }
     if (run_shape(&SHAPES[k], seed, seconds, &ours[k]) != GDL_OK)
       fprintf(stderr, "bench_trainer: shape %s failed: %s\n", SHAPES[k].name, ours[k].err);
   }
