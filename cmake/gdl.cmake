@@ -37,7 +37,7 @@ endfunction()
 # A figure family: the sweep program writes CSV + JSON into
 # build/results/<name>/ (it receives "--out <dir>" and, in full mode, FULL_ARGS
 # instead of the quick args), then every gnuplot script renders PNG + SVG into
-# build/figures/. Scripts get the variables resdir and figdir (gnuplot -e) and only
+# build/figures/. Scripts get the variables resdir and figdir (gnuplot -e, one each) and only
 # read results: re-plotting never retrains (target plot-<name>).
 # Targets: figure-<name> (quick sweep + plots), figure-<name>-full, plot-<name>.
 # The aggregate targets `figures`, `figures-full` and `plots` depend on all of them.
@@ -58,7 +58,8 @@ function(gdl_add_figure name)
   foreach(gp ${F_PLOTS})
     get_filename_component(gpabs ${gp} ABSOLUTE)
     list(APPEND plot_abs ${gpabs})
-    list(APPEND plot_cmds COMMAND ${GNUPLOT} -e "resdir='${res}'; figdir='${GDL_FIGURES_DIR}'" ${gpabs})
+    # two -e options: a ';' inside one argument would split it (CMake list separator)
+    list(APPEND plot_cmds COMMAND ${GNUPLOT} -e "resdir='${res}'" -e "figdir='${GDL_FIGURES_DIR}'" ${gpabs})
   endforeach()
   if(NOT GNUPLOT)
     set(plot_cmds COMMAND ${CMAKE_COMMAND} -E echo "gnuplot not found: skipping plots of ${name} (install gnuplot-nox)")
