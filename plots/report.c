@@ -728,7 +728,18 @@ static int family_of_name(const char *name) {
   return -1;
 }
 
-/* Fill a row from an assertion object; returns 0, or -1 with r->problem set. */
+/* Record the versions named by a provenance object. */
+static void add_version(const jval *prov) {
+  if (!prov || prov->t != J_OBJ) return;
+  const char *git = jgets(prov, "git"), *cc = jgets(prov, "compiler"), *blas = jgets(prov, "blas"),
+             *ver = jgets(prov, "version");
+  char vb[768];
+  snprintf(vb, sizeof vb, "gdlimits %s (git %s); compiler %s; BLAS %s", ver ? ver : "?",
+           git ? git : "?", cc ? cc : "?", blas ? blas : "?");
+  add_unique(&R.versions, &R.nversions, vb);
+}
+
+/* Fill a row from an assertion object (a missing or ill-typed field sets r->problem). */
 static void fill_row(row *r, const jval *o, const char *source) {
   char buf[256];
   sbuf prob = {0};
@@ -780,12 +791,7 @@ static void fill_row(row *r, const jval *o, const char *source) {
   }
   const jval *prov = jget(o, "provenance");
   if (prov && prov->t == J_OBJ) {
-    const char *git = jgets(prov, "git"), *cc = jgets(prov, "compiler"),
-               *blas = jgets(prov, "blas"), *ver = jgets(prov, "version");
-    char vb[768];
-    snprintf(vb, sizeof vb, "gdlimits %s (git %s); compiler %s; BLAS %s", ver ? ver : "?",
-             git ? git : "?", cc ? cc : "?", blas ? blas : "?");
-    add_unique(&R.versions, &R.nversions, vb);
+    add_version(prov);
     const char *utc = jgets(prov, "utc");
     if (utc) r->utc = xstrdup(utc);
     if (!v) { /* seed only in provenance */
@@ -946,6 +952,7 @@ static void read_summaries(const char *results) {
       }
       double w = find_wall(o);
       if (isfinite(w) && !(wall >= w)) wall = w;
+      add_version(jget(o, "provenance"));
       if (!strcmp(js[k], "summary.json")) {
         const jval *c = jget(o, "claim"), *rw = jget(o, "rows"), *figs = jget(o, "figures");
         char tok[16][16];
@@ -1396,6 +1403,12 @@ int main(int argc, char **argv) {
     sb_puts(&h, "<li>");
     sb_html(&h, R.versions[i]);
     sb_puts(&h, "</li>\n");
+  }
+  if (R.nversions > 1) {
+    sb_puts(&md, "- note: the results come from more than one build (stale files from an earlier "
+                 "run?); rerun the tests and sweeps to refresh them\n");
+    sb_puts(&h, "<li>note: the results come from more than one build (stale files from an "
+                "earlier run?); rerun the tests and sweeps to refresh them</li>\n");
   }
   sb_puts(&md, "- seeds: ");
   sb_puts(&h, "<li>seeds: ");
