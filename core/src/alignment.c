@@ -322,7 +322,16 @@ done:
   return rc;
 }
 
-/* ---------------- noisy-GD bound ---------------- */
+/* ---------------- noisy-GD bound ----------------
+ * G(theta) = sum_S a(S) sum_i dhat_i(S)^2 with a(S) = W_{|S|}(f)/C(n,|S|) (a(empty) = 0),
+ * dhat_i = Fourier transform of the i-th column of the per-example gradient matrix.
+ * First-layer shortcut (any depth): d f / d W_0[j][c] = delta_j(x) x_c with delta_j =
+ * d f / d z_{0,j}, and on the cube x_c = chi_{{c}}, so the transform of that column is
+ * deltahat_j(S xor {c}). Summing over the n columns of unit j:
+ *   sum_c sum_S a(S) deltahat_j(S xor {c})^2 = sum_T deltahat_j(T)^2 b(T),
+ *   b(T) = (n - |T|) A(|T| + 1) + |T| A(|T| - 1),  A(k) = W_k(f)/C(n,k) (A(0) = A(n+1) = 0),
+ * and sum_c ||x_c delta_j||^2 = n ||delta_j||^2. delta_j = x_0 * (column of W_0[j][0]) since
+ * x_0 = +-1. So the first layer costs one FWHT per hidden unit instead of n. */
 int gdl_ng_G(gdl_net *net, unsigned n, const double *Wf, double *G, double *gradsq) {
   GDL_CHECK_ARG(net != NULL && Wf != NULL && G != NULL, "gdl_ng_G: NULL argument");
   GDL_CHECK_ARG(n >= 1, "gdl_ng_G: n must be >= 1");
@@ -330,7 +339,15 @@ int gdl_ng_G(gdl_net *net, unsigned n, const double *Wf, double *G, double *grad
   GDL_CHECK_ARG(net->spec.width[0] == n, "gdl_ng_G: net input width %zu != n = %u", net->spec.width[0], n);
   for (unsigned j = 0; j <= n; j++)
     GDL_CHECK_ARG(isfinite(Wf[j]) && Wf[j] >= 0, "gdl_ng_G: Wf[%u] = %g is not a finite weight", j, Wf[j]);
-  size_t N = (size_t)1 << n, P = net->nparams;
+  size_t N = (size_t)1 << n, P = net->nparams, h0 = net->spec.width[1], w0 = net->w_off[0];
+  /* column list: h0 "delta" columns (W_0[j][0], times x_0), then every parameter outside W_0 */
+  size_t ncols = h0 + (P - h0 * n);
+  size_t *cols = malloc(ncols * sizeof *cols);
+  if (!cols) return gdl_fail(GDL_ENOMEM, "gdl_ng_G: out of memory");
+  size_t k = 0;
+  for (size_t j = 0; j < h0; j++) cols[k++] = w0 + j * n;
+  for (size_t q = 0; q < P; q++)
+    if (q < w0 || q >= w0 + h0 * n) cols[k++] = q;
   /* row chunk: mc * P doubles <= 2^21; column block: N * C doubles <= 2^25 (256 MB) */
   size_t mc = ((size_t)1 << 21) / P;
   if (mc < 1) mc = 1;
@@ -338,42 +355,56 @@ int gdl_ng_G(gdl_net *net, unsigned n, const double *Wf, double *G, double *grad
   if (mc > N) mc = N;
   size_t C = ((size_t)1 << 25) / N;
   if (C < 1) C = 1;
-  if (C > P) C = P;
+  if (C > ncols) C = ncols;
   double *X = malloc(mc * n * sizeof *X), *Gc = malloc(mc * P * sizeof *Gc), *B = malloc(N * C * sizeof *B),
-         *aS = malloc(N * sizeof *aS);
-  if (!X || !Gc || !B || !aS) {
-    free(X); free(Gc); free(B); free(aS);
+         *aS = malloc(N * sizeof *aS), *bS = malloc(N * sizeof *bS);
+  if (!X || !Gc || !B || !aS || !bS) {
+    free(X); free(Gc); free(B); free(aS); free(bS); free(cols);
     return gdl_fail(GDL_ENOMEM, "gdl_ng_G: out of memory (2^%u points x %zu columns)", n, C);
   }
-  double cn[23];
-  for (unsigned j = 0; j <= n; j++) cn[j] = choose(n, j);
+  double A[24];
+  A[0] = 0.0;
+  for (unsigned j = 1; j <= n; j++) A[j] = Wf[j] / choose(n, j);
+  A[n + 1] = 0.0;
   for (size_t S = 0; S < N; S++) {
     unsigned j = (unsigned)__builtin_popcountll(S);
-    aS[S] = j == 0 ? 0.0 : Wf[j] / cn[j];
+    aS[S] = A[j];
+    bS[S] = (double)(n - j) * A[j + 1] + (j >= 1 ? (double)j * A[j - 1] : 0.0);
   }
   double Gsum = 0, gsq = 0, inv = 1.0 / (double)N;
   int rc = GDL_OK;
-  for (size_t c0 = 0; c0 < P && rc == GDL_OK; c0 += C) {
-    size_t cw = (c0 + C <= P) ? C : P - c0;
+  for (size_t c0 = 0; c0 < ncols && rc == GDL_OK; c0 += C) {
+    size_t cw = (c0 + C <= ncols) ? C : ncols - c0;
     for (size_t r0 = 0; r0 < N; r0 += mc) {
       size_t m = (r0 + mc <= N) ? mc : N - r0;
       for (size_t i = 0; i < m; i++)
         for (unsigned a = 0; a < n; a++) X[i * n + a] = ((r0 + i) >> a & 1) ? -1.0 : 1.0;
       if ((rc = gdl_net_per_example_grad(net, m, X, 0, Gc)) != GDL_OK) break;
-      for (size_t i = 0; i < m; i++) memcpy(B + (r0 + i) * cw, Gc + i * P + c0, cw * sizeof *B);
+      for (size_t i = 0; i < m; i++) {
+        double x0 = X[i * n];
+        const double *g = Gc + i * P;
+        double *b = B + (r0 + i) * cw;
+        for (size_t c = 0; c < cw; c++) {
+          size_t idx = c0 + c;
+          b[c] = idx < h0 ? x0 * g[cols[idx]] : g[cols[idx]];
+        }
+      }
     }
     if (rc != GDL_OK) break;
     if ((rc = gdl_fwht_cols(B, n, cw)) != GDL_OK) break;
+    size_t nd = c0 < h0 ? (h0 - c0 < cw ? h0 - c0 : cw) : 0; /* delta columns in this block */
     for (size_t S = 0; S < N; S++) {
       const double *b = B + S * cw;
-      double s = 0;
-      for (size_t c = 0; c < cw; c++) s += b[c] * b[c];
-      s *= inv * inv;  /* sum_i dhat_i(S)^2 */
-      gsq += s;
-      Gsum += aS[S] * s;
+      double sd = 0, so = 0;
+      for (size_t c = 0; c < nd; c++) sd += b[c] * b[c];
+      for (size_t c = nd; c < cw; c++) so += b[c] * b[c];
+      sd *= inv * inv;
+      so *= inv * inv;
+      gsq += (double)n * sd + so;
+      Gsum += bS[S] * sd + aS[S] * so;
     }
   }
-  free(X); free(Gc); free(B); free(aS);
+  free(X); free(Gc); free(B); free(aS); free(bS); free(cols);
   GDL_TRY(rc);
   if (!isfinite(Gsum) || !isfinite(gsq)) return gdl_fail(GDL_EDIVERGED, "gdl_ng_G: non-finite gradients");
   *G = Gsum;
