@@ -1,0 +1,330 @@
+/* theorems/noisy_gd.c: claim NG (theorems/noisy_gd.md).
+ *
+ * NG0  the G(theta) engines: definition by enumeration of B_n (n = 5) = level-weight
+ *      identity with FWHT of all gradient columns = the fast first-layer-shift engine.
+ * NG1  n = 16, all 2^16 points, exact population noisy GD, depths 2, 3, 4:
+ *      E|<f_T, chi_S>| <= sqrt(lambda) + 1/2 ||f - fbar|| (sum_t E G(theta^J_t) / tau^2)^(1/2)
+ *      for |S| = 8, with the control that the same trainer learns |S| = 1 (corr >= 0.5),
+ *      and that the bound (also valid at |S| = 1) is not violated by that learning run.
+ * NG2  n = 10, 12, 14 at k = n/2 (quick; the benchmark goes to 20): the bound decreases
+ *      with n and the measured correlation stays under it.
+ * Every run derives its streams from (GDL_SEED, purpose, index): results do not depend on
+ * the thread count. */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cblas.h>
+#include <gsl/gsl_sf_gamma.h>
+#include "gdl/gdl.h"
+#include "noisy_gd_lib.h"
+
+#define NSTD 4.0 /* margins in standard errors (COMMON: >= 4 SE) */
+
+static uint64_t get_seed(void) {
+  uint64_t s = 0;
+  cr_assert(gdl_seed_from_env(GDL_DEFAULT_SEED, &s) == GDL_OK, "bad GDL_SEED: %s", gdl_strerror_last());
+  return s;
+}
+
+static void check_rc(int rc, const char *what) {
+  cr_assert(rc == GDL_OK, "%s failed: %s (%s)", what, gdl_status_name(rc), gdl_strerror_last());
+}
+
+/* record + assert "measured rel bound" */
+static void claim_check(const char *check, double measured, const char *rel, double bound, int pass,
+                        uint64_t seed, const char *params) {
+  char buf[512];
+  gdl_claim_record("NG", check, measured, rel, bound, pass, seed, params);
+  cr_assert(pass, "NG %s: %s [%s]", check, gdl_fmt_check(buf, sizeof buf, check, measured, rel, bound), params);
+  cr_log_info("NG %s: %s [%s]", check, gdl_fmt_check(buf, sizeof buf, check, measured, rel, bound), params);
+}
+
+/* ---------------- NG0: the G engines ---------------- */
+
+/* Random target with a given level profile on n bits: f = sum of a few parities. */
+static void random_poly_values(unsigned n, gsl_rng *r, double *f, double *Wf) {
+  size_t N = (size_t)1 << n;
+  memset(f, 0, N * sizeof *f);
+  double *tmp = malloc(N * sizeof *tmp);
+  cr_assert(tmp != NULL);
+  for (int t = 0; t < 4; t++) {
+    uint64_t S = gsl_rng_uniform_int(r, N);
+    double c;
+    gdl_rng_gaussian(r, 1.0, 1, &c);
+    ng_parity_values(n, S, tmp);
+    for (size_t i = 0; i < N; i++) f[i] += c * tmp[i];
+  }
+  check_rc(gdl_fourier(f, n, tmp), "gdl_fourier");
+  check_rc(gdl_level_weights(tmp, n, Wf), "gdl_level_weights");
+  free(tmp);
+}
+
+/* G by its definition: E_g || E_x[(f o g - fbar)(x) grad f_theta(x)] ||^2, enumerating
+ * every signed permutation g (n! 2^n elements), (g x)_i = s_i x_{pi(i)}. */
+static double G_by_enumeration(gdl_net *net, unsigned n, const double *X, const double *f) {
+  size_t N = (size_t)1 << n, P = net->nparams;
+  double *Gm = malloc(N * P * sizeof *Gm), *u = malloc(N * sizeof *u), *v = malloc(P * sizeof *v);
+  cr_assert(Gm && u && v);
+  check_rc(gdl_net_per_example_grad(net, N, X, 0, Gm), "per_example_grad");
+  double fbar = 0.0;
+  for (size_t i = 0; i < N; i++) fbar += f[i] / (double)N;  /* B_n-average of f = fhat(empty) */
+  size_t perm[16];
+  for (unsigned i = 0; i < n; i++) perm[i] = i;
+  double acc = 0.0;
+  size_t count = 0;
+  for (;;) {
+    for (uint64_t sg = 0; sg < N; sg++) {
+      /* x index i: bit j set <=> x_j = -1. (gx)_a = s_a x_{perm[a]} */
+      for (size_t i = 0; i < N; i++) {
+        size_t gi = 0;
+        for (unsigned a = 0; a < n; a++) {
+          unsigned bit = (unsigned)((i >> perm[a]) & 1u) ^ (unsigned)((sg >> a) & 1u);
+          gi |= (size_t)bit << a;
+        }
+        u[i] = f[gi] - fbar;
+      }
+      cblas_dgemv(CblasRowMajor, CblasTrans, (int)N, (int)P, 1.0 / (double)N, Gm, (int)P, u, 1, 0.0, v, 1);
+      acc += cblas_ddot((int)P, v, 1, v, 1);
+      count++;
+    }
+    /* next permutation (lexicographic) */
+    int i = (int)n - 2;
+    while (i >= 0 && perm[i] > perm[i + 1]) i--;
+    if (i < 0) break;
+    int j = (int)n - 1;
+    while (perm[j] < perm[i]) j--;
+    size_t t = perm[i]; perm[i] = perm[j]; perm[j] = t;
+    for (int a = i + 1, b = (int)n - 1; a < b; a++, b--) { t = perm[a]; perm[a] = perm[b]; perm[b] = t; }
+  }
+  free(Gm); free(u); free(v);
+  return acc / (double)count;
+}
+
+Test(noisy_gd, NG0_G_engines, .timeout = 120) {
+  uint64_t seed = get_seed();
+  for (size_t depth = 2; depth <= 4; depth++) {
+    for (unsigned n = 5; n <= 8; n += 3) {
+      size_t N = (size_t)1 << n;
+      ng_cfg c;
+      ng_cfg_default(&c, n, depth);
+      c.width = 4;
+      c.box = 0.25;
+      gdl_net *net = NULL;
+      gsl_rng *r = NULL;
+      check_rc(ng_net_create(&c, &net), "net");
+      check_rc(gdl_rng_alloc(seed, "NG0", depth * 100 + n, &r), "rng");
+      check_rc(ng_net_init(&c, net, r), "init");
+      /* move away from the init: random first layer of larger scale, random last layer */
+      for (size_t i = 0; i < net->nparams; i++) {
+        double z;
+        gdl_rng_gaussian(r, 0.5, 1, &z);
+        net->params[i] += z;
+      }
+      double *X = malloc(N * n * sizeof *X), *f = malloc(N * sizeof *f), Wf[32], cj[32];
+      cr_assert(X && f);
+      ng_cube_enumerate(n, X);
+      random_poly_values(n, r, f, Wf);
+      ng_level_coefs(n, Wf, cj);
+      double *work = malloc((N * net->nparams + ng_fast_work(net, n, NG_CHUNK)) * sizeof *work);
+      cr_assert(work != NULL);
+      double Gd = NAN, Gf = NAN;
+      check_rc(ng_G_direct(net, n, X, cj, work, &Gd), "G direct");
+      check_rc(ng_G_fast(net, n, X, cj, work, &Gf), "G fast");
+      char params[160];
+      snprintf(params, sizeof params, "n=%u depth=%zu width=4 random 4-term polynomial", n, depth);
+      double rel = fabs(Gf - Gd) / fabs(Gd);
+      cr_assert(Gd > 0 && isfinite(Gd), "G direct = %g must be positive", Gd);
+      char chk[64];
+      snprintf(chk, sizeof chk, "NG0_fast_vs_direct_n%u_d%zu", n, depth);
+      claim_check(chk, rel, "<=", 1e-10, rel <= 1e-10, seed, params);
+      /* the library's engine (core/src/alignment.c, written independently) */
+      double Gl = NAN, gradsq = NAN;
+      check_rc(gdl_ng_G(net, n, Wf, &Gl, &gradsq), "gdl_ng_G");
+      double rel3 = fabs(Gl - Gd) / fabs(Gd);
+      snprintf(chk, sizeof chk, "NG0_library_vs_direct_n%u_d%zu", n, depth);
+      claim_check(chk, rel3, "<=", 1e-10, rel3 <= 1e-10, seed, params);
+      /* G <= lambda * sum_i ||d_i f||^2 */
+      gdl_align al;
+      check_rc(gdl_align_bn_levels(Wf, n, &al), "gdl_align_bn_levels");
+      snprintf(chk, sizeof chk, "NG0_G_le_lambda_gradsq_n%u_d%zu", n, depth);
+      claim_check(chk, Gd, "<=", al.lambda * gradsq, Gd <= al.lambda * gradsq * (1 + 1e-12), seed, params);
+      if (n == 5) {
+        double Ge = G_by_enumeration(net, n, X, f);
+        double rel2 = fabs(Gd - Ge) / fabs(Ge);
+        snprintf(chk, sizeof chk, "NG0_formula_vs_enumeration_d%zu", depth);
+        claim_check(chk, rel2, "<=", 1e-10, rel2 <= 1e-10, seed, params);
+        /* control: the identity is sharp, so a wrong level coefficient (C(n, j) -> C(n, j) + 1)
+         * must be detected at this tolerance */
+        double cw[32];
+        for (unsigned j = 1; j <= n; j++) cw[j] = Wf[j] / (gsl_sf_choose(n, j) + 1.0);
+        cw[0] = 0;
+        double Gw = NAN;
+        check_rc(ng_G_direct(net, n, X, cw, work, &Gw), "G direct (wrong coefs)");
+        double relw = fabs(Gw - Ge) / fabs(Ge);
+        snprintf(chk, sizeof chk, "NG0_control_wrong_formula_d%zu", depth);
+        claim_check(chk, relw, ">", 1e-6, relw > 1e-6, seed, params);
+      }
+      free(work); free(X); free(f);
+      gdl_rng_free(r);
+      gdl_net_free(net);
+    }
+  }
+}
+
+/* ---------------- NG1 / NG2 ---------------- */
+
+typedef struct {
+  double mean_abs, se_abs, max_abs;        /* real runs at the hard target */
+  double mean_ctl, se_ctl, min_ctl;        /* control runs (k = 1) */
+  double sumG_mean, sumG_se;               /* junk runs, hard target */
+  double sumG1_mean, sumG1_se;             /* junk runs, k = 1 target */
+  double bound, bound_lo, bound_hi;        /* hard target */
+  double bound1_lo;                        /* k = 1 target */
+  double lambda;
+} ng_exp;
+
+/* Runs nl real runs on chi_[k], nc control runs on chi_[1], nj junk runs (on fbar = 0: the
+ * B_n-average of a parity of degree >= 1) with the profile every `stride` steps. */
+static void ng_experiment(const ng_cfg *c, unsigned k, int nl, int nc, int nj, size_t stride,
+                          uint64_t seed, ng_exp *e) {
+  unsigned n = c->n;
+  size_t N = (size_t)1 << n;
+  double *X = malloc(N * n * sizeof *X), *yk = malloc(N * sizeof *yk), *y1 = malloc(N * sizeof *y1),
+         *y0 = calloc(N, sizeof *y0);
+  cr_assert(X && yk && y1 && y0);
+  ng_cube_enumerate(n, X);
+  ng_parity_values(n, ng_first_k(k), yk);
+  ng_parity_values(n, ng_first_k(1), y1);
+  int tot = nl + nc + nj;
+  ng_result *res = calloc((size_t)tot, sizeof *res);
+  int *rcs = calloc((size_t)tot, sizeof *rcs);
+  cr_assert(res && rcs);
+  char purpose[96];
+  snprintf(purpose, sizeof purpose, "NG/n%u/d%zu", n, c->depth);
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int j = 0; j < tot; j++) {
+    char p[128];
+    if (j < nl) {
+      snprintf(p, sizeof p, "%s/real-k%u", purpose, k);
+      rcs[j] = ng_run(c, X, yk, yk, seed, p, (uint64_t)j, 0, &res[j]);
+    } else if (j < nl + nc) {
+      snprintf(p, sizeof p, "%s/control-k1", purpose);
+      rcs[j] = ng_run(c, X, y1, y1, seed, p, (uint64_t)(j - nl), 0, &res[j]);
+    } else {
+      snprintf(p, sizeof p, "%s/junk", purpose);
+      rcs[j] = ng_run(c, X, y0, NULL, seed, p, (uint64_t)(j - nl - nc), stride, &res[j]);
+    }
+  }
+  for (int j = 0; j < tot; j++) check_rc(rcs[j], "noisy-GD run");
+  double *a = malloc((size_t)tot * sizeof *a), *b = malloc((size_t)tot * sizeof *b);
+  cr_assert(a && b);
+  e->max_abs = 0;
+  for (int j = 0; j < nl; j++) {
+    a[j] = fabs(res[j].corr);
+    if (a[j] > e->max_abs) e->max_abs = a[j];
+  }
+  check_rc(gdl_mean_se((size_t)nl, a, &e->mean_abs, &e->se_abs), "mean_se");
+  e->mean_ctl = e->se_ctl = 0;
+  e->min_ctl = 1;
+  if (nc >= 2) {
+    for (int j = 0; j < nc; j++) {
+      a[j] = res[nl + j].corr;
+      if (a[j] < e->min_ctl) e->min_ctl = a[j];
+    }
+    check_rc(gdl_mean_se((size_t)nc, a, &e->mean_ctl, &e->se_ctl), "mean_se");
+  }
+  double Wk[GDL_CUBE_MAX_ENUM + 1] = {0}, W1[GDL_CUBE_MAX_ENUM + 1] = {0};
+  double ck[GDL_CUBE_MAX_ENUM + 1], c1[GDL_CUBE_MAX_ENUM + 1];
+  Wk[k] = 1.0;
+  W1[1] = 1.0;
+  ng_level_coefs(n, Wk, ck);
+  ng_level_coefs(n, W1, c1);
+  for (int j = 0; j < nj; j++) {
+    a[j] = ng_profile_dot(n, ck, res[nl + nc + j].prof);
+    b[j] = ng_profile_dot(n, c1, res[nl + nc + j].prof);
+  }
+  check_rc(gdl_mean_se((size_t)nj, a, &e->sumG_mean, &e->sumG_se), "mean_se");
+  check_rc(gdl_mean_se((size_t)nj, b, &e->sumG1_mean, &e->sumG1_se), "mean_se");
+  e->lambda = 1.0 / gsl_sf_choose(n, k);
+  /* ||f - fbar|| = 1 for a parity of degree >= 1 */
+  e->bound = ng_bound(e->lambda, 1.0, e->sumG_mean, c->tau);
+  e->bound_lo = ng_bound(e->lambda, 1.0, e->sumG_mean - NSTD * e->sumG_se, c->tau);
+  e->bound_hi = ng_bound(e->lambda, 1.0, e->sumG_mean + NSTD * e->sumG_se, c->tau);
+  e->bound1_lo = ng_bound(1.0 / n, 1.0, e->sumG1_mean - NSTD * e->sumG1_se, c->tau);
+  free(a); free(b); free(res); free(rcs);
+  free(X); free(yk); free(y1); free(y0);
+}
+
+/* Quick-label sizes (budget: the whole executable ~1.5 min on 2 cores): depth 2 at n = 16
+ * (the claim's size); depths 3 and 4 at n = 14 (each step costs 2-3x depth 2 and n = 16 would
+ * take ~4 min). benchmarks/noisy_gd.c runs every depth at n = 16 (quick sweep) and records the
+ * same checks in build/results/noisy_gd/summary.json. */
+typedef struct { size_t depth; unsigned n; } ng1_case;
+
+ParameterizedTestParameters(noisy_gd, NG1_depth) {
+  static ng1_case cases[] = {{2, 16}, {3, 14}, {4, 14}};
+  return cr_make_param_array(ng1_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(ng1_case *cs, noisy_gd, NG1_depth, .timeout = 400) {
+  uint64_t seed = get_seed();
+  const unsigned n = cs->n, k = cs->n / 2;
+  const size_t *depth = &cs->depth;
+  const int nl = 10, nc = 6, nj = 4;
+  const size_t stride = 5;
+  ng_cfg c;
+  ng_cfg_default(&c, n, *depth);
+  c.steps = 150;
+  ng_exp e;
+  ng_experiment(&c, k, nl, nc, nj, stride, seed, &e);
+  char params[256], chk[64];
+  snprintf(params, sizeof params,
+           "n=%u k=%u depth=%zu width=%zu tanh box=%.4g lr=%g tau=%g clip=%g T=%zu real=%d control=%d "
+           "junk=%d stride=%zu sqrt(lambda)=%.4g sumG=%.4g+-%.2g bound=%.4g max|corr|=%.3g",
+           n, k, *depth, c.width, c.box, c.lr, c.tau, c.clip, c.steps, nl, nc, nj, stride, sqrt(e.lambda),
+           e.sumG_mean, e.sumG_se, e.bound, e.max_abs);
+  /* (a) the bound at the middle degree: mean + 4 SE <= bound with the junk sum at -4 SE */
+  double lhs = e.mean_abs + NSTD * e.se_abs;
+  snprintf(chk, sizeof chk, "NG1_bound_n%u_k%u_depth%zu", n, k, *depth);
+  claim_check(chk, lhs, "<=", e.bound_lo, lhs <= e.bound_lo, seed, params);
+  /* (b) control: the same trainer learns chi_1 */
+  double ctl = e.mean_ctl - NSTD * e.se_ctl;
+  snprintf(chk, sizeof chk, "NG1_control_k1_depth%zu", *depth);
+  claim_check(chk, ctl, ">=", 0.5, ctl >= 0.5, seed, params);
+  /* (c) the theory separates the two: the middle-degree bound (upper end) is below the
+   * learning level that the control reaches */
+  snprintf(chk, sizeof chk, "NG1_separation_depth%zu", *depth);
+  claim_check(chk, e.bound_hi, "<", 0.5, e.bound_hi < 0.5, seed, params);
+  /* (d) the bound is a bound for the learnable target too (same junk runs, k = 1 weights) */
+  double lhs1 = e.mean_ctl + NSTD * e.se_ctl;
+  snprintf(chk, sizeof chk, "NG1_bound_k1_depth%zu", *depth);
+  claim_check(chk, lhs1, "<=", e.bound1_lo, lhs1 <= e.bound1_lo, seed, params);
+}
+
+Test(noisy_gd, NG2_decreasing_in_n, .timeout = 400) {
+  uint64_t seed = get_seed();
+  static const unsigned ns[] = {10, 12, 14};
+  const size_t nn = sizeof ns / sizeof ns[0];
+  ng_exp e[3];
+  for (size_t i = 0; i < nn; i++) {
+    ng_cfg c;
+    ng_cfg_default(&c, ns[i], 2);
+    c.steps = 150;
+    ng_experiment(&c, ns[i] / 2, 10, 0, 6, 1, seed, &e[i]);
+    char params[200], chk[64];
+    snprintf(params, sizeof params, "n=%u k=%u depth=2 T=150 tau=%g real=10 junk=6 sqrt(lambda)=%.4g bound=%.4g",
+             ns[i], ns[i] / 2, c.tau, sqrt(e[i].lambda), e[i].bound);
+    double lhs = e[i].mean_abs + NSTD * e[i].se_abs;
+    snprintf(chk, sizeof chk, "NG2_bound_n%u", ns[i]);
+    claim_check(chk, lhs, "<=", e[i].bound_lo, lhs <= e[i].bound_lo, seed, params);
+    if (i > 0) {
+      snprintf(chk, sizeof chk, "NG2_decrease_n%u_vs_n%u", ns[i], ns[i - 1]);
+      snprintf(params, sizeof params, "upper end of bound(n=%u) vs lower end of bound(n=%u) (4 SE of the junk sums)",
+               ns[i], ns[i - 1]);
+      claim_check(chk, e[i].bound_hi, "<", e[i - 1].bound_lo, e[i].bound_hi < e[i - 1].bound_lo, seed, params);
+    }
+  }
+}
