@@ -5,7 +5,7 @@
  * - KS: identical samples give D = 0, p = 1; integer shifts give D = k/n exactly, and the
  *   p-value crosses the tabulated Kolmogorov critical values lambda_0.05 = 1.3581 and
  *   lambda_0.01 = 1.6276 exactly between the shifts that straddle them; a far shift gives a
- *   tiny p (the control that the test can reject). Type-I check: two independent samples
+ *   tiny p (the control that the test can reject), as does a 1-SD shift of a Gaussian sample. Type-I check: two independent samples
  *   from the same law give p > 1e-6 (probability of failure <= 1e-6 by construction of p).
  * - cross-fit: unbiased for ||E v||^2 (Monte Carlo, 5 SE), and no finite-sample floor: with
  *   E v = 0 the mean estimate is 0 within 5 SE, while the naive ||mean||^2 is biased up. */
@@ -118,7 +118,7 @@ Test(stats, ks_same_law_not_rejected) {
   gdl_rng_gaussian(r, 1.0, n, b);
   cr_assert(gdl_ks2(n, a, n, b, &D, &p) == GDL_OK);
   cr_assert(p > 1e-6, "same law: p = %g (D = %g)", p, D);
-  for (size_t i = 0; i < n; i++) b[i] += 0.5; /* control: shifted by half a SD */
+  for (size_t i = 0; i < n; i++) b[i] += 1.0; /* control: shifted by one SD (D ~ 0.38, p ~ 1e-25) */
   cr_assert(gdl_ks2(n, a, n, b, &D, &p) == GDL_OK);
   cr_assert(p < 1e-6, "shifted law: p = %g (D = %g) should be < 1e-6", p, D);
   free(a);
