@@ -21,7 +21,7 @@
 #include "gdl/gdl.h"
 #include "noisy_gd_lib.h"
 
-#define NSTD 4.0 /* margins in standard errors (COMMON: >= 4 SE) */
+#define NSTD NG_NSTD /* margins in standard errors (COMMON: >= 4 SE) */
 
 static uint64_t get_seed(void) {
   uint64_t s = 0;
@@ -176,86 +176,9 @@ Test(noisy_gd, NG0_G_engines, .timeout = 120) {
 
 /* ---------------- NG1 / NG2 ---------------- */
 
-typedef struct {
-  double mean_abs, se_abs, max_abs;        /* real runs at the hard target */
-  double mean_ctl, se_ctl, min_ctl;        /* control runs (k = 1) */
-  double sumG_mean, sumG_se;               /* junk runs, hard target */
-  double sumG1_mean, sumG1_se;             /* junk runs, k = 1 target */
-  double bound, bound_lo, bound_hi;        /* hard target */
-  double bound1_lo;                        /* k = 1 target */
-  double lambda;
-} ng_exp;
-
-/* Runs nl real runs on chi_[k], nc control runs on chi_[1], nj junk runs (on fbar = 0: the
- * B_n-average of a parity of degree >= 1) with the profile every `stride` steps. */
-static void ng_experiment(const ng_cfg *c, unsigned k, int nl, int nc, int nj, size_t stride,
-                          uint64_t seed, ng_exp *e) {
-  unsigned n = c->n;
-  size_t N = (size_t)1 << n;
-  double *X = malloc(N * n * sizeof *X), *yk = malloc(N * sizeof *yk), *y1 = malloc(N * sizeof *y1),
-         *y0 = calloc(N, sizeof *y0);
-  cr_assert(X && yk && y1 && y0);
-  ng_cube_enumerate(n, X);
-  ng_parity_values(n, ng_first_k(k), yk);
-  ng_parity_values(n, ng_first_k(1), y1);
-  int tot = nl + nc + nj;
-  ng_result *res = calloc((size_t)tot, sizeof *res);
-  int *rcs = calloc((size_t)tot, sizeof *rcs);
-  cr_assert(res && rcs);
-  char purpose[96];
-  snprintf(purpose, sizeof purpose, "NG/n%u/d%zu", n, c->depth);
-#pragma omp parallel for schedule(dynamic, 1)
-  for (int j = 0; j < tot; j++) {
-    char p[128];
-    if (j < nl) {
-      snprintf(p, sizeof p, "%s/real-k%u", purpose, k);
-      rcs[j] = ng_run(c, X, yk, yk, seed, p, (uint64_t)j, 0, &res[j]);
-    } else if (j < nl + nc) {
-      snprintf(p, sizeof p, "%s/control-k1", purpose);
-      rcs[j] = ng_run(c, X, y1, y1, seed, p, (uint64_t)(j - nl), 0, &res[j]);
-    } else {
-      snprintf(p, sizeof p, "%s/junk", purpose);
-      rcs[j] = ng_run(c, X, y0, NULL, seed, p, (uint64_t)(j - nl - nc), stride, &res[j]);
-    }
-  }
-  for (int j = 0; j < tot; j++) check_rc(rcs[j], "noisy-GD run");
-  double *a = malloc((size_t)tot * sizeof *a), *b = malloc((size_t)tot * sizeof *b);
-  cr_assert(a && b);
-  e->max_abs = 0;
-  for (int j = 0; j < nl; j++) {
-    a[j] = fabs(res[j].corr);
-    if (a[j] > e->max_abs) e->max_abs = a[j];
-  }
-  check_rc(gdl_mean_se((size_t)nl, a, &e->mean_abs, &e->se_abs), "mean_se");
-  e->mean_ctl = e->se_ctl = 0;
-  e->min_ctl = 1;
-  if (nc >= 2) {
-    for (int j = 0; j < nc; j++) {
-      a[j] = res[nl + j].corr;
-      if (a[j] < e->min_ctl) e->min_ctl = a[j];
-    }
-    check_rc(gdl_mean_se((size_t)nc, a, &e->mean_ctl, &e->se_ctl), "mean_se");
-  }
-  double Wk[GDL_CUBE_MAX_ENUM + 1] = {0}, W1[GDL_CUBE_MAX_ENUM + 1] = {0};
-  double ck[GDL_CUBE_MAX_ENUM + 1], c1[GDL_CUBE_MAX_ENUM + 1];
-  Wk[k] = 1.0;
-  W1[1] = 1.0;
-  ng_level_coefs(n, Wk, ck);
-  ng_level_coefs(n, W1, c1);
-  for (int j = 0; j < nj; j++) {
-    a[j] = ng_profile_dot(n, ck, res[nl + nc + j].prof);
-    b[j] = ng_profile_dot(n, c1, res[nl + nc + j].prof);
-  }
-  check_rc(gdl_mean_se((size_t)nj, a, &e->sumG_mean, &e->sumG_se), "mean_se");
-  check_rc(gdl_mean_se((size_t)nj, b, &e->sumG1_mean, &e->sumG1_se), "mean_se");
-  e->lambda = 1.0 / gsl_sf_choose(n, k);
-  /* ||f - fbar|| = 1 for a parity of degree >= 1 */
-  e->bound = ng_bound(e->lambda, 1.0, e->sumG_mean, c->tau);
-  e->bound_lo = ng_bound(e->lambda, 1.0, e->sumG_mean - NSTD * e->sumG_se, c->tau);
-  e->bound_hi = ng_bound(e->lambda, 1.0, e->sumG_mean + NSTD * e->sumG_se, c->tau);
-  e->bound1_lo = ng_bound(1.0 / n, 1.0, e->sumG1_mean - NSTD * e->sumG1_se, c->tau);
-  free(a); free(b); free(res); free(rcs);
-  free(X); free(yk); free(y1); free(y0);
+static void experiment(const ng_cfg *c, unsigned k, int nl, int nc, int nj, size_t stride, uint64_t seed,
+                       ng_exp *e) {
+  check_rc(ng_experiment(c, k, nl, nc, nj, stride, seed, "NG", e), "ng_experiment");
 }
 
 /* Quick-label sizes (budget: the whole executable ~1.5 min on 2 cores): depth 2 at n = 16
@@ -279,7 +202,7 @@ ParameterizedTest(ng1_case *cs, noisy_gd, NG1_depth, .timeout = 400) {
   ng_cfg_default(&c, n, *depth);
   c.steps = 150;
   ng_exp e;
-  ng_experiment(&c, k, nl, nc, nj, stride, seed, &e);
+  experiment(&c, k, nl, nc, nj, stride, seed, &e);
   char params[256], chk[64];
   snprintf(params, sizeof params,
            "n=%u k=%u depth=%zu width=%zu tanh box=%.4g lr=%g tau=%g clip=%g T=%zu real=%d control=%d "
@@ -313,7 +236,7 @@ Test(noisy_gd, NG2_decreasing_in_n, .timeout = 400) {
     ng_cfg c;
     ng_cfg_default(&c, ns[i], 2);
     c.steps = 150;
-    ng_experiment(&c, ns[i] / 2, 10, 0, 6, 1, seed, &e[i]);
+    experiment(&c, ns[i] / 2, 10, 0, 6, 1, seed, &e[i]);
     char params[200], chk[64];
     snprintf(params, sizeof params, "n=%u k=%u depth=2 T=150 tau=%g real=10 junk=6 sqrt(lambda)=%.4g bound=%.4g",
              ns[i], ns[i] / 2, c.tau, sqrt(e[i].lambda), e[i].bound);

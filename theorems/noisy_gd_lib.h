@@ -287,4 +287,90 @@ static inline double ng_bound(double lambda, double fnorm_c, double sumG, double
   return sqrt(lambda) + 0.5 * fnorm_c * sqrt((sumG > 0 ? sumG : 0.0) / (tau * tau));
 }
 
+/* ---------------- one experiment: real runs, control runs, junk runs ---------------- */
+#define NG_NSTD 4.0 /* margins in standard errors (COMMON: >= 4 SE) */
+typedef struct {
+  double mean_abs, se_abs, max_abs;        /* real runs at the hard target chi_[k] */
+  double mean_ctl, se_ctl, min_ctl;        /* control runs (chi_1) */
+  double sumG_mean, sumG_se;               /* junk runs, hard target */
+  double sumG1_mean, sumG1_se;             /* junk runs, chi_1 */
+  double bound, bound_lo, bound_hi;        /* hard target; lo/hi: junk sum at -/+ 4 SE */
+  double bound1, bound1_lo;                /* chi_1 */
+  double lambda;
+} ng_exp;
+
+/* nl real runs on chi_[k], nc control runs on chi_[1], nj junk runs (on fbar = 0, the
+ * B_n-average of any parity of degree >= 1) with the gradient profile every `stride` steps.
+ * Parallel over runs (OpenMP); every run's streams come from (seed, purpose, index). */
+static inline int ng_experiment(const ng_cfg *c, unsigned k, int nl, int nc, int nj, size_t stride,
+                                uint64_t seed, const char *tag, ng_exp *e) {
+  unsigned n = c->n;
+  size_t N = (size_t)1 << n;
+  int tot = nl + nc + nj, rc = GDL_OK;
+  memset(e, 0, sizeof *e);
+  if (nl < 2 || nj < 2 || nc == 1 || k < 1 || k > n) return gdl_fail(GDL_EINVAL, "ng_experiment: bad sizes");
+  double *X = malloc(N * n * sizeof *X), *yk = malloc(N * sizeof *yk), *y1 = malloc(N * sizeof *y1),
+         *y0 = calloc(N, sizeof *y0), *a = malloc((size_t)tot * sizeof *a), *b = malloc((size_t)tot * sizeof *b);
+  ng_result *res = calloc((size_t)tot, sizeof *res);
+  int *rcs = calloc((size_t)tot, sizeof *rcs);
+  if (!X || !yk || !y1 || !y0 || !a || !b || !res || !rcs) { rc = gdl_fail(GDL_ENOMEM, "ng_experiment"); goto done; }
+  ng_cube_enumerate(n, X);
+  ng_parity_values(n, ng_first_k(k), yk);
+  ng_parity_values(n, ng_first_k(1), y1);
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int j = 0; j < tot; j++) {
+    char p[160];
+    if (j < nl) {
+      snprintf(p, sizeof p, "%s/n%u/d%zu/real-k%u", tag, n, c->depth, k);
+      rcs[j] = ng_run(c, X, yk, yk, seed, p, (uint64_t)j, 0, &res[j]);
+    } else if (j < nl + nc) {
+      snprintf(p, sizeof p, "%s/n%u/d%zu/control-k1", tag, n, c->depth);
+      rcs[j] = ng_run(c, X, y1, y1, seed, p, (uint64_t)(j - nl), 0, &res[j]);
+    } else {
+      snprintf(p, sizeof p, "%s/n%u/d%zu/junk", tag, n, c->depth);
+      rcs[j] = ng_run(c, X, y0, NULL, seed, p, (uint64_t)(j - nl - nc), stride, &res[j]);
+    }
+  }
+  for (int j = 0; j < tot; j++)
+    if (rcs[j] != GDL_OK) { rc = rcs[j]; goto done; }
+  e->max_abs = 0;
+  for (int j = 0; j < nl; j++) {
+    a[j] = fabs(res[j].corr);
+    if (a[j] > e->max_abs) e->max_abs = a[j];
+  }
+  if ((rc = gdl_mean_se((size_t)nl, a, &e->mean_abs, &e->se_abs)) != GDL_OK) goto done;
+  e->min_ctl = NAN;
+  e->mean_ctl = e->se_ctl = NAN;
+  if (nc >= 2) {
+    e->min_ctl = 1;
+    for (int j = 0; j < nc; j++) {
+      a[j] = res[nl + j].corr;
+      if (a[j] < e->min_ctl) e->min_ctl = a[j];
+    }
+    if ((rc = gdl_mean_se((size_t)nc, a, &e->mean_ctl, &e->se_ctl)) != GDL_OK) goto done;
+  }
+  double Wk[GDL_CUBE_MAX_ENUM + 1] = {0}, W1[GDL_CUBE_MAX_ENUM + 1] = {0};
+  double ck[GDL_CUBE_MAX_ENUM + 1], c1[GDL_CUBE_MAX_ENUM + 1];
+  Wk[k] = 1.0;
+  W1[1] = 1.0;
+  ng_level_coefs(n, Wk, ck);
+  ng_level_coefs(n, W1, c1);
+  for (int j = 0; j < nj; j++) {
+    a[j] = ng_profile_dot(n, ck, res[nl + nc + j].prof);
+    b[j] = ng_profile_dot(n, c1, res[nl + nc + j].prof);
+  }
+  if ((rc = gdl_mean_se((size_t)nj, a, &e->sumG_mean, &e->sumG_se)) != GDL_OK) goto done;
+  if ((rc = gdl_mean_se((size_t)nj, b, &e->sumG1_mean, &e->sumG1_se)) != GDL_OK) goto done;
+  e->lambda = 1.0 / gsl_sf_choose(n, k);
+  /* ||f - fbar|| = 1 for a parity of degree >= 1 */
+  e->bound = ng_bound(e->lambda, 1.0, e->sumG_mean, c->tau);
+  e->bound_lo = ng_bound(e->lambda, 1.0, e->sumG_mean - NG_NSTD * e->sumG_se, c->tau);
+  e->bound_hi = ng_bound(e->lambda, 1.0, e->sumG_mean + NG_NSTD * e->sumG_se, c->tau);
+  e->bound1 = ng_bound(1.0 / n, 1.0, e->sumG1_mean, c->tau);
+  e->bound1_lo = ng_bound(1.0 / n, 1.0, e->sumG1_mean - NG_NSTD * e->sumG1_se, c->tau);
+done:
+  free(X); free(yk); free(y1); free(y0); free(a); free(b); free(res); free(rcs);
+  return rc;
+}
+
 #endif
