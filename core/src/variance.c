@@ -958,7 +958,7 @@ int gdl_variance_wave_method(gdl_net *net, double A, gdl_psi psi, double step, i
   GDL_TRY(gdl_wave_grid(A, step, &m, NULL, NULL));
   double zmax = M_PI * A * 8.0 + 1.0;
   double work = (zmax + 12.0 * cbrt(zmax) + 30.0) * (double)m * (double)net->nparams;
-  int leg = method == 1 || (method == 0 && work <= 1.5e10 && (double)m * (double)net->nparams <= 3e7);
+  int leg = method == 1 || (method == 0 && work <= 5e9 && (double)m * (double)net->nparams <= 3e7);
   result_init(out);
   return leg ? wave_legendre(net, A, psi, step, out) : wave_fft(net, A, psi, step, out);
 }

@@ -1,0 +1,14 @@
+slope_bits_linear = -0.931450
+se_bits_linear = 0.021963
+slope_bits_parity = -0.947483
+se_bits_parity = 0.023827
+slope_bits_cos = -1.040298
+se_bits_cos = 0.023921
+slope_scalar_linear = -0.986710
+se_scalar_linear = 0.019550
+slope_scalar_parity = -1.016826
+se_scalar_parity = 0.020357
+slope_scalar_cos = -0.957030
+se_scalar_cos = 0.053872
+slope_wave = -1.974018
+se_wave = 0.129686
