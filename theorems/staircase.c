@@ -1,0 +1,523 @@
+/* theorems/staircase.c: claim MS, the merged-staircase property (MSP) is necessary, and
+ * the number of online-SGD steps scales with the leap. See theorems/staircase.md for the
+ * statements ([ABM22], [ABM23], [AB22] vs our finite-size forms), the parameters and the
+ * calibration numbers.
+ *
+ *   MS1  leap / MSP calculator: CLAIMS.md examples, staircases, parities, random supports
+ *        against brute force over orderings and an independent subset DP.
+ *   MS2  hitting-time scaling of a mean-field 2-layer ReLU net under online SGD:
+ *        staircase slope in [0.7, 1.3], x1x2x3 slope >= 1.6, budget 300d (staircase
+ *        learned at every d, x1x2x3 not at d >= 256; see the .md for d = 128).
+ *   MS3  saddle-to-saddle: on the staircase, coordinates are picked up in the order 1,2,3,4;
+ *        control: on x1x2x3 the three coordinates are picked up together.
+ *   MS4  necessity beyond mean field: a depth-3 standard-scaling FCN at a linear budget
+ *        learns the x1 part of x1 + x1x2x3x4 and leaves the x1x2x3x4 coefficient ~ 0;
+ *        control: the same trainer with a first layer hand-placed on x1..x4 learns it.
+ *
+ * Environment: GDL_SEED (base seed), GDL_STAIRCASE_FULL=1 (paper-scale MS2: d up to 512,
+ * 8 seeds; registered as the `full`-label test theorems.staircase_full). */
+#include <criterion/criterion.h>
+#include <criterion/logging.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "gdl/gdl.h"
+#include "staircase_run.h"
+
+#define MS_STAIRCASE "x1 + x1*x2 + x1*x2*x3 + x1*x2*x3*x4"
+#define MS_LEAP3 "x1*x2*x3"
+
+static uint64_t ms_seed(void) {
+  uint64_t s = 0;
+  int rc = gdl_seed_from_env(GDL_DEFAULT_SEED, &s);
+  cr_assert(rc == GDL_OK, "GDL_SEED: %s", gdl_strerror_last());
+  return s;
+}
+
+static int ms_full(void) {
+  const char *e = getenv("GDL_STAIRCASE_FULL");
+  return e && *e && strcmp(e, "0") != 0;
+}
+
+/* Record the claim (so the report sees failures too), then assert. */
+static void ms_check(const char *check, double measured, const char *rel, double bound, int pass,
+                     uint64_t seed, const char *params) {
+  char buf[512], claim[8] = "MS";
+  /* check names start with the claim id: "MS2_staircase_slope_ge" -> claim MS2 */
+  if (strncmp(check, "MS", 2) == 0 && check[2] >= '1' && check[2] <= '9' && check[3] == '_')
+    snprintf(claim, sizeof claim, "MS%c", check[2]);
+  gdl_fmt_check(buf, sizeof buf, check, measured, rel, bound);
+  gdl_claim_record(claim, check[3] == '_' ? check + 4 : check, measured, rel, bound, pass, seed, params);
+  cr_log_info("%s [%s] %s", pass ? "PASS" : "FAIL", params, buf);
+  cr_assert(pass, "%s [%s]", buf, params);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* MS1: leap and MSP                                                                     */
+
+/* Independent reference: dynamic programme over subsets of monomials,
+ * best[A] = min over the last monomial t in A of max(best[A \ t], |S_t \ U(A \ t)|). */
+static size_t ms_leap_dp(size_t T, const uint64_t *mask) {
+  size_t n = (size_t)1 << T;
+  size_t *best = malloc(n * sizeof *best);
+  uint64_t *uni = malloc(n * sizeof *uni);
+  cr_assert(best && uni, "out of memory");
+  best[0] = 0;
+  uni[0] = 0;
+  for (size_t A = 1; A < n; A++) {
+    size_t low = (size_t)__builtin_ctzll((unsigned long long)A);
+    uni[A] = uni[A & (A - 1)] | mask[low];
+    size_t b = (size_t)-1;
+    for (size_t t = 0; t < T; t++) {
+      if (!(A >> t & 1)) continue;
+      size_t B = A & ~((size_t)1 << t);
+      size_t nc = (size_t)__builtin_popcountll(mask[t] & ~uni[B]);
+      size_t v = nc > best[B] ? nc : best[B];
+      if (v < b) b = v;
+    }
+    best[A] = b;
+  }
+  size_t r = best[n - 1];
+  free(best);
+  free(uni);
+  return r;
+}
+
+static void ms_masks(const gdl_poly *p, size_t *T, uint64_t *mask) {
+  *T = 0;
+  for (size_t i = 0; i < p->nterms; i++) {
+    if (p->terms[i].deg == 0 || p->terms[i].coef == 0) continue;
+    uint64_t m = 0;
+    for (size_t k = 0; k < p->terms[i].deg; k++) m |= (uint64_t)1 << p->terms[i].vars[k];
+    mask[(*T)++] = m;
+  }
+}
+
+/* Checks leap(p) == bruteforce == DP (== expected if expected != (size_t)-1), that the
+ * returned ordering attains it, MSP == (leap <= 1), and the reachable set. Returns leap. */
+static size_t ms_leap_all(const gdl_poly *p, size_t expected, const char *what) {
+  size_t leap = 0, bf = 0, T = 0;
+  size_t order[16];
+  uint64_t mask[16];
+  cr_assert(p->nterms <= 16, "test polynomial too large");
+  int rc = gdl_poly_leap(p, &leap, order);
+  cr_assert(rc == GDL_OK, "%s: gdl_poly_leap: %s", what, gdl_strerror_last());
+  rc = gdl_poly_leap_bruteforce(p, &bf);
+  cr_assert(rc == GDL_OK, "%s: bruteforce: %s", what, gdl_strerror_last());
+  ms_masks(p, &T, mask);
+  size_t dp = ms_leap_dp(T, mask);
+  cr_assert(leap == bf && leap == dp, "%s: leap %zu, brute force %zu, subset DP %zu", what, leap, bf, dp);
+  if (expected != (size_t)-1)
+    cr_assert(leap == expected, "%s: leap %zu, expected %zu", what, leap, expected);
+  /* the ordering returned attains the leap */
+  uint64_t cov = 0;
+  size_t mx = 0;
+  for (size_t i = 0; i < p->nterms; i++) {
+    const gdl_monomial *t = &p->terms[order[i]];
+    if (t->deg == 0 || t->coef == 0) continue;
+    uint64_t m = 0;
+    for (size_t k = 0; k < t->deg; k++) m |= (uint64_t)1 << t->vars[k];
+    size_t nc = (size_t)__builtin_popcountll(m & ~cov);
+    if (nc > mx) mx = nc;
+    cov |= m;
+  }
+  cr_assert(mx == leap, "%s: the returned ordering has max new count %zu, leap %zu", what, mx, leap);
+  int msp = -1;
+  rc = gdl_poly_has_msp(p, &msp);
+  cr_assert(rc == GDL_OK && msp == (leap <= 1), "%s: msp %d for leap %zu", what, msp, leap);
+  /* reachable coordinates: closure of monomials with at most one uncovered variable */
+  size_t nv = gdl_poly_nvars(p);
+  if (nv > 0) {
+    int reach[64];
+    rc = gdl_poly_reachable(p, nv, reach);
+    cr_assert(rc == GDL_OK, "%s: reachable: %s", what, gdl_strerror_last());
+    uint64_t U = 0;
+    for (int changed = 1; changed;) {
+      changed = 0;
+      for (size_t t = 0; t < T; t++)
+        if ((mask[t] & ~U) && __builtin_popcountll(mask[t] & ~U) <= 1) {
+          U |= mask[t];
+          changed = 1;
+        }
+    }
+    for (size_t j = 0; j < nv; j++)
+      cr_assert(reach[j] == (int)(U >> j & 1), "%s: reachable[x%zu] = %d, reference %d", what, j + 1,
+                reach[j], (int)(U >> j & 1));
+  }
+  return leap;
+}
+
+Test(ms, ms1_leap_examples_and_random_supports) {
+  static const struct { const char *text; size_t leap; } ex[] = {
+      /* CLAIMS.md, MSP */
+      {"x1", 1}, {"x1 + x1*x2", 1}, {MS_STAIRCASE, 1}, {"x1 + x2 + x1*x2*x3", 1},
+      /* CLAIMS.md, not MSP */
+      {"x1*x2", 2}, {"x1 + x1*x2*x3", 2}, {"x1*x2*x3", 3}, {"x1 + x1*x2*x3*x4", 3},
+      {"x1*x2*x3*x4", 4},
+      /* more: order matters only through the union; constants are ignored */
+      {"x1*x2*x3 + x1*x2 + x1", 1}, {"3 + x1 - 0.5*x1*x2", 1}, {"x1*x2 + x1*x2*x3", 2},
+      {"x1 + x1*x2 + x3*x4", 2}, {"x1 + x2 + x3 + x1*x2*x3*x4", 1},
+      {"x1*x2 + x2*x3 + x3*x4 + x1*x4*x5*x6", 2}, {"x1 + x2*x3*x4 + x1*x2*x3*x4", 3}};
+  size_t nex = sizeof ex / sizeof ex[0], nmsp = 0;
+  for (size_t i = 0; i < nex; i++) {
+    gdl_poly *p = NULL;
+    int rc = gdl_poly_parse(ex[i].text, &p);
+    cr_assert(rc == GDL_OK, "parse '%s': %s", ex[i].text, gdl_strerror_last());
+    nmsp += ms_leap_all(p, ex[i].leap, ex[i].text) <= 1;
+    gdl_poly_free(p);
+  }
+  /* staircases of every degree have leap 1; parities of degree k have leap k */
+  for (size_t k = 1; k <= 8; k++) {
+    gdl_poly *p = NULL;
+    char what[64];
+    snprintf(what, sizeof what, "staircase(%zu)", k);
+    cr_assert(gdl_poly_staircase(k, &p) == GDL_OK, "%s: %s", what, gdl_strerror_last());
+    ms_leap_all(p, 1, what);
+    gdl_poly_free(p);
+    size_t vars[8];
+    for (size_t j = 0; j < k; j++) vars[j] = 3 * j + 1; /* spread out: x2, x5, ... */
+    snprintf(what, sizeof what, "parity(%zu)", k);
+    cr_assert(gdl_poly_parity(k, vars, &p) == GDL_OK, "%s: %s", what, gdl_strerror_last());
+    ms_leap_all(p, k, what);
+    gdl_poly_free(p);
+  }
+  /* random supports: 1..7 distinct monomials over 8 variables */
+  uint64_t seed = ms_seed();
+  gsl_rng *r = NULL;
+  cr_assert(gdl_rng_alloc(seed, "ms1.random", 0, &r) == GDL_OK, "rng");
+  size_t hist[9] = {0}, ntrial = 400;
+  for (size_t trial = 0; trial < ntrial; trial++) {
+    size_t T = 1 + gsl_rng_uniform_int(r, 7);
+    uint64_t masks[7];
+    size_t nt = 0;
+    double p_in = 0.15 + 0.5 * gsl_rng_uniform(r);
+    while (nt < T) {
+      uint64_t m = 0;
+      for (size_t j = 0; j < 8; j++) m |= (uint64_t)(gsl_rng_uniform(r) < p_in) << j;
+      if (!m) continue;
+      int dup = 0;
+      for (size_t q = 0; q < nt; q++) dup |= masks[q] == m;
+      if (!dup) masks[nt++] = m;
+    }
+    size_t vars[7][8], sizes[7];
+    const size_t *sets[7];
+    double coefs[7];
+    for (size_t q = 0; q < T; q++) {
+      sizes[q] = 0;
+      for (size_t j = 0; j < 8; j++)
+        if (masks[q] >> j & 1) vars[q][sizes[q]++] = j;
+      sets[q] = vars[q];
+      coefs[q] = gsl_rng_uniform(r) < 0.5 ? -1.0 - gsl_rng_uniform(r) : 1.0 + gsl_rng_uniform(r);
+    }
+    gdl_poly *p = NULL;
+    cr_assert(gdl_poly_from_sets(T, coefs, sets, sizes, &p) == GDL_OK, "from_sets: %s",
+              gdl_strerror_last());
+    char what[64];
+    snprintf(what, sizeof what, "random support %zu", trial);
+    hist[ms_leap_all(p, (size_t)-1, what)]++;
+    gdl_poly_free(p);
+  }
+  gdl_rng_free(r);
+  cr_log_info("MS1: %zu examples (%zu MSP), 16 staircases/parities, %zu random supports; leap histogram "
+              "1:%zu 2:%zu 3:%zu 4:%zu 5+:%zu", nex, nmsp, ntrial, hist[1], hist[2], hist[3], hist[4],
+              hist[5] + hist[6] + hist[7] + hist[8]);
+  /* the random supports must exercise both sides of the MSP boundary, else the check is empty */
+  char params[128];
+  snprintf(params, sizeof params, "%zu random supports, <= 7 monomials over 8 variables", ntrial);
+  ms_check("MS1_random_supports_with_leap_ge_2", (double)(ntrial - hist[0] - hist[1]), ">=", 20,
+           ntrial - hist[0] - hist[1] >= 20, seed, params);
+  ms_check("MS1_examples_exact", (double)nex, ">=", 16, nex >= 16 && nmsp == 7, seed,
+           "CLAIMS.md examples + 7 more, leap == brute force == subset DP == stated");
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* MS2: hitting-time scaling                                                             */
+
+typedef struct {
+  int target;      /* 0 staircase, 1 x1x2x3 */
+  size_t d, seed;
+  size_t hit;      /* 0: not hit within cap */
+  size_t cap;
+  double fvu_budget; /* FVU at the last evaluation <= 300d */
+  int rc;
+  char err[160];
+} ms_job;
+
+static void ms_run_job(ms_job *j, uint64_t seed) {
+  ms_run_cfg c;
+  ms_run_default(&c);
+  c.target = j->target ? MS_LEAP3 : MS_STAIRCASE;
+  c.d = j->d;
+  c.budget = j->cap;
+  c.eval_every = 5 * j->d;
+  c.seed = seed;
+  c.purpose = j->target ? "ms2.leap3" : "ms2.staircase";
+  c.index = j->d * 1000 + j->seed;
+  ms_run_result r;
+  j->rc = ms_run(&c, &r);
+  if (j->rc != GDL_OK) {
+    snprintf(j->err, sizeof j->err, "%s", gdl_strerror_last());
+    return;
+  }
+  j->hit = r.hit;
+  j->fvu_budget = NAN;
+  for (size_t k = 0; k < r.n_eval; k++)
+    if (r.eval_step[k] <= 300 * j->d) j->fvu_budget = r.eval_fvu[k];
+  ms_run_free(&r);
+}
+
+Test(ms, ms2_hitting_time_scaling, .timeout = 5400) {
+  uint64_t seed = ms_seed();
+  int full = ms_full();
+  const size_t dq[] = {32, 64, 128, 256}, df[] = {32, 64, 128, 256, 512};
+  const size_t *ds = full ? df : dq;
+  size_t nd = full ? 5 : 4, ns = full ? 12 : 12;
+  /* caps: the staircase must hit within the 300d budget; x1x2x3 runs to 3000d (a hit
+   * beyond is censored at the cap, which can only lower the fitted slope; 8000d in full
+   * mode, where d = 512 needs ~2500d) */
+  size_t cap_l3 = full ? 8000 : 3000;
+  size_t nj = 2 * nd * ns;
+  ms_job *jobs = calloc(nj, sizeof *jobs);
+  cr_assert(jobs, "out of memory");
+  size_t k = 0;
+  for (int t = 1; t >= 0; t--)           /* expensive first (dynamic schedule) */
+    for (size_t i = nd; i-- > 0;)
+      for (size_t s = 0; s < ns; s++) {
+        jobs[k].target = t;
+        jobs[k].d = ds[i];
+        jobs[k].seed = s;
+        jobs[k].cap = (t ? cap_l3 : 300) * ds[i];
+        k++;
+      }
+#ifdef GDL_HAVE_OPENMP
+#pragma omp parallel for schedule(dynamic, 1)
+#endif
+  for (size_t q = 0; q < nj; q++) ms_run_job(&jobs[q], seed);
+  for (size_t q = 0; q < nj; q++)
+    cr_assert(jobs[q].rc == GDL_OK, "run target %d d %zu seed %zu failed: %s", jobs[q].target,
+              jobs[q].d, jobs[q].seed, jobs[q].err);
+
+  char params[256];
+  double slope[2], se[2];
+  for (int t = 0; t < 2; t++) {
+    double *x = malloc(nd * ns * sizeof *x), *y = malloc(nd * ns * sizeof *y);
+    cr_assert(x && y, "out of memory");
+    size_t n = 0;
+    for (size_t q = 0; q < nj; q++) {
+      if (jobs[q].target != t) continue;
+      size_t T = jobs[q].hit ? jobs[q].hit : jobs[q].cap; /* censored at the cap */
+      x[n] = (double)jobs[q].d;
+      y[n] = (double)T;
+      n++;
+    }
+    for (size_t i = 0; i < nd; i++) {
+      char line[512];
+      int off = snprintf(line, sizeof line, "%s d=%zu T/d:", t ? "x1x2x3" : "staircase", ds[i]);
+      for (size_t q = 0; q < nj; q++)
+        if (jobs[q].target == t && jobs[q].d == ds[i] && off < (int)sizeof line - 16)
+          off += snprintf(line + off, sizeof line - (size_t)off, " %s%.0f", jobs[q].hit ? "" : ">",
+                          (double)(jobs[q].hit ? jobs[q].hit : jobs[q].cap) / (double)ds[i]);
+      cr_log_info("%s", line);
+    }
+    gdl_fit fit;
+    int rc = gdl_fit_loglog(n, x, y, &fit);
+    cr_assert(rc == GDL_OK, "fit: %s", gdl_strerror_last());
+    slope[t] = fit.slope;
+    se[t] = fit.se_slope;
+    free(x);
+    free(y);
+  }
+  snprintf(params, sizeof params,
+           "2-layer ReLU N=64 mean-field, online SGD step 0.5/d (mean-field), d=%zu..%zu, %zu seeds, "
+           "fit over all runs; slope SE %.3f", ds[0], ds[nd - 1], ns, se[0]);
+  cr_log_info("staircase slope %.3f (SE %.3f): margin to [0.7,1.3] = %.1f SE", slope[0], se[0],
+              fmin(slope[0] - 0.7, 1.3 - slope[0]) / se[0]);
+  cr_log_info("x1x2x3 slope %.3f (SE %.3f): margin to 1.6 = %.1f SE", slope[1], se[1],
+              (slope[1] - 1.6) / se[1]);
+  ms_check("MS2_staircase_slope_ge", slope[0], ">=", 0.7, slope[0] >= 0.7, seed, params);
+  ms_check("MS2_staircase_slope_le", slope[0], "<=", 1.3, slope[0] <= 1.3, seed, params);
+  snprintf(params, sizeof params,
+           "same runs, target x1x2x3 (leap 3), hitting times censored at %zud; slope SE %.3f", cap_l3, se[1]);
+  ms_check("MS2_leap3_slope_ge", slope[1], ">=", 1.6, slope[1] >= 1.6, seed, params);
+
+  /* budget 300d: the staircase is learned at every d (control), x1x2x3 is not at d >= 256 */
+  for (size_t i = 0; i < nd; i++) {
+    double worst_st = 0, best_l3 = INFINITY;
+    size_t l3_learned = 0;
+    for (size_t q = 0; q < nj; q++) {
+      if (jobs[q].d != ds[i]) continue;
+      double T = (double)(jobs[q].hit ? jobs[q].hit : 10 * jobs[q].cap) / (double)ds[i];
+      if (jobs[q].target == 0) worst_st = fmax(worst_st, T);
+      else {
+        best_l3 = fmin(best_l3, T);
+        l3_learned += jobs[q].hit && jobs[q].hit <= 300 * ds[i];
+      }
+    }
+    char check[96];
+    snprintf(params, sizeof params, "d=%zu, %zu seeds, budget 300d, worst seed's T/d", ds[i], ns);
+    snprintf(check, sizeof check, "MS2_staircase_learned_in_300d_d%zu", ds[i]);
+    ms_check(check, worst_st, "<=", 300, worst_st <= 300, seed, params);
+    if (ds[i] >= 256) {
+      snprintf(params, sizeof params, "d=%zu, %zu seeds, budget 300d, best seed's T/d", ds[i], ns);
+      snprintf(check, sizeof check, "MS2_leap3_not_learned_in_300d_d%zu", ds[i]);
+      ms_check(check, best_l3, ">", 300, best_l3 > 300, seed, params);
+    } else {
+      cr_log_info("x1x2x3 d=%zu: %zu of %zu seeds learned within 300d (not asserted below d=256, see .md)",
+                  ds[i], l3_learned, ns);
+    }
+  }
+  free(jobs);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* MS3: saddle to saddle                                                                 */
+
+typedef struct {
+  int target;   /* 0 staircase, 1 x1x2x3 */
+  size_t d, seed;
+  size_t rise[4];
+  int rc;
+  char err[160];
+} ms3_job;
+
+Test(ms, ms3_saddle_to_saddle_order) {
+  uint64_t seed = ms_seed();
+  enum { NJ = 16 };
+  ms3_job jobs[NJ];
+  memset(jobs, 0, sizeof jobs);
+  for (size_t q = 0; q < NJ; q++) {
+    jobs[q].target = q >= 12;
+    jobs[q].d = q < 8 ? 128 : (q < 12 ? 256 : 64);
+    jobs[q].seed = q;
+  }
+#ifdef GDL_HAVE_OPENMP
+#pragma omp parallel for schedule(dynamic, 1)
+#endif
+  for (size_t q = 0; q < NJ; q++) {
+    ms3_job *j = &jobs[q];
+    ms_run_cfg c;
+    ms_run_default(&c);
+    c.target = j->target ? MS_LEAP3 : MS_STAIRCASE;
+    c.d = j->d;
+    c.budget = (j->target ? 3000 : 300) * j->d;
+    c.eval_every = 5 * j->d;
+    c.track_every = j->d / 4;
+    c.ntrack = 4;
+    c.seed = seed;
+    c.purpose = "ms3";
+    c.index = q;
+    ms_run_result r;
+    j->rc = ms_run(&c, &r);
+    if (j->rc != GDL_OK) {
+      snprintf(j->err, sizeof j->err, "%s", gdl_strerror_last());
+      continue;
+    }
+    for (size_t i = 0; i < 4; i++) j->rise[i] = ms_rise_time(&r, 4, i, 2.0);
+    ms_run_free(&r);
+  }
+  double min_gap = INFINITY, max_spread = 0;
+  for (size_t q = 0; q < NJ; q++) {
+    ms3_job *j = &jobs[q];
+    cr_assert(j->rc == GDL_OK, "run %zu failed: %s", q, j->err);
+    cr_log_info("%s d=%zu seed %zu: rise times / d = %.2f %.2f %.2f %.2f", j->target ? "x1x2x3" : "staircase",
+                j->d, j->seed, j->rise[0] / (double)j->d, j->rise[1] / (double)j->d,
+                j->rise[2] / (double)j->d, j->rise[3] / (double)j->d);
+    if (j->target == 0) {
+      for (size_t i = 0; i < 4; i++)
+        cr_assert(j->rise[i] > 0, "staircase d=%zu seed %zu: coordinate %zu never rose within 300d",
+                  j->d, j->seed, i + 1);
+      /* gap between consecutive rise times in units of the snapshot interval d/4 */
+      for (size_t i = 0; i + 1 < 4; i++) {
+        double gap = ((double)j->rise[i + 1] - (double)j->rise[i]) / (double)(j->d / 4);
+        if (gap < min_gap) min_gap = gap;
+      }
+    } else {
+      cr_assert(j->rise[0] > 0 && j->rise[1] > 0 && j->rise[2] > 0,
+                "x1x2x3 d=%zu seed %zu: a coordinate never rose within 3000d", j->d, j->seed);
+      double lo = (double)j->rise[0], hi = lo;
+      for (size_t i = 1; i < 3; i++) {
+        lo = fmin(lo, (double)j->rise[i]);
+        hi = fmax(hi, (double)j->rise[i]);
+      }
+      max_spread = fmax(max_spread, (hi - lo) / lo);
+    }
+  }
+  ms_check("MS3_staircase_min_gap_between_rises", min_gap, ">=", 1, min_gap >= 1, seed,
+           "staircase d=128 (8 seeds), d=256 (4 seeds); rise = mean_j|W0[j,i]| > 2 x bulk; gap in "
+           "snapshots (d/4 steps)");
+  ms_check("MS3_control_leap3_rises_together", max_spread, "<=", 0.25, max_spread <= 0.25, seed,
+           "control x1x2x3 d=64 (4 seeds): (max - min)/min of the rise times of x1, x2, x3");
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* MS4: necessity beyond mean field                                                      */
+
+Test(ms, ms4_depth3_standard_leaves_non_msp_part) {
+  uint64_t seed = ms_seed();
+  enum { NS = 4 };
+  const size_t d = 128;
+  static const size_t hand[4] = {0, 1, 2, 3};
+  double c1[2][NS], s1[2][NS], c4[2][NS], s4[2][NS], fvu[2][NS];
+  int rcs[2][NS];
+  char errs[2][NS][160];
+#ifdef GDL_HAVE_OPENMP
+#pragma omp parallel for schedule(dynamic, 1)
+#endif
+  for (size_t q = 0; q < 2 * NS; q++) {
+    size_t h = q / NS, s = q % NS;
+    ms_run_cfg c;
+    ms_run_default(&c);
+    c.target = "x1 + x1*x2*x3*x4";
+    c.net = MS_NET_STANDARD3;
+    c.d = d;
+    c.width = 64;
+    c.lr_std = 0.02;
+    c.lr_decay = 1;
+    c.budget = 100 * d;
+    c.eval_every = 5 * d;
+    c.stop_at_hit = 0;
+    c.seed = seed;
+    c.purpose = h ? "ms4.hand" : "ms4.fcn";
+    c.index = s;
+    if (h) {
+      c.nhand = 4;
+      c.hand = hand;
+    }
+    ms_run_result r;
+    rcs[h][s] = ms_run(&c, &r);
+    errs[h][s][0] = 0;
+    if (rcs[h][s] != GDL_OK) {
+      snprintf(errs[h][s], 160, "%s", gdl_strerror_last());
+      continue;
+    }
+    fvu[h][s] = r.fvu_last;
+    gsl_rng *g = NULL;
+    rcs[h][s] = gdl_rng_alloc(seed, h ? "ms4.coef.hand" : "ms4.coef.fcn", s, &g);
+    if (rcs[h][s] == GDL_OK) rcs[h][s] = ms_fourier_coef(r.net, d, 1, hand, 4000, g, &c1[h][s], &s1[h][s]);
+    if (rcs[h][s] == GDL_OK) rcs[h][s] = ms_fourier_coef(r.net, d, 4, hand, 4000, g, &c4[h][s], &s4[h][s]);
+    if (rcs[h][s] != GDL_OK) snprintf(errs[h][s], 160, "%s", gdl_strerror_last());
+    gdl_rng_free(g);
+    ms_run_free(&r);
+  }
+  double min_c1 = INFINITY, max_c4 = 0, min_c4_hand = INFINITY;
+  for (size_t h = 0; h < 2; h++)
+    for (size_t s = 0; s < NS; s++) {
+      cr_assert(rcs[h][s] == GDL_OK, "run %zu/%zu failed: %s", h, s, errs[h][s]);
+      cr_log_info("%s seed %zu: FVU %.3f, coef(x1) %.4f +- %.4f, coef(x1x2x3x4) %.5f +- %.5f",
+                  h ? "hand-placed control" : "depth-3 FCN", s, fvu[h][s], c1[h][s], s1[h][s], c4[h][s],
+                  s4[h][s]);
+      if (h == 0) {
+        min_c1 = fmin(min_c1, c1[0][s] - 4 * s1[0][s]);
+        max_c4 = fmax(max_c4, fabs(c4[0][s]) + 4 * s4[0][s]);
+      } else {
+        min_c4_hand = fmin(min_c4_hand, c4[1][s] - 4 * s4[1][s]);
+      }
+    }
+  const char *pr = "d=128, depth 3 (64-64), ReLU, standard init, all layers, online SGD lr 0.02 linear "
+                   "decay, budget 100d, 4 seeds; coefficient - / + 4 SE (exact over x1..x4, MC 4000)";
+  ms_check("MS4_fcn_learns_x1_coef", min_c1, ">=", 0.75, min_c1 >= 0.75, seed, pr);
+  ms_check("MS4_fcn_x1x2x3x4_coef_small", max_c4, "<=", 0.1, max_c4 <= 0.1, seed, pr);
+  ms_check("MS4_control_hand_placed_learns_x1x2x3x4", min_c4_hand, ">=", 0.5, min_c4_hand >= 0.5, seed,
+           "same trainer and budget, first layer hand-placed on x1..x4 (not equivariant)");
+}
