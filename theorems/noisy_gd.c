@@ -196,7 +196,7 @@ ParameterizedTest(ng1_case *cs, noisy_gd, NG1_depth, .timeout = 400) {
   uint64_t seed = get_seed();
   const unsigned n = cs->n, k = cs->n / 2;
   const size_t *depth = &cs->depth;
-  const int nl = 10, nc = 6, nj = 4;
+  const int nl = 10, nc = 6, nj = 6;
   const size_t stride = 5;
   ng_cfg c;
   ng_cfg_default(&c, n, *depth);
@@ -236,10 +236,13 @@ Test(noisy_gd, NG2_decreasing_in_n, .timeout = 400) {
     ng_cfg c;
     ng_cfg_default(&c, ns[i], 2);
     c.steps = 150;
-    experiment(&c, ns[i] / 2, 10, 0, 6, 1, seed, &e[i]);
+    /* the junk sums are heavy-tailed at small n (run-to-run SD up to ~50% at n = 10): many
+     * cheap junk runs there keep the 4-SE ends of consecutive bounds apart */
+    int nj = ns[i] <= 12 ? 16 : 8;
+    experiment(&c, ns[i] / 2, 10, 0, nj, 1, seed, &e[i]);
     char params[200], chk[64];
-    snprintf(params, sizeof params, "n=%u k=%u depth=2 T=150 tau=%g real=10 junk=6 sqrt(lambda)=%.4g bound=%.4g",
-             ns[i], ns[i] / 2, c.tau, sqrt(e[i].lambda), e[i].bound);
+    snprintf(params, sizeof params, "n=%u k=%u depth=2 T=150 tau=%g real=10 junk=%d sqrt(lambda)=%.4g bound=%.4g",
+             ns[i], ns[i] / 2, c.tau, nj, sqrt(e[i].lambda), e[i].bound);
     double lhs = e[i].mean_abs + NSTD * e[i].se_abs;
     snprintf(chk, sizeof chk, "NG2_bound_n%u", ns[i]);
     claim_check(chk, lhs, "<=", e[i].bound_lo, lhs <= e[i].bound_lo, seed, params);
