@@ -719,7 +719,8 @@ static int family_of_name(const char *name) {
     const char *p = FAMILIES[f].families;
     while (*p) {
       size_t l = strcspn(p, " ");
-      if (l && !strncmp(name, p, l) && (name[l] == 0 || name[l] == '_' || name[l] == '-'))
+      if (l && !strncmp(name, p, l) &&
+          (name[l] == 0 || name[l] == '_' || name[l] == '-' || name[l] == ':'))
         return (int)f;
       p += l;
       while (*p == ' ') p++;
@@ -1046,7 +1047,7 @@ static void read_ctest_log(const char *path) {
     while (q > line && q[-1] != ' ') q--;
     secs = strtod(q, NULL);
     char *st = p + l;
-    while (*st == ' ' || *st == '.') st++;
+    while (*st == ' ' || *st == '.' || *st == '*') st++;
     size_t sl = strcspn(st, " ");
     if (sl >= sizeof status) sl = sizeof status - 1;
     memcpy(status, st, sl);
