@@ -19,10 +19,14 @@ do for [fmt in "png svg"] {
   if (fmt eq "svg") { set terminal svg size 1200,500 font ",11"; set output figdir."/staircase_curves.svg" }
   set multiplot layout 1,2
   set title "staircase x1 + x1x2 + x1x2x3 + x1x2x3x4 (MSP)"
+  set xrange [0:300]
+  set key top right
   plot for [k=0:nd] f skip 1 using 5:(($1==0 && $2==dmin*2**k && $3==0) ? $6 : 1/0) \
        with lines lw 2 lc k+1 title sprintf("d = %d", dmin*2**k), \
        0.1 with lines dt 2 lc rgb "black" title "hitting threshold 0.1"
   set title "x1x2x3 (leap 3)"
+  set xrange [0:*]
+  set key bottom left
   plot for [k=0:nd] f skip 1 using 5:(($1==1 && $2==dmin*2**k && $3==0) ? $6 : 1/0) \
        with lines lw 2 lc k+1 title sprintf("d = %d", dmin*2**k), \
        0.1 with lines dt 2 lc rgb "black" title "hitting threshold 0.1"

@@ -22,7 +22,9 @@ stats fm skip 1 using (($1==0 && $2==dmin) ? $3 : 1/0) nooutput
 t0 = STATS_max
 stats fm skip 1 using (($1==1 && $2==dmin) ? $3 : 1/0) nooutput
 t1 = STATS_max
-set logscale xy 2
+set logscale x 2
+set logscale y 10
+set format y "10^{%L}"
 set xrange [dmin/1.3:dmax*1.3]
 set xlabel "input dimension d"
 set ylabel "hitting time T (SGD steps)"
