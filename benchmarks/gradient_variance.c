@@ -7,8 +7,8 @@
  *   modmul  Var/E||g||^2 and bound/E||g||^2 vs p, phi in {y/p, y mod 2, cos}, bits and scalar
  *           encodings, 64 tanh units. Quick: p in {101, ..., 3203}, 3 seeds; full: up to
  *           p = 100801 (primes with 7-smooth p - 1 above 3203: mixed-radix FFT path), 5 seeds.
- *   wave    1-32-1 ReLU, psi = sin, x ~ N(0,1) quadrature: A in {2, ..., 32} (quick, 3 seeds),
- *           {2, ..., 256} (full, 5 seeds).
+ *   wave    1-32-1 ReLU, psi = sin, x ~ N(0,1) quadrature: A in {2, ..., 256}, 3 seeds (quick)
+ *           or 5 (full).
  *   parity  n -> 32 -> 1 tanh, every level k: n = 16 (quick, 3 seeds), n in {16, 18, 20} (full).
  *   fvu     training (Adam 1e-3, batch 32, 1-64-64-1 ReLU): wave cos(pi a (u+1)) vs a, and the
  *           scalar-encoded modular task vs p (random a and the a = 1 control).
@@ -191,7 +191,7 @@ static void sweep_modmul(gdl_csv *fits, FILE *fgp) {
 }
 
 static void sweep_wave(gdl_csv *fits, FILE *fgp) {
-  size_t nA = FULL ? 8 : 5, ns = FULL ? 5 : 3;
+  size_t nA = 8, ns = FULL ? 5 : 3;
   static const char *cols[] = {"A", "seed", "var", "eg2", "gmu2", "bound", "var_over_eg2", "bound_over_eg2", "seconds"};
   gdl_csv *all = csv_open("wave.csv", 9, cols);
   static const char *mc[] = {"A", "var_over_eg2", "bound_over_eg2", "var_over_bound"};

@@ -253,7 +253,7 @@ Test(gradient_variance, GV2_control_low_frequency_class, .timeout = 120) {
 /* ======================================================================== */
 /* GV3: high-frequency waves                                                  */
 
-#define GV3_NA 5  /* A = 2, 4, ..., 32 (quick); up to 256 in benchmarks/gradient_variance --full */
+#define GV3_NA 8  /* A = 2, 4, ..., 256 */
 #define GV3_SEEDS 5
 Test(gradient_variance, GV3_waves, .timeout = 400) {
   uint64_t seed = base_seed();

@@ -515,6 +515,9 @@ typedef struct {
   double *chirp;  /* 2N: conj-free b_n = e^{i pi n^2/N} */
   double *bf;     /* 2M: FFT of the circular chirp */
   double *buf;    /* 2M */
+  double *pw;     /* N (pair runs) */
+  gsl_fft_complex_wavetable *cwt;  /* Bluestein: mixed-radix complex plan of length M */
+  gsl_fft_complex_workspace *cws;
 } pspec;
 
 static size_t largest_prime_factor(size_t n) {
@@ -528,7 +531,9 @@ static size_t largest_prime_factor(size_t n) {
 static void pspec_free(pspec *s) {
   if (s->wt) gsl_fft_real_wavetable_free(s->wt);
   if (s->ws) gsl_fft_real_workspace_free(s->ws);
-  free(s->tmp); free(s->chirp); free(s->bf); free(s->buf);
+  if (s->cwt) gsl_fft_complex_wavetable_free(s->cwt);
+  if (s->cws) gsl_fft_complex_workspace_free(s->cws);
+  free(s->tmp); free(s->chirp); free(s->bf); free(s->buf); free(s->pw);
   memset(s, 0, sizeof *s);
 }
 
@@ -537,7 +542,8 @@ static int pspec_init(pspec *s, size_t N, gdl_fft_path path) {
   s->N = N;
   s->blue = path == GDL_FFT_BLUESTEIN || (path == GDL_FFT_AUTO && largest_prime_factor(N) > 64);
   s->tmp = malloc(N * sizeof *s->tmp);
-  if (!s->tmp) return gdl_fail(GDL_ENOMEM, "FFT: out of memory");
+  s->pw = malloc(N * sizeof *s->pw);
+  if (!s->tmp || !s->pw) { pspec_free(s); return gdl_fail(GDL_ENOMEM, "FFT: out of memory"); }
   if (!s->blue) {
     s->wt = gsl_fft_real_wavetable_alloc(N);
     s->ws = gsl_fft_real_workspace_alloc(N);
@@ -550,7 +556,9 @@ static int pspec_init(pspec *s, size_t N, gdl_fft_path path) {
   s->chirp = malloc(2 * N * sizeof *s->chirp);
   s->bf = calloc(2 * M, sizeof *s->bf);
   s->buf = malloc(2 * M * sizeof *s->buf);
-  if (!s->chirp || !s->bf || !s->buf) { pspec_free(s); return gdl_fail(GDL_ENOMEM, "FFT: out of memory"); }
+  s->cwt = gsl_fft_complex_wavetable_alloc(M);
+  s->cws = gsl_fft_complex_workspace_alloc(M);
+  if (!s->chirp || !s->bf || !s->buf || !s->cwt || !s->cws) { pspec_free(s); return gdl_fail(GDL_ENOMEM, "FFT: out of memory"); }
   for (size_t n = 0; n < N; n++) {
     unsigned long long q = ((unsigned long long)n * n) % (2ull * N);
     double ang = M_PI * (double)q / (double)N;
@@ -565,12 +573,14 @@ static int pspec_init(pspec *s, size_t N, gdl_fft_path path) {
       s->bf[2 * (M - n) + 1] = s->chirp[2 * n + 1];
     }
   }
-  if (gsl_fft_complex_radix2_forward(s->bf, 1, M) != 0) {
+  if (gsl_fft_complex_forward(s->bf, 1, M, s->cwt, s->cws) != 0) {
     pspec_free(s);
     return gdl_fail(GDL_ENUMERIC, "FFT: radix-2 transform of length %zu failed", M);
   }
   return GDL_OK;
 }
+
+static int bluestein(pspec *s, const double *x1, const double *x2, double *pw);
 
 /* pw[k] = |sum_n x_n e^{-2 pi i n k/N}|^2, k = 0..N-1. */
 static int pspec_run(pspec *s, const double *x, double *pw) {
@@ -587,22 +597,46 @@ static int pspec_run(pspec *s, const double *x, double *pw) {
     if (N % 2 == 0) pw[N / 2] = s->tmp[N - 1] * s->tmp[N - 1];
     return GDL_OK;
   }
-  size_t M = s->M;
+  return bluestein(s, x, NULL, pw);
+}
+
+/* Bluestein on the complex sequence x1 + i x2 (x2 may be NULL): pw[k] = |X_k|^2. */
+static int bluestein(pspec *s, const double *x1, const double *x2, double *pw) {
+  size_t N = s->N, M = s->M;
   double *b = s->buf;
   for (size_t n = 0; n < N; n++) {  /* x_n conj(b_n) */
-    b[2 * n] = x[n] * s->chirp[2 * n];
-    b[2 * n + 1] = -x[n] * s->chirp[2 * n + 1];
+    double xr = x1[n], xi = x2 ? x2[n] : 0.0, cr = s->chirp[2 * n], ci = -s->chirp[2 * n + 1];
+    b[2 * n] = xr * cr - xi * ci;
+    b[2 * n + 1] = xr * ci + xi * cr;
   }
   memset(b + 2 * N, 0, 2 * (M - N) * sizeof *b);
-  if (gsl_fft_complex_radix2_forward(b, 1, M) != 0) return gdl_fail(GDL_ENUMERIC, "FFT: radix-2 failed");
+  if (gsl_fft_complex_forward(b, 1, M, s->cwt, s->cws) != 0) return gdl_fail(GDL_ENUMERIC, "FFT: Bluestein failed");
   for (size_t k = 0; k < M; k++) {
     double re = b[2 * k] * s->bf[2 * k] - b[2 * k + 1] * s->bf[2 * k + 1];
     double im = b[2 * k] * s->bf[2 * k + 1] + b[2 * k + 1] * s->bf[2 * k];
     b[2 * k] = re;
     b[2 * k + 1] = im;
   }
-  if (gsl_fft_complex_radix2_inverse(b, 1, M) != 0) return gdl_fail(GDL_ENUMERIC, "FFT: radix-2 failed");
+  if (gsl_fft_complex_inverse(b, 1, M, s->cwt, s->cws) != 0) return gdl_fail(GDL_ENUMERIC, "FFT: Bluestein failed");
   for (size_t k = 0; k < N; k++) pw[k] = b[2 * k] * b[2 * k] + b[2 * k + 1] * b[2 * k + 1];
+  return GDL_OK;
+}
+
+/* acc[k] += |DFT(x1)_k|^2 + |DFT(x2)_k|^2 (x2 may be NULL). Bluestein packs the pair into
+ * one complex transform: with X = DFT(x1 + i x2), |A_k|^2 + |B_k|^2 = (|X_k|^2 + |X_{-k}|^2)/2. */
+static int pspec_acc_pair(pspec *s, const double *x1, const double *x2, double *acc) {
+  size_t N = s->N;
+  if (!s->blue) {
+    GDL_TRY(pspec_run(s, x1, s->pw));
+    for (size_t k = 0; k < N; k++) acc[k] += s->pw[k];
+    if (x2) {
+      GDL_TRY(pspec_run(s, x2, s->pw));
+      for (size_t k = 0; k < N; k++) acc[k] += s->pw[k];
+    }
+    return GDL_OK;
+  }
+  GDL_TRY(bluestein(s, x1, x2, s->pw));
+  for (size_t k = 0; k < N; k++) acc[k] += 0.5 * (s->pw[k] + s->pw[(N - k) % N]);
   return GDL_OK;
 }
 
@@ -672,10 +706,13 @@ int gdl_variance_zp(gdl_net *net, const gdl_domain *d, const double *phi, gdl_ff
     size_t kb = P - c0 < nb ? P - c0 : nb;
     if ((rc = gsrc_block(&s, c0, kb, Gb))) goto done;
     block_moments(m, kb, Gb, NULL, &eg2, &egc2);
-    for (size_t t = 0; t < kb; t++) {
-      for (size_t j = 0; j < N; j++) col[j] = Gb[pos[j] * kb + t];
-      if ((rc = pspec_run(&ps, col, pw))) goto done;
-      for (size_t k = 0; k < N; k++) S[k] += pw[k];
+    for (size_t t = 0; t < kb; t += 2) {
+      int two = t + 1 < kb;
+      for (size_t j = 0; j < N; j++) {
+        col[j] = Gb[pos[j] * kb + t];
+        if (two) pw[j] = Gb[pos[j] * kb + t + 1];
+      }
+      if ((rc = pspec_acc_pair(&ps, col, two ? pw : NULL, S))) goto done;
     }
   }
   /* Var = (1/N) sum_i ||V_i||^2, V_i = (1/p) sum_j u[i+j] G[j]; Parseval:
@@ -761,10 +798,12 @@ static int wave_fft(gdl_net *net, double A, gdl_psi psi, double step, gdl_var_re
   double *X = malloc(m * sizeof *X), *w = malloc(m * sizeof *w), *mu = malloc(m * sizeof *mu);
   double *Z = malloc(2 * L * sizeof *Z), *S1 = calloc(2 * L, sizeof *S1), *S2 = calloc(2 * L, sizeof *S2);
   double *Gb = NULL;
+  gsl_fft_complex_wavetable *cwt = gsl_fft_complex_wavetable_alloc(L);
+  gsl_fft_complex_workspace *cws = gsl_fft_complex_workspace_alloc(L);
   gsrc s;
   memset(&s, 0, sizeof s);
   int rc = GDL_OK;
-  if (!X || !w || !mu || !Z || !S1 || !S2) { rc = gdl_fail(GDL_ENOMEM, "gdl_variance_wave: out of memory"); goto done; }
+  if (!X || !w || !mu || !Z || !S1 || !S2 || !cwt || !cws) { rc = gdl_fail(GDL_ENOMEM, "gdl_variance_wave: out of memory"); goto done; }
   if ((rc = gdl_wave_grid(A, step, &m, X, w))) goto done;
   for (size_t j = 0; j < m; j++) {  /* E_a psi(a x_j) */
     double x = X[j];
@@ -801,7 +840,7 @@ static int wave_fft(gdl_net *net, double A, gdl_psi psi, double step, gdl_var_re
         Z[2 * j] = w[j] * Gb[j * kb + t];
         Z[2 * j + 1] = two ? w[j] * Gb[j * kb + t + 1] : 0.0;
       }
-      if (gsl_fft_complex_radix2_forward(Z, 1, L) != 0) { rc = gdl_fail(GDL_ENUMERIC, "gdl_variance_wave: FFT failed"); goto done; }
+      if (gsl_fft_complex_forward(Z, 1, L, cwt, cws) != 0) { rc = gdl_fail(GDL_ENUMERIC, "gdl_variance_wave: FFT failed"); goto done; }
       for (size_t f = 0; f < L; f++) {
         size_t g = (L - f) % L;
         double zr = Z[2 * f], zi = Z[2 * f + 1], cr = Z[2 * g], ci = -Z[2 * g + 1];  /* conj Z(-f) */
@@ -813,7 +852,7 @@ static int wave_fft(gdl_net *net, double A, gdl_psi psi, double step, gdl_var_re
       }
     }
   }
-  if (gsl_fft_complex_radix2_inverse(S1, 1, L) != 0 || gsl_fft_complex_radix2_inverse(S2, 1, L) != 0) {
+  if (gsl_fft_complex_inverse(S1, 1, L, cwt, cws) != 0 || gsl_fft_complex_inverse(S2, 1, L, cwt, cws) != 0) {
     rc = gdl_fail(GDL_ENUMERIC, "gdl_variance_wave: inverse FFT failed");
     goto done;
   }
@@ -832,6 +871,8 @@ static int wave_fft(gdl_net *net, double A, gdl_psi psi, double step, gdl_var_re
   out->nclass = 0;
 done:
   free(X); free(w); free(mu); free(Z); free(S1); free(S2); free(Gb);
+  if (cwt) gsl_fft_complex_wavetable_free(cwt);
+  if (cws) gsl_fft_complex_workspace_free(cws);
   if (s.net) gsrc_free(&s);
   return rc;
 }
@@ -958,7 +999,7 @@ int gdl_variance_wave_method(gdl_net *net, double A, gdl_psi psi, double step, i
   GDL_TRY(gdl_wave_grid(A, step, &m, NULL, NULL));
   double zmax = M_PI * A * 8.0 + 1.0;
   double work = (zmax + 12.0 * cbrt(zmax) + 30.0) * (double)m * (double)net->nparams;
-  int leg = method == 1 || (method == 0 && work <= 5e9 && (double)m * (double)net->nparams <= 3e7);
+  int leg = method == 1 || (method == 0 && work <= 1e9 && (double)m * (double)net->nparams <= 3e7);
   result_init(out);
   return leg ? wave_legendre(net, A, psi, step, out) : wave_fft(net, A, psi, step, out);
 }

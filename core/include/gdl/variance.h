@@ -147,7 +147,7 @@ int gdl_variance_wave(gdl_net *net, double A, gdl_psi psi, double step, gdl_var_
  * plane-wave expansion e^{izt} = sum_n (2n+1) i^n j_n(z) P_n(t); no cancellation;
  * O(A m P)), 2 FFT (Toeplitz + Hankel sums; O(P m log m) but its rounding is absolute,
  * ~1e-14 E_a||v_a||^2, so a Var far below ||E_a v_a||^2 loses relative accuracy).
- * Auto takes Legendre while its cost stays below ~5e9 multiply-adds (A <= 32 for P ~ 100). */
+ * Auto takes Legendre while its cost stays below ~1e9 multiply-adds (A <= 16 for P ~ 100). */
 int gdl_variance_wave_method(gdl_net *net, double A, gdl_psi psi, double step, int method, gdl_var_result *out);
 /* The quadrature grid of engine 5 (m = 2J + 1 points, X and w of length m). Call with
  * X = w = NULL to get m. */
