@@ -203,6 +203,40 @@ static void gv2_family(int bits) {
 Test(gradient_variance, GV2_modmul_bits, .timeout = 300) { gv2_family(1); }
 Test(gradient_variance, GV2_modmul_scalar, .timeout = 300) { gv2_family(0); }
 
+/* The FFT engine equals one loss gradient per multiplier (relative 1e-9) at p = 101, 211. */
+Test(gradient_variance, GV2_fft_equals_direct) {
+  uint64_t seed = base_seed();
+  static const uint64_t ps[2] = {101, 211};
+  for (int pi = 0; pi < 2; pi++)
+    for (int bits = 0; bits <= 1; bits++) {
+      uint64_t p = ps[pi];
+      gdl_domain d;
+      cr_assert(gdl_domain_zp(p, bits, &d) == GDL_OK);
+      size_t hid[1] = {64}, m = (size_t)p, dim = gdl_domain_dim(&d);
+      gdl_net *net = make_mlp(dim, 1, hid, GDL_ACT_TANH, 1.0, 0.5, seed, "GV2.direct", (uint64_t)(pi * 2 + bits));
+      cr_assert(net != NULL);
+      double *X = malloc(m * dim * sizeof *X), *phi = malloc(p * sizeof *phi);
+      uint64_t *ints = malloc(m * sizeof *ints);
+      cr_assert(gdl_domain_enumerate(&d, X, NULL, ints) == GDL_OK);
+      for (int f = 0; f < 3; f++) {
+        cr_assert(gdl_phi_table((gdl_phi)f, p, phi) == GDL_OK);
+        gdl_class_modmul_ctx ctx;
+        gdl_class H;
+        cr_assert(gdl_class_modmul(p, phi, ints, &d, &ctx, &H) == GDL_OK);
+        gdl_var_result a, b;
+        cr_assert(gdl_variance_zp(net, &d, phi, GDL_FFT_AUTO, &a, NULL, NULL) == GDL_OK, "%s", gdl_strerror_last());
+        cr_assert(gdl_variance_direct(net, GDL_LOSS_SQUARED, m, X, NULL, &H, &b) == GDL_OK, "%s", gdl_strerror_last());
+        double rel = fabs(a.var - b.var) / b.var;
+        char params[96];
+        snprintf(params, sizeof params, "p=%llu %s phi=%s", (unsigned long long)p, bits ? "bits" : "scalar", phi_names[f]);
+        record("GV2", "fft_equals_direct_relerr", rel, "<=", 1e-9, rel <= 1e-9, params);
+        cr_assert(rel <= 1e-9, "GV2 %s: FFT %.17g vs direct %.17g, rel %.3g > 1e-9", params, a.var, b.var, rel);
+      }
+      free(X); free(phi); free(ints);
+      gdl_net_free(net);
+    }
+}
+
 /* Control for the GV2 slope: the small class {cos(2 pi a x/p) : a in {1, 2}} of
  * low-frequency functions (learnable) has a normalised variance that does not vanish with
  * p; the same fit would then fail the slope <= -0.5 test. */
