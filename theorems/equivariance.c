@@ -72,7 +72,7 @@ static void eq1_family(eq_setup s, int controls) {
                 gdl_strerror_last());
       char name[96], params[160];
       snprintf(name, sizeof name, "%s_%s_depth%zu_maxerr", eq_setup_name(s), eq_algo_name(algos[a]), dd + 2);
-      snprintf(params, sizeof params, "n=10, width 32 relu, 300 steps, 64 test points, finite outputs checked first");
+      snprintf(params, sizeof params, "n=10, width 32 tanh, lr 0.02, 300 steps, 64 test points, finite outputs checked first");
       printf("EQ1 %-9s %-15s depth %zu: max |f_B(gx) - f_A(x)| = %.3e\n", eq_setup_name(s), eq_algo_name(algos[a]),
              dd + 2, err[a][dd]);
       int od = s != EQ_CUBE_BN;
