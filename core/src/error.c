@@ -1,5 +1,6 @@
 #include <stdarg.h>
 #include <stdio.h>
+#include <gsl/gsl_errno.h>
 #include "gdl/error.h"
 
 static _Thread_local char last_msg[512];
@@ -30,3 +31,9 @@ const char *gdl_status_name(int status) {
     default: return "GDL_E?";
   }
 }
+
+/* GSL's default error handler calls abort(). libgdl never aborts: it checks the status
+ * that every GSL routine returns. Switch the handler off when the library is loaded
+ * (error.c is linked into every program that uses libgdl, since all modules call
+ * gdl_fail). A program that wants GSL's handler back may call gsl_set_error_handler. */
+__attribute__((constructor)) static void gdl_gsl_handler_off(void) { gsl_set_error_handler_off(); }

@@ -3,7 +3,8 @@
  * Every libgdl function that can fail returns an int status: GDL_OK (0) on
  * success, a negative GDL_E* code otherwise, and leaves a one-line message
  * readable with gdl_strerror_last(). The message buffer is thread-local.
- * The library never prints, exits or aborts. */
+ * The library never prints, exits or aborts. Loading it switches GSL's default
+ * error handler (which aborts) off; GSL statuses are checked and turned into GDL_E*. */
 #ifndef GDL_ERROR_H
 #define GDL_ERROR_H
 
