@@ -272,7 +272,7 @@ Test(ms, ms2_hitting_time_scaling, .timeout = 5400) {
   int full = ms_full();
   const size_t dq[] = {32, 64, 128, 256}, df[] = {32, 64, 128, 256, 512};
   const size_t *ds = full ? df : dq;
-  size_t nd = full ? 5 : 4, ns = full ? 12 : 12;
+  size_t nd = full ? 5 : 4, ns = full ? 8 : 12;
   /* caps: the staircase must hit within the 300d budget; x1x2x3 runs to 3000d (a hit
    * beyond is censored at the cap, which can only lower the fitted slope; 8000d in full
    * mode, where d = 512 needs ~2500d) */
