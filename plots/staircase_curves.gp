@@ -3,6 +3,8 @@
 # right: x1x2x3 (leap 3; curves move right with d). Reads resdir/staircase_curves.csv.
 if (!exists("resdir")) resdir = "."
 if (!exists("figdir")) figdir = "."
+# figure-<name> does not create figdir before the scripts run (plot-<name> does)
+system("mkdir -p '".figdir."'")
 set datafile separator comma
 f = resdir."/staircase_curves.csv"
 stats f using 2 skip 1 nooutput

@@ -4,6 +4,8 @@
 # Reads resdir/staircase_hitting.csv, staircase_hitmean.csv, staircase_fit.csv.
 if (!exists("resdir")) resdir = "."
 if (!exists("figdir")) figdir = "."
+# figure-<name> does not create figdir before the scripts run (plot-<name> does)
+system("mkdir -p '".figdir."'")
 set datafile separator comma
 fh = resdir."/staircase_hitting.csv"
 fm = resdir."/staircase_hitmean.csv"

@@ -3,6 +3,8 @@
 # at the largest d of the sweep, seed 0. Reads resdir/staircase_weights.csv.
 if (!exists("resdir")) resdir = "."
 if (!exists("figdir")) figdir = "."
+# figure-<name> does not create figdir before the scripts run (plot-<name> does)
+system("mkdir -p '".figdir."'")
 set datafile separator comma
 f = resdir."/staircase_weights.csv"
 stats f skip 1 using 1 nooutput
