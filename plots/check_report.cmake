@@ -48,6 +48,18 @@ if(NOT html MATCHES "id=\"MS4\">MS4: <span class=\"none\">no result")
   message("FAIL: index.html: MS4 not shown as no result")
   math(EXPR fails "${fails}+1")
 endif()
+# a record filed under the family "WL" whose check starts with "WL2" belongs to WL2;
+# "WL0_..." (no such claim) stays a family-level row
+string(REGEX MATCH "### WL2: PASS[^#]*WL2b_filed_under_family" hit "${md}")
+if(NOT hit)
+  message("FAIL: REPORT.md: WL2b_filed_under_family not listed under WL2")
+  math(EXPR fails "${fails}+1")
+endif()
+string(REGEX MATCH "Family-level results[^#]*WL0_family_level_check" hit "${md}")
+if(NOT hit)
+  message("FAIL: REPORT.md: WL0_family_level_check not listed as a family-level row")
+  math(EXPR fails "${fails}+1")
+endif()
 # a bad flag is rejected with exit 2
 execute_process(COMMAND ${REPORT} --no-such-flag RESULT_VARIABLE rc2 OUTPUT_QUIET ERROR_QUIET)
 if(NOT rc2 EQUAL 2)

@@ -812,12 +812,27 @@ static void fill_row(row *r, const jval *o, const char *source) {
   }
 }
 
-/* Attach an assertion to claim `id` (or a family prefix, or the unknown list). */
-static row *row_for(const char *id) {
+/* Attach an assertion to claim `id` (or a family prefix, or the unknown list). A record
+ * filed under a family ("NG") whose check name starts with one of its claims ("NG1_...",
+ * "NG2b_...") goes to that claim. */
+static row *row_for(const char *id, const jval *obj) {
   int ci = claim_index(id);
   if (ci >= 0) return rows_add(&R.claim_rows[ci]);
   int fi = family_index(id);
-  if (fi >= 0) return rows_add(&R.family_rows[fi]);
+  if (fi >= 0) {
+    const char *check = jgets(obj, "check");
+    size_t pl = strlen(FAMILIES[fi].prefix);
+    if (check && !strncasecmp(check, FAMILIES[fi].prefix, pl) && isdigit((unsigned char)check[pl])) {
+      char cand[16];
+      size_t l = pl;
+      while (isdigit((unsigned char)check[l]) && l < sizeof cand - 1) l++;
+      memcpy(cand, check, l);
+      cand[l] = 0;
+      ci = claim_index(cand);
+      if (ci >= 0) return rows_add(&R.claim_rows[ci]);
+    }
+    return rows_add(&R.family_rows[fi]);
+  }
   return rows_add(&R.unknown_rows);
 }
 
@@ -855,7 +870,7 @@ static void read_claim_records(const char *results) {
       if (!claim) {
         add_problem(src, "malformed record: no \"claim\" string", guess);
       } else {
-        fill_row(row_for(claim), o, src);
+        fill_row(row_for(claim, o), o, src);
       }
     }
     jfree(o);
@@ -976,7 +991,7 @@ static void read_summaries(const char *results) {
               int f = family_of_name(names[i]);
               if (f >= 0) id = FAMILIES[f].prefix;
             }
-            fill_row(row_for(id), ro, src);
+            fill_row(row_for(id, ro), ro, src);
           }
         }
         if (figs && figs->t == J_ARR)
