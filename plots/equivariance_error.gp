@@ -5,6 +5,7 @@
 # Reads resdir/equivariance_error_max.csv (setup,algo,step,err_max; floored at 1e-17).
 if (!exists("resdir")) resdir = "."
 if (!exists("figdir")) figdir = "."
+system("mkdir -p '".figdir."'")  # figure-<family> does not create it
 reset
 set datafile separator comma
 f = resdir."/equivariance_error_max.csv"

@@ -5,6 +5,7 @@
 # Reads resdir/sgd_hardness_fvu.csv (learner,d,gamma,median,min,max,nseeds).
 if (!exists("resdir")) resdir = "."
 if (!exists("figdir")) figdir = "."
+system("mkdir -p '".figdir."'")  # figure-<family> does not create it
 reset
 set datafile separator comma
 f = resdir."/sgd_hardness_fvu.csv"

@@ -6,6 +6,7 @@
 # Reads resdir/sgd_hardness_variance.csv.
 if (!exists("resdir")) resdir = "."
 if (!exists("figdir")) figdir = "."
+system("mkdir -p '".figdir."'")  # figure-<family> does not create it
 reset
 set datafile separator comma
 f = resdir."/sgd_hardness_variance.csv"
