@@ -45,19 +45,21 @@ static int record(const char *claim, const char *check, double measured, const c
 /* ======================================================================== */
 /* GV1: parities, every level, depths 2 and 3, 3 seeds                       */
 
-#define GV1_NS 2
 #define GV1_SEEDS 3
-static const unsigned gv1_n[GV1_NS] = {12, 16};
+/* (n, depth) configurations: n = 12 and 16 at depths 2 and 3, n = 20 at depth 2 */
+#define GV1_CFG 5
+static const unsigned gv1_n[GV1_CFG] = {12, 12, 16, 16, 20};
+static const int gv1_depth[GV1_CFG] = {2, 3, 2, 3, 2};
 
-Test(gradient_variance, GV1_parities_SSS17, .timeout = 300) {
+Test(gradient_variance, GV1_parities_SSS17, .timeout = 400) {
   uint64_t seed = base_seed();
-  enum { RUNS = GV1_NS * 2 * GV1_SEEDS };
+  enum { RUNS = GV1_CFG * GV1_SEEDS };
   static gdl_var_result res[RUNS][25];
   int rc[RUNS];
 #pragma omp parallel for schedule(dynamic)
-  for (int i = 0; i < RUNS; i++) {
-    unsigned n = gv1_n[i / (2 * GV1_SEEDS)];
-    int depth = 2 + (i / GV1_SEEDS) % 2;
+  for (int i = RUNS - 1; i >= 0; i--) {  /* n = 20 first (load balance) */
+    unsigned n = gv1_n[i / GV1_SEEDS];
+    int depth = gv1_depth[i / GV1_SEEDS];
     size_t h2[1] = {32}, h3[2] = {32, 16};
     gdl_net *net = make_mlp(n, depth - 1, depth == 2 ? h2 : h3, GDL_ACT_TANH, 1.0, 0.5, seed, "GV1.net", (uint64_t)i);
     rc[i] = net ? gdl_variance_parity(net, res[i]) : GDL_ENOMEM;
@@ -65,8 +67,8 @@ Test(gradient_variance, GV1_parities_SSS17, .timeout = 300) {
   }
   char buf[256], params[128];
   for (int i = 0; i < RUNS; i++) {
-    unsigned n = gv1_n[i / (2 * GV1_SEEDS)];
-    int depth = 2 + (i / GV1_SEEDS) % 2;
+    unsigned n = gv1_n[i / GV1_SEEDS];
+    int depth = gv1_depth[i / GV1_SEEDS];
     cr_assert(rc[i] == GDL_OK, "run %d: %s", i, gdl_strerror_last());
     double worst = 0.0;
     for (unsigned k = 1; k <= n; k++) {

@@ -63,9 +63,10 @@ static int gsrc_init(gsrc *s, gdl_net *net, size_t m, const double *X, unsigned 
   s->net = net; s->m = m; s->X = X; s->cube_n = cube_n;
   s->din = sp->width[0]; s->P = net->nparams;
   size_t P = s->P;
-  s->lay = malloc(P * sizeof *s->lay);
-  s->jj = malloc(P * sizeof *s->jj);
-  s->ii = malloc(P * sizeof *s->ii);
+  size_t H0 = sp->width[1];  /* virtual columns P..P+H0-1: delta_0j = d f / d z_0j */
+  s->lay = malloc((P + H0) * sizeof *s->lay);
+  s->jj = malloc((P + H0) * sizeof *s->jj);
+  s->ii = malloc((P + H0) * sizeof *s->ii);
   s->ones = malloc(GV_ROW_CHUNK * sizeof *s->ones);
   if (cube_n) s->xbuf = malloc(GV_ROW_CHUNK * s->din * sizeof *s->xbuf);
   if (!s->lay || !s->jj || !s->ii || !s->ones || (cube_n && !s->xbuf)) {
@@ -86,6 +87,7 @@ static int gsrc_init(gsrc *s, gdl_net *net, size_t m, const double *X, unsigned 
         s->lay[c] = l; s->jj[c] = j; s->ii[c] = (size_t)-1;
       }
   }
+  for (size_t j = 0; j < H0; j++) { s->lay[P + j] = 0; s->jj[P + j] = j; s->ii[P + j] = (size_t)-1; }
   size_t cap = m < GV_ROW_CHUNK ? m : GV_ROW_CHUNK;
   int rc = gdl_net_reserve(net, cap > net->cap ? cap : net->cap);
   if (rc) { gsrc_free(s); return rc; }
@@ -100,8 +102,11 @@ static size_t gsrc_nb(const gsrc *s) {
   return nb;
 }
 
-/* Gb (m x nb, row-major) = columns c0..c0+nb-1 of the per-example gradient matrix. */
-static int gsrc_block(gsrc *s, size_t c0, size_t nb, double *Gb) {
+/* Gb (m x nb, row-major) = columns idx[0..nb) (or c0..c0+nb-1 when idx is NULL) of the
+ * per-example gradient matrix; index P + j is the virtual column delta_0j. */
+static int gsrc_block_idx(gsrc *s, const size_t *idx, size_t c0, size_t nb, double *Gb);
+static int gsrc_block(gsrc *s, size_t c0, size_t nb, double *Gb) { return gsrc_block_idx(s, NULL, c0, nb, Gb); }
+static int gsrc_block_idx(gsrc *s, const size_t *idx, size_t c0, size_t nb, double *Gb) {
   gdl_net *net = s->net;
   const gdl_net_spec *sp = &net->spec;
   for (size_t r0 = 0; r0 < s->m; r0 += GV_ROW_CHUNK) {
@@ -121,7 +126,7 @@ static int gsrc_block(gsrc *s, size_t c0, size_t nb, double *Gb) {
     for (size_t r = 0; r < mc; r++) {
       double *row = Gb + (r0 + r) * nb;
       for (size_t t = 0; t < nb; t++) {
-        size_t c = c0 + t, l = s->lay[c], j = s->jj[c], i = s->ii[c];
+        size_t c = idx ? idx[t] : c0 + t, l = s->lay[c], j = s->jj[c], i = s->ii[c];
         size_t o = sp->width[l + 1], in = sp->width[l];
         double d = net->delta[l][r * o + j];
         if (i == (size_t)-1) row[t] = d;
@@ -456,6 +461,13 @@ int gdl_variance_gemm(gdl_net *net, size_t m, const double *X, const double *w, 
 /* ------------------------------------------------------------------------ */
 /* engine 3: parity levels by FWHT                                            */
 
+/* First-layer weights need no transform of their own: the column of W_0[j,i] is
+ * delta_0j(x) x_i = delta_0j(x) chi_{e_i}(x), whose Walsh coefficients are those of delta_0j
+ * shifted by e_i: ghat(S) = dhat_j(S xor e_i). So only the H columns delta_0j and the
+ * parameters after the first layer are transformed; the level sums of the n shifted copies
+ * come from per-coordinate partial sums (a level-k set S = T xor e_i has |T| = k - 1 with
+ * i not in T, or |T| = k + 1 with i in T). Moments: E[(delta x_i)^2] = E[delta^2],
+ * E[delta x_i] = dhat(e_i). */
 int gdl_variance_parity(gdl_net *net, gdl_var_result *out) {
   GDL_CHECK_ARG(net && out, "gdl_variance_parity: NULL argument");
   size_t n = net->spec.width[0];
@@ -463,34 +475,95 @@ int gdl_variance_parity(gdl_net *net, gdl_var_result *out) {
   size_t m = (size_t)1 << n;
   gsrc s;
   GDL_TRY(gsrc_init(&s, net, m, NULL, (unsigned)n));
-  size_t P = s.P, nb = gsrc_nb(&s);
-  double *Gb = malloc(m * nb * sizeof *Gb);
-  double *var = calloc(n + 1, sizeof *var), *cnt = malloc((n + 1) * sizeof *cnt);
-  double *lsum = malloc((n + 1) * sizeof *lsum);
+  size_t P = s.P, H0 = net->spec.width[1], wo = net->w_off[0], bo = net->b_off[0];
+  int has_b0 = bo != (size_t)-1;
+  /* columns to transform: delta_0j (as b_0 if present), then every parameter outside W_0, b_0 */
+  size_t ncol = 0;
+  size_t *cols = malloc((P + H0) * sizeof *cols);
+  unsigned char *isdelta = malloc(P + H0);
+  double *Gb = NULL, *var = calloc(n + 1, sizeof *var), *cnt = malloc((n + 1) * sizeof *cnt);
+  double *lsum = malloc((n + 2) * sizeof *lsum), *lsq = malloc((n + 2) * sizeof *lsq);
+  double *isum = malloc(n * (n + 2) * sizeof *isum), *isq = malloc(n * (n + 2) * sizeof *isq);
   unsigned char *pc = malloc(m);
   int rc = GDL_OK;
-  if (!Gb || !var || !cnt || !lsum || !pc) { rc = gdl_fail(GDL_ENOMEM, "gdl_variance_parity: out of memory"); goto done; }
+  if (!cols || !isdelta || !var || !cnt || !lsum || !lsq || !isum || !isq || !pc) {
+    rc = gdl_fail(GDL_ENOMEM, "gdl_variance_parity: out of memory");
+    goto done;
+  }
+  for (size_t j = 0; j < H0; j++) { cols[ncol] = has_b0 ? bo + j : P + j; isdelta[ncol++] = 1; }
+  for (size_t c = 0; c < P; c++) {
+    int in_w0 = c >= wo && c < wo + H0 * n, in_b0 = has_b0 && c >= bo && c < bo + H0;
+    if (!in_w0 && !in_b0) { cols[ncol] = c; isdelta[ncol++] = 0; }
+  }
+  size_t nb = GV_BLOCK_BUDGET / m;
+  if (nb < 1) nb = 1;
+  if (nb > ncol) nb = ncol;
+  Gb = malloc(m * nb * sizeof *Gb);
+  if (!Gb) { rc = gdl_fail(GDL_ENOMEM, "gdl_variance_parity: out of memory"); goto done; }
   for (size_t S = 0; S < m; S++) pc[S] = (unsigned char)__builtin_popcountll((unsigned long long)S);
   for (size_t k = 0; k <= n; k++) cnt[k] = (double)binom_u64((unsigned)n, (unsigned)k);
   double eg2 = 0.0, egc2 = 0.0, inv = 1.0 / (double)m;
-  for (size_t c0 = 0; c0 < P; c0 += nb) {
-    size_t kb = P - c0 < nb ? P - c0 : nb;
-    if ((rc = gsrc_block(&s, c0, kb, Gb))) goto done;
-    block_moments(m, kb, Gb, NULL, &eg2, &egc2);
-    if ((rc = gdl_fwht_cols(Gb, (unsigned)n, kb))) goto done;
+  for (size_t c0 = 0; c0 < ncol; c0 += nb) {
+    size_t kb = ncol - c0 < nb ? ncol - c0 : nb;
+    if ((rc = gsrc_block_idx(&s, cols + c0, 0, kb, Gb))) goto done;
+    /* moments column by column */
+    double *dsq = malloc(kb * sizeof *dsq);
+    if (!dsq) { rc = gdl_fail(GDL_ENOMEM, "gdl_variance_parity: out of memory"); goto done; }
     for (size_t t = 0; t < kb; t++) {
-      for (size_t k = 0; k <= n; k++) lsum[k] = 0.0;
-      for (size_t S = 0; S < m; S++) lsum[pc[S]] += Gb[S * kb + t] * inv;
-      for (size_t k = 0; k <= n; k++) lsum[k] /= cnt[k];  /* level mean of ghat */
+      double mu = 0.0, s2 = 0.0;
+      for (size_t r = 0; r < m; r++) { double g = Gb[r * kb + t]; mu += g; s2 += g * g; }
+      mu *= inv; s2 *= inv;
+      double sc = 0.0;
+      for (size_t r = 0; r < m; r++) { double g = Gb[r * kb + t] - mu; sc += g * g; }
+      sc *= inv;
+      dsq[t] = s2;
+      int param = !isdelta[c0 + t] || has_b0;
+      if (param) { eg2 += s2; egc2 += sc; }
+    }
+    if ((rc = gdl_fwht_cols(Gb, (unsigned)n, kb))) { free(dsq); goto done; }
+    for (size_t t = 0; t < kb; t++) {
+      int param = !isdelta[c0 + t] || has_b0;
+      for (size_t k = 0; k <= n + 1; k++) lsum[k] = lsq[k] = 0.0;
+      if (isdelta[c0 + t]) memset(isum, 0, n * (n + 2) * sizeof *isum), memset(isq, 0, n * (n + 2) * sizeof *isq);
       for (size_t S = 0; S < m; S++) {
-        double d = Gb[S * kb + t] * inv - lsum[pc[S]];
-        var[pc[S]] += d * d;
+        double v = Gb[S * kb + t] * inv;
+        unsigned l = pc[S];
+        lsum[l] += v;
+        lsq[l] += v * v;
+        if (isdelta[c0 + t])
+          for (size_t bits = S; bits; bits &= bits - 1) {
+            unsigned i = (unsigned)__builtin_ctzll((unsigned long long)bits);
+            isum[i * (n + 2) + l] += v;
+            isq[i * (n + 2) + l] += v * v;
+          }
+      }
+      if (param) {  /* the column itself */
+        for (size_t S = 0; S < m; S++) {
+          double d = Gb[S * kb + t] * inv - lsum[pc[S]] / cnt[pc[S]];
+          var[pc[S]] += d * d;
+        }
+      }
+      if (isdelta[c0 + t]) {
+        for (size_t i = 0; i < n; i++) {
+          /* W_0[j,i]: moments E[delta^2], E[delta x_i] = dhat(e_i) */
+          double di = Gb[((size_t)1 << i) * kb + t] * inv;
+          eg2 += dsq[t];
+          egc2 += dsq[t] - di * di;
+          for (size_t k = 1; k <= n; k++) {
+            /* level-k sets S = T xor e_i: |T| = k-1 (i not in T) or k+1 (i in T) */
+            double s1 = (lsum[k - 1] - isum[i * (n + 2) + k - 1]) + (k + 1 <= n ? isum[i * (n + 2) + k + 1] : 0.0);
+            double s2 = (lsq[k - 1] - isq[i * (n + 2) + k - 1]) + (k + 1 <= n ? isq[i * (n + 2) + k + 1] : 0.0);
+            double v = s2 - s1 * s1 / cnt[k];
+            var[k] += v > 0 ? v : 0.0;
+          }
+        }
       }
     }
+    free(dsq);
   }
   for (size_t k = 0; k <= n; k++) {
     result_init(&out[k]);
-    out[k].var = var[k] / cnt[k];
+    out[k].var = cnt[k] > 1 ? var[k] / cnt[k] : 0.0;  /* a one-member class has no variance */
     out[k].eg2 = eg2;
     out[k].egc2 = egc2;
     out[k].nclass = (size_t)cnt[k];
@@ -498,7 +571,7 @@ int gdl_variance_parity(gdl_net *net, gdl_var_result *out) {
     out[k].bound = eg2 / cnt[k];
   }
 done:
-  free(Gb); free(var); free(cnt); free(lsum); free(pc);
+  free(cols); free(isdelta); free(Gb); free(var); free(cnt); free(lsum); free(lsq); free(isum); free(isq); free(pc);
   gsrc_free(&s);
   return rc;
 }

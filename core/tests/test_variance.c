@@ -85,6 +85,38 @@ static void check_parity(unsigned n, int depth) {
 Test(variance, parity_levels_depth2) { check_parity(8, 2); check_parity(10, 2); }
 Test(variance, parity_levels_depth3) { check_parity(8, 3); check_parity(10, 3); }
 
+Test(variance, parity_no_bias) {
+  /* first layer without bias: the delta_0j columns are not parameters themselves */
+  unsigned n = 8;
+  size_t hid[1] = {12};
+  gdl_net_spec sp;
+  cr_assert(gdl_net_spec_mlp(&sp, n, 1, hid, 1, GDL_ACT_TANH, 0) == GDL_OK);
+  gdl_net *net;
+  cr_assert(gdl_net_create(&sp, &net) == GDL_OK);
+  gsl_rng *r;
+  cr_assert(gdl_rng_alloc(seed(), "test_variance.nobias", 0, &r) == GDL_OK);
+  cr_assert(gdl_net_init_default(net, r) == GDL_OK);
+  gdl_rng_free(r);
+  double *X = cube_points(n);
+  size_t m = (size_t)1 << n;
+  gdl_var_result lev[9];
+  cr_assert(gdl_variance_parity(net, lev) == GDL_OK, "%s", gdl_strerror_last());
+  for (unsigned k = 1; k < n; k++) {
+    gdl_class_parity_ctx ctx;
+    gdl_class H;
+    cr_assert(gdl_class_parity(n, k, &ctx, &H) == GDL_OK);
+    gdl_var_result g;
+    cr_assert(gdl_variance_gemm(net, m, X, NULL, &H, 0, &g) == GDL_OK);
+    /* tanh without biases is odd: even levels vanish exactly (engine 0, GEMM ~1e-33) */
+    cr_assert(fabs(lev[k].var - g.var) <= 1e-10 * g.var + 1e-16 * g.eg2,
+              "parity without first-layer bias, k=%u: FWHT %.17g vs GEMM %.17g", k, lev[k].var, g.var);
+    expect_rel(lev[k].eg2, g.eg2, 1e-12, "E||g||^2 without bias");
+    expect_rel(lev[k].egc2, g.egc2, 1e-12, "E||g-Eg||^2 without bias");
+  }
+  free(X);
+  gdl_net_free(net);
+}
+
 Test(variance, loss_identity) {
   unsigned n = 6;
   gdl_net *net = make_net(n, 2, GDL_ACT_TANH, 77);
