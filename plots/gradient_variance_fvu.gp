@@ -4,6 +4,7 @@
 # Reads resdir/fvu_wave.csv (a,seed,fvu) and resdir/fvu_modmul.csv (p,control,a,fvu).
 if (!exists("resdir")) resdir = "."
 if (!exists("figdir")) figdir = "."
+system("mkdir -p '".figdir."'")  # figure-<family> does not create it
 set datafile separator comma
 fw = resdir."/fvu_wave.csv"
 fmm = resdir."/fvu_modmul.csv"

@@ -7,6 +7,7 @@
 # and resdir/fits.gp (slope_<enc>_<phi>, se_<enc>_<phi>).
 if (!exists("resdir")) resdir = "."
 if (!exists("figdir")) figdir = "."
+system("mkdir -p '".figdir."'")  # figure-<family> does not create it
 set datafile separator comma
 load resdir."/fits.gp"
 f(e, p) = resdir."/modmul_".e."_".p.".csv"

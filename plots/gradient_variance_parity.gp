@@ -3,6 +3,7 @@
 # Reads resdir/parity_mean.csv (n,k,var_over_eg2,inv_binom).
 if (!exists("resdir")) resdir = "."
 if (!exists("figdir")) figdir = "."
+system("mkdir -p '".figdir."'")  # figure-<family> does not create it
 set datafile separator comma
 fm = resdir."/parity_mean.csv"
 stats fm skip 1 using 1 nooutput

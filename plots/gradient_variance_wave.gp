@@ -4,6 +4,7 @@
 # Reads resdir/wave.csv, resdir/wave_mean.csv and resdir/fits.gp (slope_wave, se_wave).
 if (!exists("resdir")) resdir = "."
 if (!exists("figdir")) figdir = "."
+system("mkdir -p '".figdir."'")  # figure-<family> does not create it
 set datafile separator comma
 load resdir."/fits.gp"
 fa = resdir."/wave.csv"
