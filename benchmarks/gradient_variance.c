@@ -9,7 +9,7 @@
  *           p = 100801 (primes with 7-smooth p - 1 above 3203: mixed-radix FFT path), 5 seeds.
  *   wave    1-32-1 ReLU, psi = sin, x ~ N(0,1) quadrature: A in {2, ..., 256}, 3 seeds (quick)
  *           or 5 (full).
- *   parity  n -> 32 -> 1 tanh, every level k: n = 16 (quick, 3 seeds), n in {16, 18, 20} (full).
+ *   parity  n -> 32 -> 1 tanh, every level k: n in {16, 18, 20} (quick, 3 seeds), {12, ..., 20} (full, 5).
  *   fvu     training (Adam 1e-3, batch 32, 1-64-64-1 ReLU): wave cos(pi a (u+1)) vs a, and the
  *           scalar-encoded modular task vs p (random a and the a = 1 control).
  * Resumes: each point writes DIR/points/<name>.csv (one row, atomically) and is skipped when
@@ -240,9 +240,9 @@ static void sweep_wave(gdl_csv *fits, FILE *fgp) {
 }
 
 static void sweep_parity(void) {
-  static const unsigned nq[] = {16}, nf[] = {16, 18, 20};
+  static const unsigned nq[] = {16, 18, 20}, nf[] = {12, 14, 16, 18, 20};
   const unsigned *ns_ = FULL ? nf : nq;
-  size_t nn = FULL ? 3 : 1, ns = 3;
+  size_t nn = FULL ? 5 : 3, ns = FULL ? 5 : 3;
   static const char *cols[] = {"n", "k", "seed", "var", "eg2", "bound", "var_over_eg2", "inv_binom"};
   gdl_csv *all = csv_open("parity.csv", 8, cols);
   static const char *mc[] = {"n", "k", "var_over_eg2", "inv_binom"};
