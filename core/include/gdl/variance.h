@@ -109,9 +109,9 @@ int gdl_variance_direct(gdl_net *net, gdl_loss loss, size_t m, const double *X, 
 
 /* ---- engine 2: one GEMM ----
  * V = Htilde diag(w) G (|H| x P), Var = sum_h pi_h ||V_h||^2. If `frame` != 0 the frame
- * bound is computed too: lambda_max of the centred Gram (pi-weighted, exact symmetric
- * eigensolver, |H| <= 4096) and bound = lambda_max * max_h pi_h * E||g||^2 ... for the
- * uniform prior bound_const = lambda_max/|H| and bound = bound_const * eg2. */
+ * bound is computed too (|H| <= 3000, LAPACK dsyev): bound_const = lambda_max(G_pi) with
+ * G_pi = D Gram D, Gram_hh' = <htilde_h, htilde_h'>, D = diag(sqrt(pi_h)) (uniform prior:
+ * lambda_max(Gram)/|H|), and bound = bound_const * eg2. */
 int gdl_variance_gemm(gdl_net *net, size_t m, const double *X, const double *w, const gdl_class *H,
                       int frame, gdl_var_result *out);
 
