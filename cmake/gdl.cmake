@@ -73,14 +73,14 @@ function(gdl_add_figure name)
     WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}
     COMMENT "Rendering figures of ${name}" VERBATIM)
   add_custom_target(figure-${name}
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${res}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${res} ${GDL_FIGURES_DIR}
     COMMAND $<TARGET_FILE:${exe}> --out ${res} ${quick_args}
     ${plot_cmds}
     DEPENDS ${exe} ${F_DEPENDS}
     WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}
     COMMENT "Sweep + figures ${name} (quick)" USES_TERMINAL VERBATIM)
   add_custom_target(figure-${name}-full
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${res}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${res} ${GDL_FIGURES_DIR}
     COMMAND $<TARGET_FILE:${exe}> --out ${res} --full ${F_FULL_ARGS}
     ${plot_cmds}
     DEPENDS ${exe} ${F_DEPENDS}
