@@ -1,6 +1,6 @@
 /* theorems/weak_learning.c: claim WL (theorems/weak_learning.md).
  *
- * WL1  hypercube n = 20, depth-2 ReLU random features (256 units, last layer by ridge),
+ * WL1  hypercube n = 20, depth-2 ReLU random features (512 units, last layer by ridge),
  *      20 000 train / 20 000 test: k <= 3 weak-learned by Gaussian and Rademacher first
  *      layers (corr > 10/sqrt(m)), k = 10 by neither (|corr| < 5/sqrt(m)), k in {19, 20} by
  *      the Rademacher layer only.
