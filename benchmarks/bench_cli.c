@@ -1,0 +1,125 @@
+/* benchmarks/bench_cli.c: the command line shared by the bench_* programs (bench_cli.h). */
+#include "bench_cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cblas.h>
+
+#include "gdl/gdl.h"
+
+static const char COMMON_HELP[] =
+    "  --out DIR           write the results (CSV, JSON sidecar, summary.json) to DIR, creating it\n"
+    "  --full              the full configuration instead of the quick one\n"
+    "  --seed N            base seed, decimal or 0x hex (default: GDL_SEED, else %llu)\n"
+    "  -h, --help          this text\n";
+
+static const char ENV_HELP[] =
+    "environment: GDL_SEED (base seed without --seed), OMP_NUM_THREADS (parallel runs),\n"
+    "OPENBLAS_NUM_THREADS (BLAS threads; unset: 1, as the runs themselves are parallel).\n";
+
+static void print_help(const char *prog, const char *usage) {
+  const char *nl = strchr(usage, '\n');
+  int synopsis = nl ? (int)(nl - usage) : (int)strlen(usage);
+  printf("usage: %s %.*s\n", prog, synopsis, usage);
+  printf(COMMON_HELP, (unsigned long long)GDL_DEFAULT_SEED);
+  if (nl && nl[1]) fputs(nl + 1, stdout);
+  if (nl && nl[1] && nl[strlen(nl) - 1] != '\n') putchar('\n');
+  fputs(ENV_HELP, stdout);
+}
+
+void gdl_bench_usage_error(const gdl_bench_args *args, const char *fmt, ...) {
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "%s: %s (try --help)\n", args && args->prog ? args->prog : "bench", msg);
+  exit(2);
+}
+
+void gdl_bench_die(const char *prog, const char *what, int rc) {
+  const char *msg = gdl_strerror_last();
+  if (msg && *msg)
+    fprintf(stderr, "%s: %s: %s (%s)\n", prog, what, msg, gdl_status_name(rc));
+  else
+    fprintf(stderr, "%s: %s: %s\n", prog, what, gdl_status_name(rc));
+  exit(1);
+}
+
+int gdl_bench_parse_u64(const char *s, uint64_t *v) {
+  if (!s || !*s) return -1;
+  int base = 10;
+  const char *d = s;
+  if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    base = 16;
+    d = s + 2;
+    if (!*d) return -1;
+    for (const char *p = d; *p; p++)
+      if (!strchr("0123456789abcdefABCDEF", *p)) return -1;
+  } else {
+    if (d[0] == '0' && d[1]) return -1; /* a leading zero reads as octal elsewhere (GDL_SEED) */
+    for (const char *p = d; *p; p++)
+      if (*p < '0' || *p > '9') return -1;
+  }
+  char *end;
+  errno = 0;
+  unsigned long long x = strtoull(d, &end, base);
+  if (errno || *end || end == d) return -1;
+  *v = (uint64_t)x;
+  return 0;
+}
+
+const char *gdl_bench_value(const gdl_bench_args *args, int i, int argc, char **argv) {
+  if (i + 1 >= argc) gdl_bench_usage_error(args, "%s needs a value", argv[i]);
+  const char *v = argv[i + 1];
+  if (!*v) gdl_bench_usage_error(args, "%s needs a value, got an empty string", argv[i]);
+  if (v[0] == '-' && v[1] == '-') gdl_bench_usage_error(args, "%s needs a value, got the flag '%s'", argv[i], v);
+  return v;
+}
+
+int gdl_bench_blas_threads_default(void) {
+  const char *e = getenv("OPENBLAS_NUM_THREADS");
+  if (!e || !*e) openblas_set_num_threads(1);
+  return openblas_get_num_threads();
+}
+
+void gdl_bench_parse(gdl_bench_args *args, const char *prog, const char *usage, int argc, char **argv,
+                     gdl_bench_flag_fn extra, void *ctx) {
+  memset(args, 0, sizeof *args);
+  args->prog = prog;
+  args->usage = usage;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      print_help(prog, usage);
+      exit(0);
+    } else if (!strcmp(a, "--out")) {
+      args->out = gdl_bench_value(args, i, argc, argv);
+      i++;
+    } else if (!strcmp(a, "--full")) {
+      args->full = 1;
+    } else if (!strcmp(a, "--seed")) {
+      const char *v = gdl_bench_value(args, i, argc, argv);
+      if (gdl_bench_parse_u64(v, &args->seed) != 0)
+        gdl_bench_usage_error(args, "bad --seed value '%s': want decimal or 0x hex, without sign or leading zeros, "
+                              "below 2^64", v);
+      args->seed_given = 1;
+      i++;
+    } else {
+      int used = extra ? extra(args, i, argc, argv, ctx) : 0;
+      if (used <= 0) {
+        if (a[0] == '-') gdl_bench_usage_error(args, "unknown flag '%s'", a);
+        gdl_bench_usage_error(args, "unexpected argument '%s'", a);
+      }
+      i += used - 1;
+    }
+  }
+  if (!args->out) gdl_bench_usage_error(args, "--out DIR is required");
+  if (!args->seed_given && gdl_seed_from_env(GDL_DEFAULT_SEED, &args->seed) != GDL_OK)
+    gdl_bench_usage_error(args, "%s", gdl_strerror_last());
+  args->blas_threads = gdl_bench_blas_threads_default();
+}

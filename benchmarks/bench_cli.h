@@ -1,0 +1,73 @@
+/* benchmarks/bench_cli.h: the command line shared by the bench_* programs (library gdl_bench,
+ * benchmarks/CMakeLists.txt).
+ *
+ *   bench_<family> --out DIR [--full] [--seed N] [program flags]
+ *
+ * gdl_bench_parse handles --out DIR (required), --full, --seed N (decimal without leading
+ * zeros, or 0x hex; no sign, no trailing characters, at most 2^64 - 1; without it the seed
+ * comes from GDL_SEED, else GDL_DEFAULT_SEED) and -h/--help (usage on stdout, exit 0). Any
+ * other argument goes to the program's callback, if any. A usage error (unknown flag, missing
+ * or bad value, no --out, bad GDL_SEED) prints one line "bench_x: <what is wrong> (try --help)"
+ * on stderr and exits 2.
+ *
+ * BLAS threads: the sweeps parallelise over runs with OpenMP. An OpenBLAS that also starts
+ * its own threads oversubscribes the cores (on 2 cores bench_noisy_gd spent ~60% of its time
+ * spinning in sched_yield). So gdl_bench_parse calls gdl_bench_blas_threads_default(): one
+ * BLAS thread unless OPENBLAS_NUM_THREADS is set. A program that manages BLAS threads itself
+ * (bench_trainer --threads, bench_variance) sets them after parsing. The count in effect is
+ * recorded by gdl_json_provenance ("blas_threads") in every result JSON.
+ *
+ * These are programs, not the library: they may exit (libgdl never does). */
+#ifndef GDL_BENCH_CLI_H
+#define GDL_BENCH_CLI_H
+
+#include <stdint.h>
+
+typedef struct {
+  const char *prog;  /* program name for messages, e.g. "bench_noisy_gd" */
+  const char *usage; /* the usage text given to gdl_bench_parse */
+  const char *out;   /* --out DIR */
+  int full;          /* 1 when --full was given */
+  uint64_t seed;     /* --seed N, else GDL_SEED, else GDL_DEFAULT_SEED */
+  int seed_given;    /* 1 when --seed was given */
+  int blas_threads;  /* BLAS threads in effect when gdl_bench_parse returned */
+} gdl_bench_args;
+
+/* A program's own flags. Called with argv[i] for every argument that is not one of the common
+ * flags; the arguments after it are argv[i + 1 .. argc - 1]. Returns how many argv entries it
+ * consumed (1 for a bare flag, 2 for a flag and its value), or 0 when argv[i] is not one of its
+ * flags (gdl_bench_parse then reports it as unknown). A bad value is reported with
+ * gdl_bench_usage_error (which does not return); gdl_bench_value fetches a flag's value. */
+typedef int (*gdl_bench_flag_fn)(gdl_bench_args *args, int i, int argc, char **argv, void *ctx);
+
+/* Parses the command line into *args (see the top of this file) and applies the BLAS thread
+ * default. `usage` is the help text: its first line is the synopsis after the program name
+ * ("--out DIR [--full] [--seed N]"); any further lines describe the program's own flags and
+ * are printed by --help after the common ones. `extra` (may be NULL) and `ctx` are the
+ * callback for the program's own flags. Returns only on success. */
+void gdl_bench_parse(gdl_bench_args *args, const char *prog, const char *usage, int argc, char **argv,
+                     gdl_bench_flag_fn extra, void *ctx);
+
+/* The value of the flag argv[i]: argv[i + 1]. A missing or empty value, or one that is a long
+ * flag itself ("--out --full"), is a usage error. */
+const char *gdl_bench_value(const gdl_bench_args *args, int i, int argc, char **argv);
+
+/* Strict unsigned 64-bit integer: decimal digits without a leading zero ("0" itself is fine),
+ * or 0x / 0X followed by hex digits; no sign, no spaces, no trailing characters, no overflow.
+ * Returns 0 and sets *v on success, -1 otherwise (*v untouched). */
+int gdl_bench_parse_u64(const char *s, uint64_t *v);
+
+/* Prints "prog: <message> (try --help)" on stderr and exits 2. */
+_Noreturn void gdl_bench_usage_error(const gdl_bench_args *args, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Prints "prog: what: <gdl_strerror_last()> (<status name>)" on stderr and exits 1. For a
+ * failure with no library message (say a failed malloc), pass gdl_fail(GDL_ENOMEM, ...) as rc. */
+_Noreturn void gdl_bench_die(const char *prog, const char *what, int rc);
+
+/* One BLAS thread unless the environment sets OPENBLAS_NUM_THREADS to a non-empty value (then
+ * OpenBLAS's own reading of it stands; GOTO_NUM_THREADS and OMP_NUM_THREADS, which OpenBLAS
+ * would otherwise read, do not count). Returns the BLAS thread count now in effect. */
+int gdl_bench_blas_threads_default(void);
+
+#endif

@@ -1,0 +1,164 @@
+/* bench.cli: the command line shared by the bench_* programs (bench_cli.h): strict --seed,
+ * required --out, one-line usage errors with exit status 2, --help with status 0, the
+ * program-flag callback, gdl_bench_die's status 1 and the BLAS thread default. */
+#include <criterion/criterion.h>
+#include <criterion/redirect.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cblas.h>
+#include "gdl/gdl.h"
+#include "bench_cli.h"
+
+#define ARGV(...) ((char *[]){"bench_t", __VA_ARGS__, NULL})
+#define ARGC(...) ((int)(sizeof((char *[]){"bench_t", __VA_ARGS__}) / sizeof(char *)))
+#define PARSE(a, ...) \
+  gdl_bench_parse(a, "bench_t", "--out DIR [--full] [--seed N]", ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), NULL, NULL)
+
+Test(bench_cli, u64_accepts) {
+  static const struct { const char *s; uint64_t v; } ok[] = {
+      {"0", 0}, {"7", 7}, {"20221103", 20221103u}, {"0x0", 0}, {"0x1F", 31}, {"0Xff", 255},
+      {"18446744073709551615", UINT64_MAX}, {"0xFFFFFFFFFFFFFFFF", UINT64_MAX}};
+  for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+    uint64_t v = 1234;
+    cr_assert(gdl_bench_parse_u64(ok[i].s, &v) == 0, "'%s' rejected", ok[i].s);
+    cr_assert(v == ok[i].v, "'%s' read as %llu", ok[i].s, (unsigned long long)v);
+  }
+}
+
+Test(bench_cli, u64_rejects) {
+  static const char *const bad[] = {"", "-1", "+1", " 1", "1 ", "12x", "x12", "010", "00", "0x", "0x-1",
+                                    "0xg", "1e3", "1.0", "18446744073709551616", "0x10000000000000000",
+                                    "99999999999999999999999"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    uint64_t v = 1234;
+    cr_assert(gdl_bench_parse_u64(bad[i], &v) == -1, "'%s' accepted", bad[i]);
+    cr_assert(v == 1234, "'%s' changed the output", bad[i]);
+  }
+  cr_assert(gdl_bench_parse_u64(NULL, NULL) == -1);
+}
+
+Test(bench_cli, parses_common_flags) {
+  gdl_bench_args a;
+  PARSE(&a, "--seed", "0x10", "--full", "--out", "/tmp/x");
+  cr_assert_str_eq(a.out, "/tmp/x");
+  cr_assert(a.full == 1 && a.seed == 16 && a.seed_given == 1);
+  cr_assert_str_eq(a.prog, "bench_t");
+}
+
+Test(bench_cli, seed_from_env_without_flag) {
+  gdl_bench_args a;
+  setenv("GDL_SEED", "77", 1);
+  PARSE(&a, "--out", "d");
+  cr_assert(a.seed == 77 && a.seed_given == 0 && a.full == 0);
+  unsetenv("GDL_SEED");
+  PARSE(&a, "--out", "d");
+  cr_assert(a.seed == GDL_DEFAULT_SEED);
+  setenv("GDL_SEED", "77", 1);
+  PARSE(&a, "--out", "d", "--seed", "5");
+  cr_assert(a.seed == 5 && a.seed_given == 1, "--seed must win over GDL_SEED");
+}
+
+Test(bench_cli, bad_seed_exits_2, .exit_code = 2) {
+  gdl_bench_args a;
+  cr_redirect_stderr();
+  PARSE(&a, "--out", "d", "--seed", "-1");
+}
+Test(bench_cli, junk_seed_exits_2, .exit_code = 2) {
+  gdl_bench_args a;
+  cr_redirect_stderr();
+  PARSE(&a, "--out", "d", "--seed", "12x");
+}
+Test(bench_cli, missing_seed_value_exits_2, .exit_code = 2) {
+  gdl_bench_args a;
+  cr_redirect_stderr();
+  PARSE(&a, "--out", "d", "--seed");
+}
+Test(bench_cli, unknown_flag_exits_2, .exit_code = 2) {
+  gdl_bench_args a;
+  cr_redirect_stderr();
+  PARSE(&a, "--out", "d", "--bogus");
+}
+Test(bench_cli, missing_out_exits_2, .exit_code = 2) {
+  gdl_bench_args a;
+  cr_redirect_stderr();
+  PARSE(&a, "--full");
+}
+Test(bench_cli, out_without_value_exits_2, .exit_code = 2) {
+  gdl_bench_args a;
+  cr_redirect_stderr();
+  PARSE(&a, "--out");
+}
+Test(bench_cli, out_followed_by_flag_exits_2, .exit_code = 2) {
+  gdl_bench_args a;
+  cr_redirect_stderr();
+  PARSE(&a, "--out", "--full");
+}
+Test(bench_cli, bad_env_seed_exits_2, .exit_code = 2) {
+  gdl_bench_args a;
+  cr_redirect_stderr();
+  setenv("GDL_SEED", "abc", 1);
+  PARSE(&a, "--out", "d");
+}
+Test(bench_cli, help_exits_0, .exit_code = 0) {
+  gdl_bench_args a;
+  cr_redirect_stdout();
+  PARSE(&a, "--help", "--bogus-after-help-is-not-read");
+}
+Test(bench_cli, die_exits_1, .exit_code = 1) {
+  cr_redirect_stderr();
+  gdl_bench_die("bench_t", "alloc", gdl_fail(GDL_ENOMEM, "out of memory"));
+}
+
+/* a program flag with a value (2 entries), a bare one (1), and "not mine" (0) */
+typedef struct { int k; const char *name; } opts;
+static int extra(gdl_bench_args *a, int i, int argc, char **argv, void *ctx) {
+  opts *o = ctx;
+  if (!strcmp(argv[i], "--k")) {
+    uint64_t v;
+    const char *s = gdl_bench_value(a, i, argc, argv);
+    if (gdl_bench_parse_u64(s, &v) != 0 || v > 9) gdl_bench_usage_error(a, "--k wants 0..9, got '%s'", s);
+    o->k = (int)v;
+    return 2;
+  }
+  if (!strcmp(argv[i], "--flag")) {
+    o->name = "flag";
+    return 1;
+  }
+  return 0;
+}
+Test(bench_cli, callback_flags) {
+  gdl_bench_args a;
+  opts o = {0, NULL};
+  char *av[] = {"bench_t", "--k", "7", "--out", "d", "--flag", NULL};
+  gdl_bench_parse(&a, "bench_t", "--out DIR [--k K] [--flag]\n  --k K  a number\n", 6, av, extra, &o);
+  cr_assert(o.k == 7 && o.name && !strcmp(o.name, "flag") && !strcmp(a.out, "d"));
+}
+Test(bench_cli, callback_bad_value_exits_2, .exit_code = 2) {
+  gdl_bench_args a;
+  opts o = {0, NULL};
+  char *av[] = {"bench_t", "--out", "d", "--k", "12", NULL};
+  cr_redirect_stderr();
+  gdl_bench_parse(&a, "bench_t", "--out DIR [--k K]", 5, av, extra, &o);
+}
+Test(bench_cli, callback_unknown_exits_2, .exit_code = 2) {
+  gdl_bench_args a;
+  opts o = {0, NULL};
+  char *av[] = {"bench_t", "--out", "d", "--other", NULL};
+  cr_redirect_stderr();
+  gdl_bench_parse(&a, "bench_t", "--out DIR [--k K]", 4, av, extra, &o);
+}
+
+/* BLAS threads: 1 unless OPENBLAS_NUM_THREADS is set (then OpenBLAS's own reading stands) */
+Test(bench_cli, blas_threads_default) {
+  openblas_set_num_threads(2);
+  setenv("OPENBLAS_NUM_THREADS", "2", 1);
+  cr_assert(gdl_bench_blas_threads_default() == openblas_get_num_threads());
+  unsetenv("OPENBLAS_NUM_THREADS");
+  cr_assert(gdl_bench_blas_threads_default() == 1);
+  cr_assert(openblas_get_num_threads() == 1);
+  gdl_bench_args a;
+  openblas_set_num_threads(2);
+  PARSE(&a, "--out", "d");
+  cr_assert(a.blas_threads == 1 && openblas_get_num_threads() == 1);
+}
