@@ -1,6 +1,6 @@
 /* bench_equivariance: claim EQ sweep (figure equivariance_error; summary.json).
  *
- *   bench_equivariance --out DIR [--full] [--seed S]
+ *   bench_equivariance --out DIR [--full] [--seed N]
  *
  * EQ1: for every input law x group (cube/B_n, Gaussian/O(d), sphere/O(d)), learner (GD, SGD,
  * noisy GD with l2 clipping, and the controls Adam, coordinatewise clipping) and depth
@@ -11,18 +11,13 @@
  * Outputs: equivariance_error.csv (setup,algo,depth,step,err,err_plot),
  *   equivariance_error_max.csv (setup,algo,step,err_max over depths, floored at 1e-17 for log
  *   axes), equivariance_ks.csv, equivariance.json (configuration + provenance), summary.json. */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include "../theorems/equivariance_run.h"
-
-static void usage_exit(const char *msg) {
-  fprintf(stderr, "bench_equivariance: %s (usage: bench_equivariance --out DIR [--full] [--seed S])\n", msg);
-  exit(2);
-}
+#include "bench_cli.h"
 
 static int file_exists(const char *p) {
   struct stat st;
@@ -32,29 +27,11 @@ static int file_exists(const char *p) {
 #define FLOOR 1e-17
 
 int main(int argc, char **argv) {
-  const char *out = NULL;
-  int full = 0, have_seed = 0;
-  uint64_t seed = 0;
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--out") && i + 1 < argc) out = argv[++i];
-    else if (!strcmp(argv[i], "--full")) full = 1;
-    else if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
-      char *e;
-      errno = 0;
-      seed = strtoull(argv[++i], &e, 0);
-      if (*e || errno || argv[i][0] == '-') usage_exit("bad --seed value");
-      have_seed = 1;
-    } else {
-      char msg[256];
-      snprintf(msg, sizeof msg, "unknown or incomplete flag '%s'", argv[i]);
-      usage_exit(msg);
-    }
-  }
-  if (!out) usage_exit("--out DIR is required");
-  if (!have_seed && gdl_seed_from_env(GDL_DEFAULT_SEED, &seed) != GDL_OK) {
-    fprintf(stderr, "bench_equivariance: %s\n", gdl_strerror_last());
-    return 2;
-  }
+  gdl_bench_args args;
+  gdl_bench_parse(&args, "bench_equivariance", "--out DIR [--full] [--seed N]", argc, argv, NULL, NULL);
+  const char *out = args.out;
+  const int full = args.full;
+  const uint64_t seed = args.seed;
   size_t steps = full ? 1000 : 300;
   char path[4096];
   snprintf(path, sizeof path, "%s/points", out);

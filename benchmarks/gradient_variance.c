@@ -25,20 +25,13 @@
 #include <time.h>
 #include <gsl/gsl_randist.h>
 #include "gdl/gdl.h"
+#include "bench_cli.h"
+
+#define PROG "bench_gradient_variance"
 
 static const char *OUT;
 static uint64_t SEED;
 static int FULL;
-
-static void die_usage(const char *msg) {
-  fprintf(stderr, "bench_gradient_variance: %s (usage: bench_gradient_variance --out DIR [--full] [--seed N])\n", msg);
-  exit(2);
-}
-
-static void die_lib(const char *what, int rc) {
-  fprintf(stderr, "bench_gradient_variance: %s: %s (%s)\n", what, gdl_strerror_last(), gdl_status_name(rc));
-  exit(1);
-}
 
 static gdl_net *make_mlp(size_t in, size_t nh, const size_t *hid, gdl_act act, double bscale, const char *purpose,
                          uint64_t idx) {
@@ -46,13 +39,13 @@ static gdl_net *make_mlp(size_t in, size_t nh, const size_t *hid, gdl_act act, d
   gdl_net *net = NULL;
   int rc = gdl_net_spec_mlp(&sp, in, nh, hid, 1, act, 1);
   if (rc == GDL_OK) rc = gdl_net_create(&sp, &net);
-  if (rc) die_lib("net", rc);
+  if (rc) gdl_bench_die(PROG, "net", rc);
   gsl_rng *r;
-  if ((rc = gdl_rng_alloc(SEED, purpose, idx, &r))) die_lib("rng", rc);
+  if ((rc = gdl_rng_alloc(SEED, purpose, idx, &r))) gdl_bench_die(PROG, "rng", rc);
   for (size_t l = 0; l < sp.nlayers; l++) {
     gdl_init w = {GDL_INIT_GAUSSIAN, 1.0 / sqrt((double)sp.width[l]), 0, 0};
     gdl_init b = {GDL_INIT_GAUSSIAN, bscale, 0, 0};
-    if ((rc = gdl_net_init_layer(net, l, w, b, r))) die_lib("init", rc);
+    if ((rc = gdl_net_init_layer(net, l, w, b, r))) gdl_bench_die(PROG, "init", rc);
   }
   gdl_rng_free(r);
   return net;
@@ -77,7 +70,7 @@ static void write_point(const char *name, size_t n, const double *v) {
   for (size_t i = 0; i < n; i++) len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%.17g", i ? "," : "", v[i]);
   len += (size_t)snprintf(buf + len, sizeof buf - len, "\n");
   int rc = gdl_write_atomic(path, buf, len);
-  if (rc) die_lib("write point", rc);
+  if (rc) gdl_bench_die(PROG, "write point", rc);
 }
 
 static gdl_csv *csv_open(const char *file, size_t n, const char *const *cols) {
@@ -85,11 +78,11 @@ static gdl_csv *csv_open(const char *file, size_t n, const char *const *cols) {
   snprintf(path, sizeof path, "%s/%s", OUT, file);
   gdl_csv *c;
   int rc = gdl_csv_open(path, n, cols, &c);
-  if (rc) die_lib(file, rc);
+  if (rc) gdl_bench_die(PROG, file, rc);
   return c;
 }
-static void csv_row(gdl_csv *c, const double *v) { int rc = gdl_csv_row(c, v); if (rc) die_lib("csv row", rc); }
-static void csv_commit(gdl_csv *c) { int rc = gdl_csv_commit(c); if (rc) die_lib("csv commit", rc); }
+static void csv_row(gdl_csv *c, const double *v) { int rc = gdl_csv_row(c, v); if (rc) gdl_bench_die(PROG, "csv row", rc); }
+static void csv_commit(gdl_csv *c) { int rc = gdl_csv_commit(c); if (rc) gdl_bench_die(PROG, "csv commit", rc); }
 
 /* ---- summary rows ---- */
 typedef struct { char check[96]; double measured, bound; const char *rel; int pass; } srow;
@@ -142,7 +135,7 @@ static void sweep_modmul(gdl_csv *fits, FILE *fgp) {
             gdl_var_result r;
             double t0 = (double)clock() / CLOCKS_PER_SEC;
             int rc = gdl_variance_zp(net, &d, phi, GDL_FFT_AUTO, &r, NULL, NULL);
-            if (rc) die_lib("gdl_variance_zp", rc);
+            if (rc) gdl_bench_die(PROG, "gdl_variance_zp", rc);
             double t1 = (double)clock() / CLOCKS_PER_SEC;
             v[f][0] = r.var; v[f][1] = r.eg2; v[f][2] = r.egc2; v[f][3] = r.bound; v[f][4] = t1 - t0;
             snprintf(name, sizeof name, "modmul_%s_%s_p%llu_s%zu", bits ? "bits" : "scalar", phi_tag[f], (unsigned long long)p, s);
@@ -175,7 +168,7 @@ static void sweep_modmul(gdl_csv *fits, FILE *fgp) {
       csv_commit(c);
       gdl_fit fit;
       int rc = gdl_fit_loglog(np * ns, lp[f], rat[f], &fit);
-      if (rc) die_lib("fit", rc);
+      if (rc) gdl_bench_die(PROG, "fit", rc);
       double row[4] = {bits ? 1.0 : 2.0, (double)f, fit.slope, fit.se_slope};
       csv_row(fits, row);
       fprintf(fgp, "slope_%s_%s = %.6f\nse_%s_%s = %.6f\n", bits ? "bits" : "scalar", phi_tag[f], fit.slope,
@@ -211,7 +204,7 @@ static void sweep_wave(gdl_csv *fits, FILE *fgp) {
         gdl_var_result r;
         double t0 = (double)clock() / CLOCKS_PER_SEC;
         int rc = gdl_variance_wave(net, A, GDL_PSI_SIN, 0, &r);
-        if (rc) die_lib("gdl_variance_wave", rc);
+        if (rc) gdl_bench_die(PROG, "gdl_variance_wave", rc);
         v[0] = r.var; v[1] = r.eg2; v[2] = r.gmu2; v[3] = r.bound; v[4] = (double)clock() / CLOCKS_PER_SEC - t0;
         write_point(name, 5, v);
         gdl_net_free(net);
@@ -231,7 +224,7 @@ static void sweep_wave(gdl_csv *fits, FILE *fgp) {
   csv_commit(mean);
   gdl_fit fit;
   int rc = gdl_fit_loglog(k, lx, ly, &fit);
-  if (rc) die_lib("fit", rc);
+  if (rc) gdl_bench_die(PROG, "fit", rc);
   double row[4] = {3.0, 0.0, fit.slope, fit.se_slope};
   csv_row(fits, row);
   fprintf(fgp, "slope_wave = %.6f\nse_wave = %.6f\n", fit.slope, fit.se_slope);
@@ -260,7 +253,7 @@ static void sweep_parity(void) {
         gdl_net *net = make_mlp(n, 1, hid, GDL_ACT_TANH, 0.5, "GV1.bench", (uint64_t)(n * 100 + s));
         gdl_var_result lev[25];
         int rc = gdl_variance_parity(net, lev);
-        if (rc) die_lib("gdl_variance_parity", rc);
+        if (rc) gdl_bench_die(PROG, "gdl_variance_parity", rc);
         for (unsigned k = 0; k <= n; k++) { v[3 * k] = lev[k].var; v[3 * k + 1] = lev[k].eg2; v[3 * k + 2] = lev[k].bound; }
         write_point(name, 3 * (n + 1), v);
         gdl_net_free(net);
@@ -304,9 +297,9 @@ static double train_fvu(size_t mtr, const double *Xtr, const double *Ytr, size_t
   gdl_trainer *tr;
   int rc = gdl_trainer_create(net, &c, &data, r, &tr);
   if (rc == GDL_OK) { rc = gdl_trainer_run(tr); gdl_trainer_free(tr); }
-  if (rc) die_lib("training", rc);
+  if (rc) gdl_bench_die(PROG, "training", rc);
   gdl_metrics mt;
-  if ((rc = gdl_net_metrics(net, mte, Xte, Yte, NULL, &mt))) die_lib("metrics", rc);
+  if ((rc = gdl_net_metrics(net, mte, Xte, Yte, NULL, &mt))) gdl_bench_die(PROG, "metrics", rc);
   gdl_rng_free(r);
   gdl_net_free(net);
   return mt.fvu;
@@ -386,29 +379,15 @@ static void sweep_fvu(void) {
 }
 
 int main(int argc, char **argv) {
-  const char *seed_s = NULL;
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--out") && i + 1 < argc) OUT = argv[++i];
-    else if (!strcmp(argv[i], "--full")) FULL = 1;
-    else if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed_s = argv[++i];
-    else {
-      char msg[256];
-      snprintf(msg, sizeof msg, "unknown or incomplete flag '%s'", argv[i]);
-      die_usage(msg);
-    }
-  }
-  if (!OUT) die_usage("--out DIR is required");
-  if (seed_s) {
-    char *end;
-    SEED = strtoull(seed_s, &end, 0);
-    if (*end || !*seed_s) die_usage("--seed needs an unsigned integer");
-  } else if (gdl_seed_from_env(GDL_DEFAULT_SEED, &SEED) != GDL_OK) {
-    die_usage(gdl_strerror_last());
-  }
+  gdl_bench_args args;
+  gdl_bench_parse(&args, PROG, "--out DIR [--full] [--seed N]", argc, argv, NULL, NULL);
+  OUT = args.out;
+  FULL = args.full;
+  SEED = args.seed;
   char path[4096];
   snprintf(path, sizeof path, "%s/points", OUT);
   int rc = gdl_mkdir_p(path);
-  if (rc) die_lib("mkdir", rc);
+  if (rc) gdl_bench_die(PROG, "mkdir", rc);
   static const char *fc[] = {"family", "phi", "slope", "se"};  /* family 1 bits, 2 scalar, 3 wave */
   gdl_csv *fits = csv_open("fits.csv", 4, fc);
   snprintf(path, sizeof path, "%s/fits.gp.tmp", OUT);
@@ -425,7 +404,7 @@ int main(int argc, char **argv) {
   if (rename(path, fin) != 0) { fprintf(stderr, "bench_gradient_variance: cannot rename %s\n", path); return 1; }
 
   gdl_json *j;
-  if ((rc = gdl_json_new(&j))) die_lib("json", rc);
+  if ((rc = gdl_json_new(&j))) gdl_bench_die(PROG, "json", rc);
   gdl_json_str(j, "family", "gradient_variance");
   gdl_json_str(j, "mode", FULL ? "full" : "quick");
   gdl_json_str(j, "modmul", "64 tanh units, bits and scalar encodings, phi y/p, y mod 2, cos; all x, all a (FFT engine)");
@@ -434,7 +413,7 @@ int main(int argc, char **argv) {
   gdl_json_str(j, "fvu", "1-64-64-1 ReLU, Adam 1e-3, batch 32; wave 8000/2000 12500 steps; modular 80/20 split 12000 steps");
   gdl_json_provenance(j, SEED);
   snprintf(path, sizeof path, "%s/gradient_variance.json", OUT);
-  if ((rc = gdl_json_write(j, path))) die_lib("json write", rc);
+  if ((rc = gdl_json_write(j, path))) gdl_bench_die(PROG, "json write", rc);
   gdl_json_free(j);
 
   /* summary.json: {"claim": "GV", "rows": [...]} */
@@ -448,7 +427,7 @@ int main(int argc, char **argv) {
                             i + 1 < nrows ? "," : "");
   len += (size_t)snprintf(buf + len, 65536 - len, "]}\n");
   snprintf(path, sizeof path, "%s/summary.json", OUT);
-  if ((rc = gdl_write_atomic(path, buf, len))) die_lib("summary", rc);
+  if ((rc = gdl_write_atomic(path, buf, len))) gdl_bench_die(PROG, "summary", rc);
   free(buf);
   for (size_t i = 0; i < nrows; i++)
     printf("%-48s measured %-12.4g %s %-10.4g %s\n", rows[i].check, rows[i].measured, rows[i].rel, rows[i].bound,

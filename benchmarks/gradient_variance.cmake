@@ -2,7 +2,7 @@
 # the training FVU sweeps; figures gradient_variance_{modmul,wave,parity,fvu};
 # build/results/gradient_variance/summary.json.
 add_executable(bench_gradient_variance ${CMAKE_CURRENT_SOURCE_DIR}/gradient_variance.c)
-target_link_libraries(bench_gradient_variance PRIVATE gdl)
+target_link_libraries(bench_gradient_variance PRIVATE gdl_bench gdl)
 gdl_add_figure(gradient_variance COMMAND bench_gradient_variance
   PLOTS ${CMAKE_SOURCE_DIR}/plots/gradient_variance_modmul.gp
         ${CMAKE_SOURCE_DIR}/plots/gradient_variance_wave.gp

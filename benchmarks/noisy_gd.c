@@ -29,13 +29,11 @@
 #include <time.h>
 #include "gdl/gdl.h"
 #include "../theorems/noisy_gd_lib.h"
+#include "bench_cli.h"
+
+#define PROG "bench_noisy_gd"
 
 typedef struct { unsigned n; size_t depth; } point;
-
-static void usage_exit(const char *msg) {
-  fprintf(stderr, "bench_noisy_gd: %s (usage: bench_noisy_gd --out DIR [--full] [--seed N])\n", msg);
-  exit(2);
-}
 
 static double now_s(void) {
   struct timespec t;
@@ -90,40 +88,12 @@ static int read_point(const char *path, double *v) {
   return rc;
 }
 
-static void die(const char *what, int rc) {
-  fprintf(stderr, "bench_noisy_gd: %s: %s (%s)\n", what, gdl_strerror_last(), gdl_status_name(rc));
-  exit(1);
-}
-
 int main(int argc, char **argv) {
-  const char *out = NULL;
-  int full = 0, have_seed = 0;
-  uint64_t seed = 0;
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--out")) {
-      if (++i >= argc) usage_exit("--out needs a directory");
-      out = argv[i];
-    } else if (!strcmp(argv[i], "--full")) {
-      full = 1;
-    } else if (!strcmp(argv[i], "--seed")) {
-      if (++i >= argc) usage_exit("--seed needs a value");
-      char *end;
-      errno = 0;
-      unsigned long long s = strtoull(argv[i], &end, 0);
-      if (errno || *end || end == argv[i]) usage_exit("--seed: not a number");
-      seed = s;
-      have_seed = 1;
-    } else {
-      char msg[256];
-      snprintf(msg, sizeof msg, "unknown flag '%s'", argv[i]);
-      usage_exit(msg);
-    }
-  }
-  if (!out) usage_exit("--out is required");
-  if (!have_seed) {
-    int rc = gdl_seed_from_env(GDL_DEFAULT_SEED, &seed);
-    if (rc != GDL_OK) die("GDL_SEED", rc);
-  }
+  gdl_bench_args args;
+  gdl_bench_parse(&args, PROG, "--out DIR [--full] [--seed N]", argc, argv, NULL, NULL);
+  const char *out = args.out;
+  const int full = args.full;
+  const uint64_t seed = args.seed;
   point pts[16];
   size_t np = 0;
   unsigned nmax = full ? 20 : 16;
@@ -135,13 +105,13 @@ int main(int argc, char **argv) {
   char name[32];
   snprintf(name, sizeof name, "ng-%s", full ? "full" : "quick");
   int rc = gdl_sweep_begin(&argc, &argv, out, name, np, &sw);
-  if (rc != GDL_OK) die("sweep", rc);
+  if (rc != GDL_OK) gdl_bench_die(PROG, "sweep", rc);
   double t0 = now_s();
   for (size_t i = 0; i < np; i++) {
     gdl_progress("noisy_gd points", i, np);
     if (!gdl_sweep_owns(sw, i) || gdl_sweep_point_done(sw, i)) continue;
     rc = run_point(&pts[i], seed, gdl_sweep_point_path(sw, i));
-    if (rc != GDL_OK) die("point", rc);
+    if (rc != GDL_OK) gdl_bench_die(PROG, "point", rc);
   }
   gdl_progress("noisy_gd points", np, np);
   gdl_progress_done();
@@ -152,15 +122,15 @@ int main(int argc, char **argv) {
   }
   char path[4096];
   snprintf(path, sizeof path, "%s/noisy_gd_points.csv", out);
-  if ((rc = gdl_sweep_assemble(sw, path)) != GDL_OK) die("assemble", rc);
+  if ((rc = gdl_sweep_assemble(sw, path)) != GDL_OK) gdl_bench_die(PROG, "assemble", rc);
 
   /* summary rows */
   gdl_json *cfg = NULL;
-  if (gdl_json_new(&cfg) != GDL_OK) die("json", GDL_ENOMEM);
+  if (gdl_json_new(&cfg) != GDL_OK) gdl_bench_die(PROG, "json", GDL_ENOMEM);
   /* the report reads {"claim", "rows": [...]}; build the text by hand (rows are an array) */
   size_t cap = 1 << 16, len = 0;
   char *txt = malloc(cap);
-  if (!txt) die("summary", GDL_ENOMEM);
+  if (!txt) gdl_bench_die(PROG, "summary", gdl_fail(GDL_ENOMEM, "out of memory"));
   len += (size_t)snprintf(txt + len, cap - len, "{\"claim\": \"NG1,NG2\", \"seed\": %llu, \"rows\": [",
                           (unsigned long long)seed);
   int first = 1;
@@ -168,7 +138,7 @@ int main(int argc, char **argv) {
   unsigned prev_n = 0;
   for (size_t i = 0; i < np; i++) {
     double v[NCOLS];
-    if ((rc = read_point(gdl_sweep_point_path(sw, i), v)) != GDL_OK) die("read point", rc);
+    if ((rc = read_point(gdl_sweep_point_path(sw, i), v)) != GDL_OK) gdl_bench_die(PROG, "read point", rc);
     unsigned n = (unsigned)v[0];
     size_t depth = (size_t)v[2];
     const char *cl = (n == 16) ? "NG1" : "NG2";
@@ -203,7 +173,7 @@ int main(int argc, char **argv) {
   }
   len += (size_t)snprintf(txt + len, cap - len, "], \"figures\": [\"noisy_gd_bound\", \"noisy_gd_depth\"]}\n");
   snprintf(path, sizeof path, "%s/summary.json", out);
-  if ((rc = gdl_write_atomic(path, txt, len)) != GDL_OK) die("summary.json", rc);
+  if ((rc = gdl_write_atomic(path, txt, len)) != GDL_OK) gdl_bench_die(PROG, "summary.json", rc);
   free(txt);
 
   gdl_json_str(cfg, "family", "noisy_gd");
@@ -214,7 +184,7 @@ int main(int argc, char **argv) {
   gdl_json_num(cfg, "wall_seconds", now_s() - t0);
   gdl_json_provenance(cfg, seed);
   snprintf(path, sizeof path, "%s/noisy_gd.json", out);
-  if ((rc = gdl_json_write(cfg, path)) != GDL_OK) die("noisy_gd.json", rc);
+  if ((rc = gdl_json_write(cfg, path)) != GDL_OK) gdl_bench_die(PROG, "noisy_gd.json", rc);
   gdl_json_free(cfg);
   gdl_sweep_end(sw);
   return 0;

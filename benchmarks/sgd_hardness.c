@@ -1,7 +1,7 @@
 /* bench_sgd_hardness: claim SH sweep (figures sgd_hardness_fvu, sgd_hardness_variance;
  * summary.json).
  *
- *   bench_sgd_hardness --out DIR [--full] [--seed S]
+ *   bench_sgd_hardness --out DIR [--full] [--seed N]
  *
  * (A) FVU after online training on cos(2 pi gamma x_1), x ~ N(0, I_d), 2e5 fresh samples, for
  *     learners 0 FCN-SGD, 1 FCN-Adam, 2 coordinate-aware Adam, 3 coordinate-aware ridge
@@ -14,7 +14,6 @@
  * Outputs: sgd_hardness_fvu.csv (learner,d,gamma,median,min,max,nseeds),
  *   sgd_hardness_variance.csv (gamma,B,exact_med,exact_min,exact_max,is,is_se,unif,unif_se,
  *   unif_plot), sgd_hardness.json (configuration, provenance), summary.json. */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,11 +21,7 @@
 #include <sys/stat.h>
 #include <gsl/gsl_sort.h>
 #include "../theorems/sgd_hardness_run.h"
-
-static void usage_exit(const char *msg) {
-  fprintf(stderr, "bench_sgd_hardness: %s (usage: bench_sgd_hardness --out DIR [--full] [--seed S])\n", msg);
-  exit(2);
-}
+#include "bench_cli.h"
 
 static int file_exists(const char *p) {
   struct stat st;
@@ -125,29 +120,11 @@ static int read_row(const char *path, size_t n, double *v) {
 }
 
 int main(int argc, char **argv) {
-  const char *out = NULL;
-  int full = 0, have_seed = 0;
-  uint64_t seed = 0;
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--out") && i + 1 < argc) out = argv[++i];
-    else if (!strcmp(argv[i], "--full")) full = 1;
-    else if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
-      char *e;
-      errno = 0;
-      seed = strtoull(argv[++i], &e, 0);
-      if (*e || errno || argv[i][0] == '-') usage_exit("bad --seed value");
-      have_seed = 1;
-    } else {
-      char msg[256];
-      snprintf(msg, sizeof msg, "unknown or incomplete flag '%s'", argv[i]);
-      usage_exit(msg);
-    }
-  }
-  if (!out) usage_exit("--out DIR is required");
-  if (!have_seed && gdl_seed_from_env(GDL_DEFAULT_SEED, &seed) != GDL_OK) {
-    fprintf(stderr, "bench_sgd_hardness: %s\n", gdl_strerror_last());
-    return 2;
-  }
+  gdl_bench_args args;
+  gdl_bench_parse(&args, "bench_sgd_hardness", "--out DIR [--full] [--seed N]", argc, argv, NULL, NULL);
+  const char *out = args.out;
+  const int full = args.full;
+  const uint64_t seed = args.seed;
   char path[4096];
   snprintf(path, sizeof path, "%s/points", out);
   if (gdl_mkdir_p(path) != GDL_OK) {

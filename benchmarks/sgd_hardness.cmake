@@ -2,7 +2,7 @@
 # orbit gradient variance vs gamma with the Schur bound (sgd_hardness_variance);
 # build/results/sgd_hardness/summary.json.
 add_executable(bench_sgd_hardness ${CMAKE_CURRENT_SOURCE_DIR}/sgd_hardness.c)
-target_link_libraries(bench_sgd_hardness PRIVATE gdl)
+target_link_libraries(bench_sgd_hardness PRIVATE gdl_bench gdl)
 gdl_add_figure(sgd_hardness COMMAND bench_sgd_hardness
   PLOTS ${CMAKE_SOURCE_DIR}/plots/sgd_hardness_fvu.gp
         ${CMAKE_SOURCE_DIR}/plots/sgd_hardness_variance.gp)

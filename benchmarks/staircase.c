@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include "gdl/gdl.h"
 #include "../theorems/staircase_run.h"
+#include "bench_cli.h"
 
 static const char *const ms_targets[2] = {"x1 + x1*x2 + x1*x2*x3 + x1*x2*x3*x4", "x1*x2*x3"};
 static const char *const ms_tnames[2] = {"staircase", "leap3"};
@@ -36,11 +37,6 @@ typedef struct {
   int target;
   size_t d, seed;
 } point;
-
-static void usage_exit(const char *msg) {
-  fprintf(stderr, "bench_staircase: %s (usage: bench_staircase --out DIR [--full] [--seed N])\n", msg);
-  exit(2);
-}
 
 static int file_exists(const char *p) {
   struct stat st;
@@ -151,29 +147,11 @@ static int read_csv(const char *path, size_t ncols, double **vals, size_t *nrows
 }
 
 int main(int argc, char **argv) {
-  const char *out = NULL;
-  int full = 0, have_seed = 0;
-  uint64_t seed = 0;
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--out") && i + 1 < argc) out = argv[++i];
-    else if (!strcmp(argv[i], "--full")) full = 1;
-    else if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
-      char *e;
-      errno = 0;
-      seed = strtoull(argv[++i], &e, 0);
-      if (*e || errno || argv[i][0] == '-') usage_exit("bad --seed value");
-      have_seed = 1;
-    } else {
-      char msg[256];
-      snprintf(msg, sizeof msg, "unknown or incomplete flag '%s'", argv[i]);
-      usage_exit(msg);
-    }
-  }
-  if (!out) usage_exit("--out DIR is required");
-  if (!have_seed && gdl_seed_from_env(GDL_DEFAULT_SEED, &seed) != GDL_OK) {
-    fprintf(stderr, "bench_staircase: %s\n", gdl_strerror_last());
-    return 2;
-  }
+  gdl_bench_args args;
+  gdl_bench_parse(&args, "bench_staircase", "--out DIR [--full] [--seed N]", argc, argv, NULL, NULL);
+  const char *out = args.out;
+  const int full = args.full;
+  const uint64_t seed = args.seed;
   const size_t dq[] = {32, 64, 128, 256}, dfull[] = {32, 64, 128, 256, 512};
   const size_t *ds = full ? dfull : dq;
   size_t nd = full ? 5 : 4, ns = full ? 8 : 3;

@@ -26,19 +26,14 @@
 #include <cblas.h>
 #include <gsl/gsl_integration.h>
 #include "gdl/gdl.h"
+#include "bench_cli.h"
+
+#define PROG "bench_variance"
 
 static const char *OUT;
 static uint64_t SEED;
 static int FULL;
 
-static void die_usage(const char *msg) {
-  fprintf(stderr, "bench_variance: %s (usage: bench_variance --out DIR [--full] [--seed N])\n", msg);
-  exit(2);
-}
-static void die_lib(const char *what, int rc) {
-  fprintf(stderr, "bench_variance: %s: %s (%s)\n", what, gdl_strerror_last(), gdl_status_name(rc));
-  exit(1);
-}
 /* CPU seconds of this process (one BLAS thread, no OpenMP inside the engines): the time
  * the engine needs on one core, insensitive to other load on a shared machine. */
 static double now_s(void) {
@@ -53,13 +48,13 @@ static gdl_net *make_mlp(size_t in, size_t h, gdl_act act, uint64_t idx) {
   size_t hid[1] = {h};
   int rc = gdl_net_spec_mlp(&sp, in, 1, hid, 1, act, 1);
   if (rc == GDL_OK) rc = gdl_net_create(&sp, &net);
-  if (rc) die_lib("net", rc);
+  if (rc) gdl_bench_die(PROG, "net", rc);
   gsl_rng *r;
-  if ((rc = gdl_rng_alloc(SEED, "bench.variance.net", idx, &r))) die_lib("rng", rc);
+  if ((rc = gdl_rng_alloc(SEED, "bench.variance.net", idx, &r))) gdl_bench_die(PROG, "rng", rc);
   for (size_t l = 0; l < sp.nlayers; l++) {
     gdl_init w = {GDL_INIT_GAUSSIAN, 1.0 / sqrt((double)sp.width[l]), 0, 0};
     gdl_init b = {GDL_INIT_GAUSSIAN, 0.5, 0, 0};
-    if ((rc = gdl_net_init_layer(net, l, w, b, r))) die_lib("init", rc);
+    if ((rc = gdl_net_init_layer(net, l, w, b, r))) gdl_bench_die(PROG, "init", rc);
   }
   gdl_rng_free(r);
   return net;
@@ -88,7 +83,7 @@ static void write_point(const char *name, const double *v) {
   for (size_t i = 0; i < NV; i++) len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%.17g", i ? "," : "", v[i]);
   len += (size_t)snprintf(buf + len, sizeof buf - len, "\n");
   int rc = gdl_write_atomic(path, buf, len);
-  if (rc) die_lib("write point", rc);
+  if (rc) gdl_bench_die(PROG, "write point", rc);
 }
 static void add(const char *engine, const double *v) {
   if (nrows >= 64) return;
@@ -109,7 +104,7 @@ static double time_direct(gdl_net *net, size_t m, const double *X, const double 
   double t0 = now_s();
   int rc = gdl_variance_direct(net, GDL_LOSS_SQUARED, m, X, w, &sub, &r);
   double t = now_s() - t0;
-  if (rc) die_lib("direct", rc);
+  if (rc) gdl_bench_die(PROG, "direct", rc);
   *var = r.var;
   return t * (double)H->nclass / (double)sub.nclass;
 }
@@ -131,7 +126,7 @@ static void bench_parity(void) {
       double t0 = now_s();
       int rc = gdl_variance_parity(net, lev);
       double te = now_s() - t0;
-      if (rc) die_lib("parity", rc);
+      if (rc) gdl_bench_die(PROG, "parity", rc);
       gdl_domain d;
       gdl_domain_cube(n, &d);
       X = malloc(m * n * sizeof *X);
@@ -155,7 +150,7 @@ static void bench_parity(void) {
         t0 = now_s();
         rc = gdl_variance_gemm(net, m, X, NULL, &H, 0, &g);
         double tg = now_s() - t0;
-        if (rc) die_lib("gemm", rc);
+        if (rc) gdl_bench_die(PROG, "gemm", rc);
         size_t T2 = n <= 14 ? H.nclass : 16;
         double td2 = time_direct(net, m, X, NULL, &H, T2, &dv);
         double rel = T2 == H.nclass ? fabs(dv - g.var) / g.var : fabs(lev[2].var - g.var) / g.var;
@@ -196,7 +191,7 @@ static void bench_zp(void) {
       double t0 = now_s();
       int rc = gdl_variance_zp(net, &d, phi, GDL_FFT_AUTO, &r, NULL, NULL);
       double te = now_s() - t0;
-      if (rc) die_lib("zp", rc);
+      if (rc) gdl_bench_die(PROG, "zp", rc);
       gdl_class_modmul_ctx ctx;
       gdl_class H;
       gdl_class_modmul(p, phi, ints, &d, &ctx, &H);
@@ -214,7 +209,7 @@ static void bench_zp(void) {
         t0 = now_s();
         rc = gdl_variance_gemm(net, m, X, NULL, &H, 0, &g);
         double tg = now_s() - t0;
-        if (rc) die_lib("gemm", rc);
+        if (rc) gdl_bench_die(PROG, "gemm", rc);
         double ww[NV] = {(double)p, (double)net->nparams, (double)H.nclass, tg, td, (double)T, g.var,
                          fabs(g.var - r.var) / r.var};
         write_point(ng, ww);
@@ -251,7 +246,7 @@ static void bench_wave(void) {
         double t0 = now_s();
         int rc = gdl_variance_wave_method(net, A, GDL_PSI_SIN, 0, meth, &r);
         double te = now_s() - t0;
-        if (rc) die_lib("wave", rc);
+        if (rc) gdl_bench_die(PROG, "wave", rc);
         size_t m, na = (size_t)(16 * A + 64);
         gdl_wave_grid(A, 0, &m, NULL, NULL);
         double *X = malloc(m * sizeof *X), *w = malloc(m * sizeof *w), *a = malloc(na * sizeof *a), *pr = malloc(na * sizeof *pr);
@@ -277,30 +272,16 @@ static void bench_wave(void) {
 }
 
 int main(int argc, char **argv) {
-  const char *seed_s = NULL;
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--out") && i + 1 < argc) OUT = argv[++i];
-    else if (!strcmp(argv[i], "--full")) FULL = 1;
-    else if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed_s = argv[++i];
-    else {
-      char msg[256];
-      snprintf(msg, sizeof msg, "unknown or incomplete flag '%s'", argv[i]);
-      die_usage(msg);
-    }
-  }
-  if (!OUT) die_usage("--out DIR is required");
-  if (seed_s) {
-    char *end;
-    SEED = strtoull(seed_s, &end, 0);
-    if (*end || !*seed_s) die_usage("--seed needs an unsigned integer");
-  } else if (gdl_seed_from_env(GDL_DEFAULT_SEED, &SEED) != GDL_OK) {
-    die_usage(gdl_strerror_last());
-  }
+  gdl_bench_args args;
+  gdl_bench_parse(&args, PROG, "--out DIR [--full] [--seed N]", argc, argv, NULL, NULL);
+  OUT = args.out;
+  FULL = args.full;
+  SEED = args.seed;
   openblas_set_num_threads(1);  /* one core: the targets are single-core */
   char path[4096];
   snprintf(path, sizeof path, "%s/points", OUT);
   int rc = gdl_mkdir_p(path);
-  if (rc) die_lib("mkdir", rc);
+  if (rc) gdl_bench_die(PROG, "mkdir", rc);
   bench_parity();
   bench_zp();
   bench_wave();
@@ -309,24 +290,24 @@ int main(int argc, char **argv) {
                                "ratio", "var", "rel_err_vs_direct"};
   snprintf(path, sizeof path, "%s/variance_engines.csv", OUT);
   gdl_csv *c;
-  if ((rc = gdl_csv_open(path, 10, cols, &c))) die_lib("csv", rc);
+  if ((rc = gdl_csv_open(path, 10, cols, &c))) gdl_bench_die(PROG, "csv", rc);
   for (size_t i = 0; i < nrows; i++) {
     const double *v = rows[i].v;
     rc = gdl_csv_row_text(c, "%s,%.17g,%.17g,%.17g,%.6g,%.6g,%.17g,%.6g,%.17g,%.3g", rows[i].engine, v[0], v[1], v[2],
                           v[3], v[4], v[5], v[4] / v[3], v[6], v[7]);
-    if (rc) die_lib("csv row", rc);
+    if (rc) gdl_bench_die(PROG, "csv row", rc);
   }
-  if ((rc = gdl_csv_commit(c))) die_lib("csv commit", rc);
+  if ((rc = gdl_csv_commit(c))) gdl_bench_die(PROG, "csv commit", rc);
 
   gdl_json *j;
-  if ((rc = gdl_json_new(&j))) die_lib("json", rc);
+  if ((rc = gdl_json_new(&j))) gdl_bench_die(PROG, "json", rc);
   gdl_json_str(j, "family", "variance");
   gdl_json_str(j, "mode", FULL ? "full" : "quick");
   gdl_json_str(j, "what", "exact class-gradient-variance engines vs the direct engine (one loss gradient per target), one core");
   gdl_json_int(j, "blas_threads_forced", 1);
   gdl_json_provenance(j, SEED);
   snprintf(path, sizeof path, "%s/variance.json", OUT);
-  if ((rc = gdl_json_write(j, path))) die_lib("json write", rc);
+  if ((rc = gdl_json_write(j, path))) gdl_bench_die(PROG, "json write", rc);
   gdl_json_free(j);
 
   /* summary: the two performance targets of the issue */
@@ -343,7 +324,7 @@ int main(int argc, char **argv) {
                      "]}\n",
                      pz, tz, tz < 10 ? "true" : "false", rp, rp >= 100 ? "true" : "false");
   snprintf(path, sizeof path, "%s/summary.json", OUT);
-  if ((rc = gdl_write_atomic(path, buf, (size_t)len))) die_lib("summary", rc);
+  if ((rc = gdl_write_atomic(path, buf, (size_t)len))) gdl_bench_die(PROG, "summary", rc);
   printf("Z_p exact Var at p = %g: %.3f s (target < 10 s); parity n = 16 speed-up %.0fx (target >= 100x)\n", pz, tz, rp);
   return 0;
 }

@@ -26,18 +26,11 @@
 #include <time.h>
 #include "gdl/gdl.h"
 #include "../theorems/weak_learning_lib.h"
+#include "bench_cli.h"
+
+#define PROG "bench_weak_learning"
 
 typedef struct { int sphere, init; size_t k, seed; } dpoint;
-
-static void usage_exit(const char *msg) {
-  fprintf(stderr, "bench_weak_learning: %s (usage: bench_weak_learning --out DIR [--full] [--seed N])\n", msg);
-  exit(2);
-}
-
-static void die(const char *what, int rc) {
-  fprintf(stderr, "bench_weak_learning: %s: %s (%s)\n", what, gdl_strerror_last(), gdl_status_name(rc));
-  exit(1);
-}
 
 static double now_s(void) {
   struct timespec t;
@@ -139,40 +132,17 @@ static void sb_row(sbuf *b, const char *claim, const char *check, double measure
 }
 
 int main(int argc, char **argv) {
-  const char *out = NULL;
-  int full = 0, have_seed = 0;
-  uint64_t seed = 0;
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--out")) {
-      if (++i >= argc) usage_exit("--out needs a directory");
-      out = argv[i];
-    } else if (!strcmp(argv[i], "--full")) {
-      full = 1;
-    } else if (!strcmp(argv[i], "--seed")) {
-      if (++i >= argc) usage_exit("--seed needs a value");
-      char *end;
-      errno = 0;
-      unsigned long long s = strtoull(argv[i], &end, 0);
-      if (errno || *end || end == argv[i]) usage_exit("--seed: not a number");
-      seed = s;
-      have_seed = 1;
-    } else {
-      char msg[256];
-      snprintf(msg, sizeof msg, "unknown flag '%s'", argv[i]);
-      usage_exit(msg);
-    }
-  }
-  if (!out) usage_exit("--out is required");
-  if (!have_seed) {
-    int rc = gdl_seed_from_env(GDL_DEFAULT_SEED, &seed);
-    if (rc != GDL_OK) die("GDL_SEED", rc);
-  }
+  gdl_bench_args args;
+  gdl_bench_parse(&args, PROG, "--out DIR [--full] [--seed N]", argc, argv, NULL, NULL);
+  const char *out = args.out;
+  const int full = args.full;
+  const uint64_t seed = args.seed;
   double t0 = now_s();
   /* degree points */
   static const size_t kq[] = {1, 2, 3, 4, 5, 6, 8, 10, 12, 14, 16, 18, 19, 20};
   size_t nseeds = full ? 3 : 1;
   dpoint *pts = malloc(200 * sizeof *pts);
-  if (!pts) die("alloc", GDL_ENOMEM);
+  if (!pts) gdl_bench_die(PROG, "alloc", gdl_fail(GDL_ENOMEM, "out of memory"));
   size_t np = 0;
   for (size_t s = 0; s < nseeds; s++) {
     for (int init = 0; init < 2; init++) {
@@ -185,11 +155,11 @@ int main(int argc, char **argv) {
   }
   gdl_sweep *sw = NULL;
   int rc = gdl_sweep_begin(&argc, &argv, out, full ? "wl-degree-full" : "wl-degree-quick", np, &sw);
-  if (rc != GDL_OK) die("sweep", rc);
+  if (rc != GDL_OK) gdl_bench_die(PROG, "sweep", rc);
   /* paths and done flags first (the sweep's path buffer is shared), then the runs in parallel */
   char (*paths)[1024] = malloc(np * sizeof *paths);
   int *todo = malloc(np * sizeof *todo);
-  if (!paths || !todo) die("alloc", GDL_ENOMEM);
+  if (!paths || !todo) gdl_bench_die(PROG, "alloc", gdl_fail(GDL_ENOMEM, "out of memory"));
   for (size_t i = 0; i < np; i++) {
     snprintf(paths[i], sizeof paths[i], "%s", gdl_sweep_point_path(sw, i));
     todo[i] = gdl_sweep_owns(sw, i) && !gdl_sweep_point_done(sw, i);
@@ -222,12 +192,12 @@ int main(int argc, char **argv) {
   /* depth table (one point) */
   gdl_sweep *sd = NULL;
   if ((rc = gdl_sweep_begin(NULL, NULL, out, full ? "wl-depth-full" : "wl-depth-quick", 1, &sd)) != GDL_OK)
-    die("sweep", rc);
+    gdl_bench_die(PROG, "sweep", rc);
   wl3_result R;
   if (gdl_sweep_owns(sd, 0) && !gdl_sweep_point_done(sd, 0)) {
     char path[4096];
     snprintf(path, sizeof path, "%s", gdl_sweep_point_path(sd, 0));
-    if ((rc = run_depth_point(seed, full ? 8 : 4, path, &R)) != GDL_OK) die("depth table", rc);
+    if ((rc = run_depth_point(seed, full ? 8 : 4, path, &R)) != GDL_OK) gdl_bench_die(PROG, "depth table", rc);
   }
   gdl_sweep_barrier(sd);
   if (!gdl_sweep_is_root(sw)) {
@@ -238,21 +208,21 @@ int main(int argc, char **argv) {
   }
   char path[4096];
   snprintf(path, sizeof path, "%s/weak_learning_degree.csv", out);
-  if ((rc = gdl_sweep_assemble(sw, path)) != GDL_OK) die("assemble degree", rc);
+  if ((rc = gdl_sweep_assemble(sw, path)) != GDL_OK) gdl_bench_die(PROG, "assemble degree", rc);
   snprintf(path, sizeof path, "%s/weak_learning_depth.csv", out);
-  if ((rc = gdl_sweep_assemble(sd, path)) != GDL_OK) die("assemble depth", rc);
-  if ((rc = read_depth_point(gdl_sweep_point_path(sd, 0), &R)) != GDL_OK) die("read depth", rc);
+  if ((rc = gdl_sweep_assemble(sd, path)) != GDL_OK) gdl_bench_die(PROG, "assemble depth", rc);
+  if ((rc = read_depth_point(gdl_sweep_point_path(sd, 0), &R)) != GDL_OK) gdl_bench_die(PROG, "read depth", rc);
 
   /* summary: WL1/WL2 thresholds on seed 0, WL3 table */
   sbuf b = {malloc(1 << 17), 0, 1 << 17, 1};
-  if (!b.s) die("alloc", GDL_ENOMEM);
+  if (!b.s) gdl_bench_die(PROG, "alloc", gdl_fail(GDL_ENOMEM, "out of memory"));
   sb_add(&b, "{\"claim\": \"WL1,WL2,WL3\", \"seed\": %llu, \"rows\": [", (unsigned long long)seed);
   const double m = 20000.0, thr_learn = 10.0 / sqrt(m), thr_null = 5.0 / sqrt(m);
   for (size_t i = 0; i < np; i++) {
     const dpoint *p = &pts[i];
     if (p->seed != 0) continue;
     double corr = NAN;
-    if ((rc = read_degree_corr(gdl_sweep_point_path(sw, i), &corr)) != GDL_OK) die("read degree", rc);
+    if ((rc = read_degree_corr(gdl_sweep_point_path(sw, i), &corr)) != GDL_OK) gdl_bench_die(PROG, "read degree", rc);
     char chk[160];
     if (!p->sphere) {
       int learn = p->k <= 3 || (p->init == 1 && p->k >= 19);
@@ -286,11 +256,11 @@ int main(int argc, char **argv) {
   }
   sb_add(&b, "], \"figures\": [\"weak_learning_degree\", \"weak_learning_depth\"]}\n");
   snprintf(path, sizeof path, "%s/summary.json", out);
-  if ((rc = gdl_write_atomic(path, b.s, b.len)) != GDL_OK) die("summary.json", rc);
+  if ((rc = gdl_write_atomic(path, b.s, b.len)) != GDL_OK) gdl_bench_die(PROG, "summary.json", rc);
   free(b.s);
 
   gdl_json *cfg = NULL;
-  if (gdl_json_new(&cfg) != GDL_OK) die("json", GDL_ENOMEM);
+  if (gdl_json_new(&cfg) != GDL_OK) gdl_bench_die(PROG, "json", GDL_ENOMEM);
   gdl_json_str(cfg, "family", "weak_learning");
   gdl_json_str(cfg, "mode", full ? "full" : "quick");
   gdl_json_str(cfg, "degree_sweep",
@@ -301,7 +271,7 @@ int main(int argc, char **argv) {
   gdl_json_num(cfg, "wall_seconds", now_s() - t0);
   gdl_json_provenance(cfg, seed);
   snprintf(path, sizeof path, "%s/weak_learning.json", out);
-  if ((rc = gdl_json_write(cfg, path)) != GDL_OK) die("weak_learning.json", rc);
+  if ((rc = gdl_json_write(cfg, path)) != GDL_OK) gdl_bench_die(PROG, "weak_learning.json", rc);
   gdl_json_free(cfg);
   gdl_sweep_end(sd);
   gdl_sweep_end(sw);
