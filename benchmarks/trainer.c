@@ -24,6 +24,7 @@
  * Targets: >= 20x PyTorch's steps/s on c, >= 5x on a, >= 1.5x on b, >= 60% of the dgemm
  * peak on d. */
 #define _GNU_SOURCE 1
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,7 @@
 #include <cblas.h>
 
 #include "gdl/gdl.h"
+#include "bench_cli.h"
 
 #ifndef GDL_TRAINER_TORCH_PY
 #define GDL_TRAINER_TORCH_PY "benchmarks/trainer_torch.py"
@@ -263,72 +265,75 @@ static int run_torch(const char *python, int python_given, const char *script, i
   return 1;
 }
 
-static void usage(FILE *f) {
-  fprintf(f, "usage: bench_trainer --out DIR [--full] [--threads T] [--seconds S] [--no-torch] "
-             "[--torch-script PATH] [--python PYTHON] [--seed N] [--only SHAPES]\n");
+#define PROG "bench_trainer"
+static const char USAGE[] =
+    "--out DIR [--full] [--threads T] [--seconds S] [--no-torch] [--torch-script PATH] "
+    "[--python PYTHON] [--seed N] [--only SHAPES]\n"
+    "  --threads T         BLAS threads, 1..256 (default 1; OPENBLAS_NUM_THREADS is ignored)\n"
+    "  --seconds S         minimum seconds per shape, in (0, 3600) (default 1, --full 5)\n"
+    "  --no-torch          skip the PyTorch peer\n"
+    "  --torch-script PATH the peer's script (default benchmarks/trainer_torch.py)\n"
+    "  --python PYTHON     the interpreter for the peer (default: python3 on PATH, then /usr/bin/python3)\n"
+    "  --only SHAPES       run only these shapes, letters among abcd (e.g. --only c)\n";
+
+typedef struct {
+  const char *script, *python;
+  int threads, torch, python_given;
+  double seconds;
+} trainer_opts;
+
+/* bench_trainer's own flags (gdl_bench_parse handles --out, --full, --seed, --help) */
+static int trainer_flag(gdl_bench_args *args, int i, int argc, char **argv, void *ctx) {
+  trainer_opts *o = ctx;
+  const char *a = argv[i];
+  if (!strcmp(a, "--no-torch")) {
+    o->torch = 0;
+    return 1;
+  }
+  if (!strcmp(a, "--only")) {
+    only = gdl_bench_value(args, i, argc, argv);
+    if (strspn(only, "abcd") != strlen(only))
+      gdl_bench_usage_error(args, "--only wants letters among abcd, got '%s'", only);
+    return 2;
+  }
+  if (!strcmp(a, "--torch-script")) {
+    o->script = gdl_bench_value(args, i, argc, argv);
+    return 2;
+  }
+  if (!strcmp(a, "--python")) {
+    o->python = gdl_bench_value(args, i, argc, argv);
+    o->python_given = 1;
+    return 2;
+  }
+  if (!strcmp(a, "--threads")) {
+    const char *v = gdl_bench_value(args, i, argc, argv);
+    uint64_t t;
+    if (gdl_bench_parse_u64(v, &t) != 0 || t < 1 || t > 256)
+      gdl_bench_usage_error(args, "--threads wants an integer in [1, 256], got '%s'", v);
+    o->threads = (int)t;
+    return 2;
+  }
+  if (!strcmp(a, "--seconds")) {
+    const char *v = gdl_bench_value(args, i, argc, argv);
+    char *e;
+    errno = 0;
+    double x = strtod(v, &e);
+    if (e == v || *e || errno || !(x > 0 && x < 3600))
+      gdl_bench_usage_error(args, "--seconds wants a number in (0, 3600), got '%s'", v);
+    o->seconds = x;
+    return 2;
+  }
+  return 0;
 }
 
 int main(int argc, char **argv) {
-  const char *out = NULL, *script = GDL_TRAINER_TORCH_PY, *python = "python3";
-  int full = 0, threads = 1, torch = 1, python_given = 0;
-  double seconds = -1;
-  uint64_t seed = 0;
-  if (gdl_seed_from_env(GDL_DEFAULT_SEED, &seed) != GDL_OK) {
-    fprintf(stderr, "bench_trainer: %s\n", gdl_strerror_last());
-    return 2;
-  }
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    int more = i + 1 < argc;
-    if (!strcmp(a, "--out") && more) out = argv[++i];
-    else if (!strcmp(a, "--full")) full = 1;
-    else if (!strcmp(a, "--no-torch")) torch = 0;
-    else if (!strcmp(a, "--only") && more) {
-      only = argv[++i];
-      if (!*only || strspn(only, "abcd") != strlen(only)) {
-        fprintf(stderr, "bench_trainer: --only wants letters among abcd, got '%s'\n", only);
-        return 2;
-      }
-    }
-    else if (!strcmp(a, "--torch-script") && more) script = argv[++i];
-    else if (!strcmp(a, "--python") && more) {
-      python = argv[++i];
-      python_given = 1;
-    }
-    else if (!strcmp(a, "--threads") && more) {
-      char *e;
-      long v = strtol(argv[++i], &e, 10);
-      if (*e || v < 1 || v > 256) {
-        fprintf(stderr, "bench_trainer: --threads wants an integer in [1, 256], got '%s'\n", argv[i]);
-        return 2;
-      }
-      threads = (int)v;
-    } else if (!strcmp(a, "--seconds") && more) {
-      char *e;
-      seconds = strtod(argv[++i], &e);
-      if (*e || !(seconds > 0 && seconds < 3600)) {
-        fprintf(stderr, "bench_trainer: --seconds wants a number in (0, 3600), got '%s'\n", argv[i]);
-        return 2;
-      }
-    } else if (!strcmp(a, "--seed") && more) {
-      char *e;
-      seed = strtoull(argv[++i], &e, 0);
-      if (*e) {
-        fprintf(stderr, "bench_trainer: --seed wants an integer, got '%s'\n", argv[i]);
-        return 2;
-      }
-    } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-      usage(stdout);
-      return 0;
-    } else {
-      fprintf(stderr, "bench_trainer: unknown flag or missing value: '%s'\n", a);
-      return 2;
-    }
-  }
-  if (!out) {
-    usage(stderr);
-    return 2;
-  }
+  trainer_opts o = {GDL_TRAINER_TORCH_PY, "python3", 1, 1, 0, -1};
+  gdl_bench_args args;
+  gdl_bench_parse(&args, PROG, USAGE, argc, argv, trainer_flag, &o);
+  const char *out = args.out, *script = o.script, *python = o.python;
+  const int full = args.full, threads = o.threads, torch = o.torch, python_given = o.python_given;
+  const uint64_t seed = args.seed;
+  double seconds = o.seconds;
   if (seconds < 0) seconds = full ? 5.0 : 1.0;
   openblas_set_num_threads(threads);
   if (gdl_mkdir_p(out) != GDL_OK) {

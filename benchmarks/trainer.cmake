@@ -3,7 +3,7 @@
 # works. `cmake --build build --target bench-trainer` prints the table; the figure family
 # `trainer` also plots it (plots/trainer_speed.gp).
 add_executable(bench_trainer ${CMAKE_CURRENT_SOURCE_DIR}/trainer.c)
-target_link_libraries(bench_trainer PRIVATE gdl)
+target_link_libraries(bench_trainer PRIVATE gdl_bench gdl)
 target_compile_definitions(bench_trainer PRIVATE
   GDL_TRAINER_TORCH_PY="${CMAKE_CURRENT_SOURCE_DIR}/trainer_torch.py")
 add_custom_target(bench-trainer
