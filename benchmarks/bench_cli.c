@@ -51,26 +51,8 @@ void gdl_bench_die(const char *prog, const char *what, int rc) {
 }
 
 int gdl_bench_parse_u64(const char *s, uint64_t *v) {
-  if (!s || !*s) return -1;
-  int base = 10;
-  const char *d = s;
-  if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-    base = 16;
-    d = s + 2;
-    if (!*d) return -1;
-    for (const char *p = d; *p; p++)
-      if (!strchr("0123456789abcdefABCDEF", *p)) return -1;
-  } else {
-    if (d[0] == '0' && d[1]) return -1; /* a leading zero reads as octal elsewhere (GDL_SEED) */
-    for (const char *p = d; *p; p++)
-      if (*p < '0' || *p > '9') return -1;
-  }
-  char *end;
-  errno = 0;
-  unsigned long long x = strtoull(d, &end, base);
-  if (errno || *end || end == d) return -1;
-  *v = (uint64_t)x;
-  return 0;
+  if (!s) return -1;
+  return gdl_parse_u64(s, v) == GDL_OK ? 0 : -1;
 }
 
 const char *gdl_bench_value(const gdl_bench_args *args, int i, int argc, char **argv) {

@@ -304,7 +304,7 @@ int cmd_train(int argc, char **argv) {
   if (fl.seed_s) {
     if (cli_parse_u64(fl.seed_s, &seed)) USAGE("--seed: expected a non-negative integer, got '%s'", fl.seed_s);
   } else if (gdl_seed_from_env(GDL_DEFAULT_SEED, &seed) != GDL_OK) {
-    USAGE("--seed: %s", gdl_strerror_last());
+    USAGE("%s", gdl_strerror_last());
   }
   if (fl.out) {
     size_t ol = strlen(fl.out);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include "cli.h"
 #include "gdl/error.h"
+#include "gdl/rng.h"
 
 int cli_usage_error(const char *cmd, const char *fmt, ...) {
   va_list ap;
@@ -32,13 +33,8 @@ int cli_parse_double(const char *s, double lo, double hi, double *out) {
 }
 
 int cli_parse_u64(const char *s, uint64_t *out) {
-  if (!s || !*s || *s == '-') return -1;
-  char *end;
-  errno = 0;
-  unsigned long long v = strtoull(s, &end, 0);
-  if (*end || errno) return -1;
-  *out = (uint64_t)v;
-  return 0;
+  if (!s) return -1;
+  return gdl_parse_u64(s, out) == GDL_OK ? 0 : -1;
 }
 
 int cli_parse_size(const char *s, size_t lo, size_t hi, size_t *out) {

@@ -45,6 +45,34 @@ void gdl_rng_free(gsl_rng *r) {
   if (r) gsl_rng_free(r);
 }
 
+int gdl_parse_u64(const char *s, uint64_t *out) {
+  GDL_CHECK_ARG(s != NULL && out != NULL, "gdl_parse_u64: NULL argument");
+  const char *d = s;
+  int base = 10;
+  if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    base = 16;
+    d = s + 2;
+    if (!*d) return gdl_fail(GDL_EINVAL, "'%s': no hex digits after 0x", s);
+    for (const char *p = d; *p; p++)
+      if (!strchr("0123456789abcdefABCDEF", *p))
+        return gdl_fail(GDL_EINVAL, "'%s' is not a 0x hex integer", s);
+  } else {
+    if (!*d) return gdl_fail(GDL_EINVAL, "empty string where an unsigned integer was expected");
+    for (const char *p = d; *p; p++)
+      if (*p < '0' || *p > '9')
+        return gdl_fail(GDL_EINVAL, "'%s' is not an unsigned integer (decimal or 0x hex, no sign)", s);
+    if (d[0] == '0' && d[1])
+      return gdl_fail(GDL_EINVAL, "'%s': leading zero (octal is not accepted; write decimal or 0x hex)", s);
+  }
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(d, &end, base);
+  if (errno == ERANGE) return gdl_fail(GDL_EINVAL, "'%s' does not fit in 64 bits", s);
+  if (errno || *end || end == d) return gdl_fail(GDL_EINVAL, "'%s' is not an unsigned integer", s);
+  *out = (uint64_t)v;
+  return GDL_OK;
+}
+
 int gdl_seed_from_env(uint64_t fallback, uint64_t *seed) {
   GDL_CHECK_ARG(seed != NULL, "gdl_seed_from_env: seed is NULL");
   const char *s = getenv("GDL_SEED");
@@ -52,12 +80,11 @@ int gdl_seed_from_env(uint64_t fallback, uint64_t *seed) {
     *seed = fallback;
     return GDL_OK;
   }
-  char *end;
-  errno = 0;
-  unsigned long long v = strtoull(s, &end, 0);
-  if (*end || errno || *s == '-')
-    return gdl_fail(GDL_EINVAL, "GDL_SEED='%s' is not a non-negative integer", s);
-  *seed = (uint64_t)v;
+  uint64_t v;
+  if (gdl_parse_u64(s, &v) != GDL_OK)
+    return gdl_fail(GDL_EINVAL, "GDL_SEED='%s' is not a non-negative integer (decimal or 0x hex, no sign, "
+                    "spaces or leading zeros, < 2^64)", s);
+  *seed = v;
   return GDL_OK;
 }
 

@@ -23,8 +23,14 @@ void gdl_rng_free(gsl_rng *r);
 /* The 64-bit sub-seed itself (splitmix64 over seed, FNV-1a(purpose), index). */
 uint64_t gdl_rng_derive(uint64_t seed, const char *purpose, uint64_t index);
 
-/* Base seed from the environment variable GDL_SEED (decimal or 0x hex), or `fallback`.
- * A malformed GDL_SEED returns GDL_EINVAL (message names it). */
+/* Strict unsigned 64-bit integer: decimal without sign, spaces or leading zeros, or 0x hex;
+ * the whole string must be the number and it must be < 2^64. Returns GDL_OK, or GDL_EINVAL
+ * (message names the text) leaving *out untouched. The one reader of seeds and counts for
+ * GDL_SEED, the CLI and the sweep programs, so that they all read the same text the same way. */
+int gdl_parse_u64(const char *s, uint64_t *out);
+
+/* Base seed from the environment variable GDL_SEED (gdl_parse_u64: decimal or 0x hex), or
+ * `fallback` when unset or empty. A malformed GDL_SEED returns GDL_EINVAL (message names it). */
 int gdl_seed_from_env(uint64_t fallback, uint64_t *seed);
 
 /* Fill helpers. */
