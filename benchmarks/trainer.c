@@ -482,6 +482,7 @@ int main(int argc, char **argv) {
     int first = 1;
     for (size_t t = 0; t < sizeof targets / sizeof targets[0]; t++) {
       const size_t k = targets[t].k;
+      if (!strchr(only, SHAPES[k].name[0])) continue; /* not run (--only): no row */
       double m = NAN;
       if (targets[t].vs_torch) {
         if (!have_torch || !peer[k].ok || !ours[k].ok) continue; /* peer skipped: no row */
