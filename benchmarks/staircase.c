@@ -11,7 +11,9 @@
  * Quick: d in {32, 64, 128, 256}, 3 seeds. --full: d in {32, ..., 512}, 8 seeds.
  * Resumes: each run writes DIR/points/<target>_d<d>_s<seed>.{curve,weights}.csv and last
  * .hit.csv (atomically); a run whose .hit.csv exists is not recomputed. The final CSVs are
- * assembled from the point files:
+ * assembled from the point files by rank 0. Built with -DGDL_MPI=ON, `mpirun -n K
+ * bench_staircase --out DIR [--full]` gives run q to rank q mod K (gdl/sweep.h); set
+ * OMP_NUM_THREADS to the cores per rank. The result does not depend on K. Outputs:
  *   staircase_curves.csv   target,d,seed,step,steps_over_d,fvu
  *   staircase_weights.csv  d,seed,step,steps_over_d,w1,w2,w3,w4,bulk   (staircase runs)
  *   staircase_hitting.csv  target,d,seed,hit,hit_over_d,censored
@@ -167,11 +169,19 @@ int main(int argc, char **argv) {
   for (int t = 1; t >= 0; t--)
     for (size_t i = nd; i-- > 0;)
       for (size_t s = 0; s < ns; s++) pts[k++] = (point){t, ds[i], s};
-  size_t done = 0, failed = 0;
+  /* gdl_sweep: with -DGDL_MPI=ON under `mpirun -n K`, run q belongs to rank q mod K; each
+   * run keeps its own three point files (hit, curve, weights; "hit" is written last and
+   * marks the run done), so the sweep only lends ownership and the barrier here. */
+  gdl_sweep *sw = NULL;
+  int src = gdl_sweep_begin(&argc, &argv, out, full ? "ms-full" : "ms-quick", np, &sw);
+  if (src != GDL_OK) gdl_bench_die("bench_staircase", "sweep", src);
+  size_t done = 0, failed = 0, mine = 0;
+  for (size_t q = 0; q < np; q++) mine += (size_t)gdl_sweep_owns(sw, q);
 #ifdef GDL_HAVE_OPENMP
 #pragma omp parallel for schedule(dynamic, 1)
 #endif
   for (size_t q = 0; q < np; q++) {
+    if (!gdl_sweep_owns(sw, q)) continue;
     char hp[4096];
     point_path(hp, sizeof hp, out, &pts[q], "hit");
     int rc = GDL_OK;
@@ -185,13 +195,21 @@ int main(int argc, char **argv) {
                 pts[q].d, pts[q].seed, gdl_strerror_last());
         failed++;
       }
-      gdl_progress("staircase runs", ++done, np);
+      gdl_progress("staircase runs", ++done, mine);
     }
   }
   gdl_progress_done();
   if (failed) {
     free(pts);
+    gdl_sweep_end(sw);
     return 1;
+  }
+  /* every rank's runs are on disk before rank 0 assembles; the others are done */
+  if ((src = gdl_sweep_barrier(sw)) != GDL_OK) gdl_bench_die("bench_staircase", "barrier", src);
+  if (!gdl_sweep_is_root(sw)) {
+    free(pts);
+    gdl_sweep_end(sw);
+    return 0;
   }
 
   /* ---- assemble ---- */
@@ -386,5 +404,6 @@ int main(int argc, char **argv) {
   }
   printf("staircase: slope staircase %.3f (SE %.3f), x1x2x3 %.3f (SE %.3f); results in %s\n", fit[0].slope,
          fit[0].se_slope, fit[1].slope, fit[1].se_slope, out);
+  gdl_sweep_end(sw);
   return 0;
 }
