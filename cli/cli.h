@@ -11,6 +11,7 @@ int cmd_train(int argc, char **argv);
 int cmd_variance(int argc, char **argv);
 int cmd_leap(int argc, char **argv);
 int cmd_align(int argc, char **argv);
+int cmd_claims(int argc, char **argv);
 
 /* Shared helpers (cli/util.c). All print one line "gdlimits <cmd>: ..." on error. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -11,6 +11,7 @@ static const subcmd cmds[] = {
   {"variance", cmd_variance, "exact class-gradient variance of a hard class and its bound"},
   {"leap", cmd_leap, "leap and merged-staircase property of a sparse polynomial"},
   {"align", cmd_align, "alignment lambda and cross-predictability of a polynomial on B_n"},
+  {"claims", cmd_claims, "the claims checked, with their tests, figures and documents"},
 };
 
 static void usage(FILE *f) {

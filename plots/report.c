@@ -14,11 +14,12 @@
  *                              (lines "<family> <script-stem>..." written by CMake) or by
  *                              the file name prefix "<family>_"
  *   ctest log (optional)       per-test run times ("... Test #k: theorems.x ... 1.23 sec")
- * Every claim of CLAIMS.md is listed (the table below holds one-line statements); a claim
+ * Every claim of CLAIMS.md is listed (gdl/claims.h holds one-line statements); a claim
  * without results reads "no result", a file that is not valid JSON is reported as
  * malformed with the position of the error. No number in the report is typed by hand.
  * Exit status: 0 (also when claims fail; --strict: 1 if a claim fails or a file is
- * malformed), 1 on I/O errors, 2 on bad flags. Standalone: depends on libc only. */
+ * malformed), 1 on I/O errors, 2 on bad flags. Standalone: depends on libc only (and compiles
+ * core/src/claims.c in). */
 #define _GNU_SOURCE 1
 #include <ctype.h>
 #include <dirent.h>
@@ -36,78 +37,16 @@
 #define GDL_GIT_DESCRIBE "unknown"
 #endif
 
+#include "gdl/claims.h"
+
 /* ------------------------------------------------------------------------------------
- * The claims (CLAIMS.md), one line each.
+ * The claims (CLAIMS.md), one line each: the table lives in core/src/claims.c
+ * (gdl/claims.h), compiled into this program too so that it stays libc-only.
  * ------------------------------------------------------------------------------------ */
-typedef struct {
-  const char *id, *statement;
-} claim_def;
-
-typedef struct {
-  const char *prefix, *title, *families; /* families: figure/test family names, space-separated */
-} family_def;
-
-static const family_def FAMILIES[] = {
-    {"EQ", "Training is equivariant (hypothesis of every theorem in [AB22])", "equivariance"},
-    {"AL", "Alignment of a target's orbit", "alignment"},
-    {"NG", "Noisy GD cannot beat the alignment ([AB22] main theorem, explicit form)", "noisy_gd"},
-    {"WL", "What FCNs can weak-learn; depth 2 is as powerful as any depth", "weak_learning"},
-    {"MS", "The merged-staircase property is necessary beyond mean field", "staircase"},
-    {"GV", "The gradient carries almost no information about a hard class ([SSS17], [T+23])",
-     "gradient_variance variance"},
-    {"SH", "SGD hardness and the cost of symmetry ([AB22] with [SZB21])", "sgd_hardness"},
-    {"PF", "Performance (benchmarks, never timed tests)", "trainer blas"},
-};
-#define NFAM (sizeof FAMILIES / sizeof FAMILIES[0])
-
-static const claim_def CLAIMS[] = {
-    {"EQ1", "One step of GD / online SGD / noisy GD (l2 clipping) commutes with g in B_n and "
-            "O(d): |f_B(Rx) - f_A(x)| <= 1e-9; Adam and coordinatewise clipping break O(d)."},
-    {"EQ2", "The initialisation law is G-invariant (KS p > 1e-7, 5000 + 5000 inits); Rademacher "
-            "under O(d), uniform[0,1] under B_n and hand-placed layers under S_n are not "
-            "(p < 1e-12)."},
-    {"EQ3", "The trained predictor's law is equivariant: chi_S and chi_pi(S) give the same "
-            "correlation law (KS p > 1e-8, 40 seeds); a hand-placed learner prefers chi_S by > 0.5 "
-            "(the cost of symmetry)."},
-    {"AL1", "Alignment lambda_{B_n} by FWHT level weights equals brute force and Monte Carlo; "
-            "lambda^2 <= CP <= lambda ||f - fbar||^2."},
-    {"NG1", "Noisy GD: E|<f_T, f - fbar>| <= sqrt(lambda) + 1/2 ||f - fbar|| (sum_t E G(theta_t) "
-            "/ tau^2)^(1/2) at every depth; degree-1 control learns (corr >= 0.5)."},
-    {"NG2", "Finite-size 'negligible': for k = n/2 the NG bound decreases with n and the "
-            "measured correlation stays under it."},
-    {"WL1", "Hypercube n = 20, 512 random ReLU features: parities of degree <= 3 weak-learned "
-            "(corr > 10/sqrt(m)), degree 10 not (|corr| < 5/sqrt(m)); degrees 19, 20 by a "
-            "Rademacher first layer only."},
-    {"WL2", "Sphere d = 20: products of k <= 2 coordinates learned (corr > 0.5), k >= 5 not "
-            "(|corr| < 0.035)."},
-    {"WL3", "Depth 2, 3, 4 weak-learn the same targets; no depth beats the NG bound on "
-            "middle-degree targets."},
-    {"MS1", "Leap / MSP calculator exact on the CLAIMS.md examples and on random supports "
-            "(brute force over orderings)."},
-    {"MS2", "Online SGD hitting time: staircase slope of log T vs log d in [0.7, 1.3]; x1x2x3 "
-            "slope >= 1.6; budget 300d learns the staircase at every d, not x1x2x3 at d = 256."},
-    {"MS3", "Saddle to saddle: on the staircase, coordinate i's first-layer weight takes off "
-            "later for larger i."},
-    {"MS4", "Beyond mean field: with a linear budget, a depth-3 standard-scaling FCN learns x1 "
-            "and leaves the x1x2x3x4 part of x1 + x1x2x3x4 unlearned; a first layer hand-placed "
-            "on x1..x4 learns it."},
-    {"GV1", "Parities: FWHT class-gradient variance equals brute force and is <= "
-            "E||g||^2 / C(n,k) for every k."},
-    {"GV2", "Modular multiplication: Var <= (sum_k |phi_hat(k)|)^2 E||g - Eg||^2 / (p - 1); "
-            "slope of log(Var/E||g||^2) vs log p <= -0.5; FFT path = direct path."},
-    {"GV3", "High frequency waves psi(a x), a in [A, 2A]: the quadrature bound holds; slope vs "
-            "log A <= -0.5."},
-    {"GV4", "Z_p class: lambda_max of the centred Gram <= (sum_{k!=0} |phi_hat(k)|)^2."},
-    {"GV5", "Training fails where the variance vanishes: FVU <= 0.1 at low frequency, >= 0.9 "
-            "at high frequency / random a mod p; a = 1 control learns."},
-    {"SH1", "Gradient variance over directions of cos(2 pi gamma <w,x>) stays under B(gamma, d) "
-            "and decreases in gamma."},
-    {"SH2", "d = 16: the FCN fails at gamma in {1, 2} (FVU > 0.9), learns gamma = 0.25; the "
-            "coordinate-aware learner reaches FVU < 0.2: the cost of symmetry."},
-    {"PF", "Trainer steps/s vs PyTorch (same nets, float64) and fraction of the measured dgemm "
-           "peak; cblas_dgemm bound to OpenBLAS."},
-};
-#define NCLAIM (sizeof CLAIMS / sizeof CLAIMS[0])
+#define CLAIMS gdl_claim_table
+#define NCLAIM ((size_t)GDL_NCLAIMS)
+#define FAMILIES gdl_claim_family_table
+#define NFAM ((size_t)GDL_NCLAIM_FAMILIES)
 
 /* ------------------------------------------------------------------------------------
  * Small helpers

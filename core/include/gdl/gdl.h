@@ -16,4 +16,5 @@
 #include "variance.h"
 #include "sweep.h"
 #include "orbit.h"
+#include "claims.h"
 #endif
