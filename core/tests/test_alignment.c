@@ -34,18 +34,7 @@
 #include "gdl/report.h"
 #include "gdl/rng.h"
 #include "gdl/stats.h"
-
-static uint64_t seed(void) {
-  uint64_t s = 0;
-  cr_assert(gdl_seed_from_env(GDL_DEFAULT_SEED, &s) == GDL_OK, "GDL_SEED: %s", gdl_strerror_last());
-  return s;
-}
-
-static gsl_rng *rng(const char *purpose, uint64_t idx) {
-  gsl_rng *r = NULL;
-  cr_assert(gdl_rng_alloc(seed(), purpose, idx, &r) == GDL_OK);
-  return r;
-}
+#include "gdl_test.h"
 
 static double relerr(double a, double b) { return fabs(a - b) / fmax(fabs(b), 1e-300); }
 
@@ -136,7 +125,7 @@ static void accum_M(const gdl_group_elem *g, void *vctx) {
 }
 
 Test(alignment, full_group_operator, .timeout = 120) {
-  gsl_rng *r = rng("test_alignment.fullgroup", 0);
+  gsl_rng *r = gdl_test_rng("test_alignment.fullgroup", 0);
   for (unsigned n = 2; n <= 5; n++) {
     size_t N = (size_t)1 << n;
     double *f = malloc(N * 8), *h = malloc(N * 8), *X = cube_points(n), *M = calloc(N * N, 8);
@@ -176,7 +165,7 @@ Test(alignment, full_group_operator, .timeout = 120) {
 }
 
 Test(alignment, formula_vs_bruteforce_ksubsets, .timeout = 120) {
-  gsl_rng *r = rng("test_alignment.brute", 0);
+  gsl_rng *r = gdl_test_rng("test_alignment.brute", 0);
   double worst = 0;
   for (unsigned n = 3; n <= 12; n += 3) {
     size_t N = (size_t)1 << n;
@@ -219,7 +208,7 @@ Test(alignment, formula_vs_bruteforce_ksubsets, .timeout = 120) {
               "parity n=%u k=%zu: lambda %g CP %g, expected %g", n, k, a.lambda, a.cp, want);
     free(f);
   }
-  gdl_claim_record("AL1", "formula_vs_bruteforce_ksubsets_relerr", worst, "<=", 1e-10, worst <= 1e-10, seed(),
+  gdl_claim_record("AL1", "formula_vs_bruteforce_ksubsets_relerr", worst, "<=", 1e-10, worst <= 1e-10, gdl_test_seed(),
                    "n in {3,6,9,12}, dense and sparse f");
 }
 
@@ -247,7 +236,7 @@ static double mc_sn(const double *f, const double *h, unsigned n, size_t ng, gsl
 }
 
 Test(alignment, formula_vs_monte_carlo_n16, .timeout = 120) {
-  gsl_rng *r = rng("test_alignment.mc", 0);
+  gsl_rng *r = gdl_test_rng("test_alignment.mc", 0);
   unsigned n = 16;
   size_t N = (size_t)1 << n;
   double *f = malloc(N * 8), *h = malloc(N * 8);
@@ -274,7 +263,7 @@ Test(alignment, formula_vs_monte_carlo_n16, .timeout = 120) {
   cr_assert(gdl_align_bn_mc(f, h, n, 10000, r, &mc, &se) == GDL_OK, "%s", gdl_strerror_last());
   double dev = fabs(mc - e) / se;
   char buf[256];
-  gdl_claim_record("AL1", "formula_vs_montecarlo_n16_in_SE", dev, "<=", 4.0, dev <= 4.0, seed(),
+  gdl_claim_record("AL1", "formula_vs_montecarlo_n16_in_SE", dev, "<=", 4.0, dev <= 4.0, gdl_test_seed(),
                    "n=16, 1e4 random g in B_n");
   cr_assert(dev <= 4.0, "%s (MC %g +- %g, formula %g)", gdl_fmt_check(buf, sizeof buf, "|MC - formula|/SE", dev, "<=", 4.0), mc, se, e);
   /* control: without the sign flips (S_n only) the symmetric degree-1 part of f is fixed by
@@ -287,7 +276,7 @@ Test(alignment, formula_vs_monte_carlo_n16, .timeout = 120) {
 }
 
 Test(alignment, inequalities_random_sparse) {
-  gsl_rng *r = rng("test_alignment.ineq", 0);
+  gsl_rng *r = gdl_test_rng("test_alignment.ineq", 0);
   size_t n = 30, nstrict = 0;
   for (int trial = 0; trial < 500; trial++) {
     size_t T = 1 + gsl_rng_uniform_int(r, 6);
@@ -358,7 +347,7 @@ static int eval_zero(void *vctx, size_t m, const double *X, double *y) {
 }
 
 Test(alignment, general_cp_estimator, .timeout = 120) {
-  gsl_rng *r = rng("test_alignment.cpmc", 0);
+  gsl_rng *r = gdl_test_rng("test_alignment.cpmc", 0);
   /* B_n on the cube, exact quadrature: compare with the formula */
   unsigned n = 8;
   size_t N = 256;
@@ -417,7 +406,7 @@ static void accum_G(const gdl_group_elem *g, void *vctx) {
 }
 
 Test(alignment, G_theta_fwht_vs_group_sum, .timeout = 120) {
-  gsl_rng *r = rng("test_alignment.G", 0);
+  gsl_rng *r = gdl_test_rng("test_alignment.G", 0);
   for (unsigned n = 4; n <= 5; n++) {
     size_t N = (size_t)1 << n;
     size_t hidden[2] = {6, 4};

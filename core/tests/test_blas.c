@@ -29,6 +29,7 @@
 #include "gdl/report.h"
 
 #include "gdl/rng.h"
+#include "gdl_test.h"
 
 #define GDL_BLAS_N 512
 /* OpenBLAS single-threaded is ~13x gslcblas on this class of machine (DESIGN.md);
@@ -40,13 +41,6 @@ typedef void (*dgemm_fn)(const enum CBLAS_ORDER, const enum CBLAS_TRANSPOSE,
                          const blasint, const double, const double *, const blasint,
                          const double *, const blasint, const double, double *,
                          const blasint);
-
-static uint64_t seed(void) {
-  uint64_t s = 0;
-  cr_assert(gdl_seed_from_env(GDL_DEFAULT_SEED, &s) == GDL_OK, "GDL_SEED: %s",
-            gdl_strerror_last());
-  return s;
-}
 
 /* Path of the shared object that defines the function at address p ("" if unknown). */
 static const char *object_of(const void *p) {
@@ -112,7 +106,7 @@ Test(blas, cblas_dgemm_binds_to_openblas) {
   char params[512];
   snprintf(params, sizeof params, "dladdr(&cblas_dgemm)=%s; dlsym(RTLD_DEFAULT)=%s", by_addr,
            by_lookup);
-  gdl_claim_record("PF", "blas_binding_openblas", pass ? 1.0 : 0.0, ">=", 1.0, pass, seed(),
+  gdl_claim_record("PF", "blas_binding_openblas", pass ? 1.0 : 0.0, ">=", 1.0, pass, gdl_test_seed(),
                    params);
   cr_assert(is_openblas(by_addr),
             "cblas_dgemm (address) is defined in '%s', not in OpenBLAS: fix the link order "
@@ -145,7 +139,7 @@ Test(blas, dgemm_throughput_vs_reference) {
     cr_skip_test("running under valgrind: throughput ratios are meaningless there (the binding "
                  "test still runs)");
   const size_t n = GDL_BLAS_N;
-  const uint64_t s = seed();
+  const uint64_t s = gdl_test_seed();
   double *A = malloc(n * n * sizeof *A), *B = malloc(n * n * sizeof *B);
   double *C1 = malloc(n * n * sizeof *C1), *C2 = malloc(n * n * sizeof *C2);
   cr_assert(A && B && C1 && C2, "out of memory");

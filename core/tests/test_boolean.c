@@ -17,21 +17,10 @@
 #include "gdl/error.h"
 #include "gdl/report.h"
 #include "gdl/rng.h"
-
-static uint64_t seed(void) {
-  uint64_t s = 0;
-  cr_assert(gdl_seed_from_env(GDL_DEFAULT_SEED, &s) == GDL_OK, "GDL_SEED: %s", gdl_strerror_last());
-  return s;
-}
-
-static gsl_rng *rng(const char *purpose, uint64_t idx) {
-  gsl_rng *r = NULL;
-  cr_assert(gdl_rng_alloc(seed(), purpose, idx, &r) == GDL_OK);
-  return r;
-}
+#include "gdl_test.h"
 
 Test(boolean, fwht_involution) {
-  gsl_rng *r = rng("test_boolean.fwht", 0);
+  gsl_rng *r = gdl_test_rng("test_boolean.fwht", 0);
   const unsigned ns[] = {0, 1, 2, 5, 12, 16};
   for (size_t t = 0; t < sizeof ns / sizeof *ns; t++) {
     unsigned n = ns[t];
@@ -54,7 +43,7 @@ Test(boolean, fwht_involution) {
 }
 
 Test(boolean, fwht_cols_and_definition) {
-  gsl_rng *r = rng("test_boolean.cols", 0);
+  gsl_rng *r = gdl_test_rng("test_boolean.cols", 0);
   unsigned n = 6;
   size_t N = 64, C = 5;
   double *V = malloc(N * C * 8), *col = malloc(N * 8), *fh = malloc(N * 8);
@@ -140,7 +129,7 @@ static void check_example(const char *name, gdl_poly *p, size_t want_leap, int w
   int pass = L == want_leap && Lb == want_leap && msp == want_msp && leap_of_order(p, order) == L;
   char check[96];
   snprintf(check, sizeof check, "leap_%s", name);
-  gdl_claim_record("MS1", check, (double)L, "==", (double)want_leap, pass, seed(), "exact leap calculator");
+  gdl_claim_record("MS1", check, (double)L, "==", (double)want_leap, pass, gdl_test_seed(), "exact leap calculator");
   cr_assert(L == want_leap, "%s: leap = %zu, expected %zu", name, L, want_leap);
   cr_assert(Lb == want_leap, "%s: brute-force leap = %zu, expected %zu", name, Lb, want_leap);
   cr_assert(msp == want_msp, "%s: msp = %d, expected %d", name, msp, want_msp);
@@ -181,7 +170,7 @@ Test(boolean, reachable) {
 
 /* Random supports: exact leap vs brute force over orderings. */
 Test(boolean, leap_random_vs_bruteforce) {
-  gsl_rng *r = rng("test_boolean.leap", 0);
+  gsl_rng *r = gdl_test_rng("test_boolean.leap", 0);
   size_t ntrials = 3000, naive_disagree = 0, maxleap = 0;
   for (size_t t = 0; t < ntrials; t++) {
     size_t T = 1 + gsl_rng_uniform_int(r, 7), d = 4 + gsl_rng_uniform_int(r, 5);

@@ -11,27 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gdl/gdl.h"
+#include "gdl_test.h"
 
 #define N_SAMPLES 200000
-
-static uint64_t base_seed(void) {
-  uint64_t s;
-  int rc = gdl_seed_from_env(GDL_DEFAULT_SEED, &s);
-  cr_assert(rc == GDL_OK, "GDL_SEED: %s", gdl_strerror_last());
-  return s;
-}
-
-static gsl_rng *rng_for(const char *purpose) {
-  gsl_rng *r = NULL;
-  cr_assert(gdl_rng_alloc(base_seed(), purpose, 0, &r) == GDL_OK);
-  return r;
-}
 
 /* Sample N points; check per-coordinate mean (exact mu, Var var1) and second moment
  * (exact m2, Var of x^2 var2; var2 = 0 means x^2 is constant and is checked exactly). */
 static void check_moments(const gdl_domain *d, const char *what, double mu, double var1, double m2,
                           double var2) {
-  gsl_rng *r = rng_for(what);
+  gsl_rng *r = gdl_test_rng(what, 0);
   const size_t dim = gdl_domain_dim(d);
   double *X = malloc((size_t)N_SAMPLES * dim * sizeof *X);
   cr_assert(X != NULL);
@@ -91,7 +79,7 @@ Test(domain, sphere_moments_and_radius) {
   cr_assert(gdl_domain_sphere(n, &d) == GDL_OK);
   /* x_j^2 has E = 1 and E x^4 = 3n/(n+2) on the sphere of radius sqrt(n) */
   check_moments(&d, "sphere", 0.0, 1.0, 1.0, 3.0 * n / (n + 2.0) - 1.0);
-  gsl_rng *r = rng_for("sphere.radius");
+  gsl_rng *r = gdl_test_rng("sphere.radius", 0);
   double X[100 * 7];
   cr_assert(gdl_domain_sample(&d, r, 100, X, NULL) == GDL_OK);
   for (size_t i = 0; i < 100; i++) {
@@ -105,7 +93,7 @@ Test(domain, sphere_moments_and_radius) {
 Test(domain, sphere_dimension_one) {
   gdl_domain d;
   cr_assert(gdl_domain_sphere(1, &d) == GDL_OK);
-  gsl_rng *r = rng_for("sphere1");
+  gsl_rng *r = gdl_test_rng("sphere1", 0);
   double X[64];
   cr_assert(gdl_domain_sample(&d, r, 64, X, NULL) == GDL_OK);
   for (int i = 0; i < 64; i++) cr_assert(X[i] == 1.0 || X[i] == -1.0, "x = %g", X[i]);
@@ -120,7 +108,7 @@ Test(domain, interval_moments) {
   const double m2 = (lo * lo + lo * hi + hi * hi) / 3;
   const double m4 = (pow(hi, 5) - pow(lo, 5)) / (5 * (hi - lo));
   check_moments(&d, "interval", mu, var, m2, m4 - m2 * m2);
-  gsl_rng *r = rng_for("interval.range");
+  gsl_rng *r = gdl_test_rng("interval.range", 0);
   double X[1000];
   cr_assert(gdl_domain_sample(&d, r, 200, X, NULL) == GDL_OK);
   for (int i = 0; i < 1000; i++) cr_assert(X[i] >= lo && X[i] <= hi, "x = %g outside [%g, %g]", X[i], lo, hi);
@@ -135,7 +123,7 @@ static void check_zp_sampling(int bits) {
   cr_assert(gdl_domain_zp(p, bits, &d) == GDL_OK);
   const size_t dim = gdl_domain_dim(&d);
   cr_assert(dim == (bits ? 4u : 1u), "dim %zu", dim);
-  gsl_rng *r = rng_for(bits ? "zp.bits" : "zp.scalar");
+  gsl_rng *r = gdl_test_rng(bits ? "zp.bits" : "zp.scalar", 0);
   double *X = malloc((size_t)N_SAMPLES * dim * sizeof *X);
   uint64_t *ints = malloc((size_t)N_SAMPLES * sizeof *ints);
   double *Y = malloc((size_t)N_SAMPLES * dim * sizeof *Y);
@@ -174,7 +162,7 @@ Test(domain, zp_large_modulus_sampling) {
   cr_assert(gdl_domain_zp(p, 1, &d) == GDL_OK);
   cr_assert(gdl_domain_dim(&d) == 40);
   cr_assert(!gdl_domain_is_finite(&d));
-  gsl_rng *r = rng_for("zp.large");
+  gsl_rng *r = gdl_test_rng("zp.large", 0);
   const size_t m = 20000;
   double *X = malloc(m * 40 * sizeof *X);
   uint64_t *ints = malloc(m * sizeof *ints), *back = malloc(m * sizeof *back);
@@ -198,7 +186,7 @@ Test(domain, zp_large_modulus_sampling) {
 Test(domain, same_stream_same_samples) {
   gdl_domain d;
   cr_assert(gdl_domain_gaussian(3, &d) == GDL_OK);
-  gsl_rng *a = rng_for("same"), *b = rng_for("same");
+  gsl_rng *a = gdl_test_rng("same", 0), *b = gdl_test_rng("same", 0);
   double X[300], Y[300];
   cr_assert(gdl_domain_sample(&d, a, 100, X, NULL) == GDL_OK);
   cr_assert(gdl_domain_sample(&d, b, 100, Y, NULL) == GDL_OK);
@@ -342,86 +330,77 @@ Test(domain, names) {
 
 /* ---- bad arguments: a status and a message, never a crash ---- */
 
-#define EXPECT_FAIL(expr, code)                                                            \
-  do {                                                                                     \
-    gdl_clear_error();                                                                     \
-    int rc_ = (expr);                                                                      \
-    cr_assert(rc_ == (code), "%s returned %d (%s), expected %s", #expr, rc_, gdl_status_name(rc_), \
-              gdl_status_name(code));                                                      \
-    cr_assert(gdl_strerror_last()[0] != '\0', "%s left no message", #expr);                \
-  } while (0)
-
 Test(domain, bad_arguments) {
   gdl_domain d;
-  EXPECT_FAIL(gdl_domain_cube(0, &d), GDL_EINVAL);
-  EXPECT_FAIL(gdl_domain_cube(3, NULL), GDL_EINVAL);
-  EXPECT_FAIL(gdl_domain_cube((size_t)1 << 40, &d), GDL_ERANGE);
-  EXPECT_FAIL(gdl_domain_sphere(0, &d), GDL_EINVAL);
-  EXPECT_FAIL(gdl_domain_sphere(SIZE_MAX, &d), GDL_ERANGE);
-  EXPECT_FAIL(gdl_domain_sphere(2, NULL), GDL_EINVAL);
-  EXPECT_FAIL(gdl_domain_gaussian(0, &d), GDL_EINVAL);
-  EXPECT_FAIL(gdl_domain_gaussian(2, NULL), GDL_EINVAL);
-  EXPECT_FAIL(gdl_domain_interval(0, 0, 1, &d), GDL_EINVAL);
-  EXPECT_FAIL(gdl_domain_interval(2, 1, 1, &d), GDL_EINVAL);
-  EXPECT_FAIL(gdl_domain_interval(2, 2, 1, &d), GDL_EINVAL);
-  EXPECT_FAIL(gdl_domain_interval(2, NAN, 1, &d), GDL_EINVAL);
-  EXPECT_FAIL(gdl_domain_interval(2, 0, INFINITY, &d), GDL_EINVAL);
-  EXPECT_FAIL(gdl_domain_interval(2, -1e308, 1e308, &d), GDL_EINVAL);
-  EXPECT_FAIL(gdl_domain_interval(2, 0, 1, NULL), GDL_EINVAL);
-  EXPECT_FAIL(gdl_domain_zp(0, 1, &d), GDL_EINVAL);
-  EXPECT_FAIL(gdl_domain_zp(1, 0, &d), GDL_EINVAL);
-  EXPECT_FAIL(gdl_domain_zp(UINT64_MAX, 0, &d), GDL_ERANGE);
-  EXPECT_FAIL(gdl_domain_zp(7, 1, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_cube(0, &d), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_cube(3, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_cube((size_t)1 << 40, &d), GDL_ERANGE);
+  GDL_EXPECT_FAIL(gdl_domain_sphere(0, &d), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_sphere(SIZE_MAX, &d), GDL_ERANGE);
+  GDL_EXPECT_FAIL(gdl_domain_sphere(2, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_gaussian(0, &d), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_gaussian(2, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_interval(0, 0, 1, &d), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_interval(2, 1, 1, &d), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_interval(2, 2, 1, &d), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_interval(2, NAN, 1, &d), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_interval(2, 0, INFINITY, &d), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_interval(2, -1e308, 1e308, &d), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_interval(2, 0, 1, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_zp(0, 1, &d), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_zp(1, 0, &d), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_zp(UINT64_MAX, 0, &d), GDL_ERANGE);
+  GDL_EXPECT_FAIL(gdl_domain_zp(7, 1, NULL), GDL_EINVAL);
 
-  gsl_rng *r = rng_for("bad");
+  gsl_rng *r = gdl_test_rng("bad", 0);
   double X[64];
   uint64_t ints[8];
   cr_assert(gdl_domain_cube(4, &d) == GDL_OK);
-  EXPECT_FAIL(gdl_domain_sample(NULL, r, 2, X, NULL), GDL_EINVAL);
-  EXPECT_FAIL(gdl_domain_sample(&d, NULL, 2, X, NULL), GDL_EINVAL);
-  EXPECT_FAIL(gdl_domain_sample(&d, r, 2, NULL, NULL), GDL_EINVAL);
-  EXPECT_FAIL(gdl_domain_sample(&d, r, 0, X, NULL), GDL_EINVAL);
-  EXPECT_FAIL(gdl_domain_sample(&d, r, SIZE_MAX / 2, X, NULL), GDL_ERANGE);
+  GDL_EXPECT_FAIL(gdl_domain_sample(NULL, r, 2, X, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_sample(&d, NULL, 2, X, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_sample(&d, r, 2, NULL, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_sample(&d, r, 0, X, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_sample(&d, r, SIZE_MAX / 2, X, NULL), GDL_ERANGE);
   gdl_domain bad = d;
   bad.kind = (gdl_domain_kind)99;
-  EXPECT_FAIL(gdl_domain_sample(&bad, r, 2, X, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_sample(&bad, r, 2, X, NULL), GDL_EINVAL);
   bad = d;
   bad.n = 0;
-  EXPECT_FAIL(gdl_domain_sample(&bad, r, 2, X, NULL), GDL_EINVAL);
-  EXPECT_FAIL(gdl_domain_enumerate(&bad, X, NULL, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_sample(&bad, r, 2, X, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_enumerate(&bad, X, NULL, NULL), GDL_EINVAL);
 
   size_t m;
-  EXPECT_FAIL(gdl_domain_size(NULL, &m), GDL_EINVAL);
-  EXPECT_FAIL(gdl_domain_size(&d, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_size(NULL, &m), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_size(&d, NULL), GDL_EINVAL);
   cr_assert(gdl_domain_gaussian(3, &d) == GDL_OK);
-  EXPECT_FAIL(gdl_domain_size(&d, &m), GDL_EINVAL);
-  EXPECT_FAIL(gdl_domain_enumerate(&d, X, NULL, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_size(&d, &m), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_enumerate(&d, X, NULL, NULL), GDL_EINVAL);
   cr_assert(gdl_domain_cube(3, &d) == GDL_OK);
-  EXPECT_FAIL(gdl_domain_enumerate(&d, NULL, NULL, NULL), GDL_EINVAL);
-  EXPECT_FAIL(gdl_domain_enumerate(NULL, X, NULL, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_enumerate(&d, NULL, NULL, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_enumerate(NULL, X, NULL, NULL), GDL_EINVAL);
 
   /* encode / decode */
-  EXPECT_FAIL(gdl_domain_zp_encode(&d, 1, ints, X), GDL_EINVAL); /* cube is not Z_p */
+  GDL_EXPECT_FAIL(gdl_domain_zp_encode(&d, 1, ints, X), GDL_EINVAL); /* cube is not Z_p */
   cr_assert(gdl_domain_zp(5, 1, &d) == GDL_OK);
   ints[0] = 5;
-  EXPECT_FAIL(gdl_domain_zp_encode(&d, 1, ints, X), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_zp_encode(&d, 1, ints, X), GDL_EINVAL);
   ints[0] = 4;
-  EXPECT_FAIL(gdl_domain_zp_encode(&d, 1, NULL, X), GDL_EINVAL);
-  EXPECT_FAIL(gdl_domain_zp_encode(&d, 1, ints, NULL), GDL_EINVAL);
-  EXPECT_FAIL(gdl_domain_zp_encode(&d, 0, ints, X), GDL_EINVAL);
-  EXPECT_FAIL(gdl_domain_zp_encode(NULL, 1, ints, X), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_zp_encode(&d, 1, NULL, X), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_zp_encode(&d, 1, ints, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_zp_encode(&d, 0, ints, X), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_zp_encode(NULL, 1, ints, X), GDL_EINVAL);
   X[0] = 0.5; X[1] = 1; X[2] = 1;
-  EXPECT_FAIL(gdl_domain_zp_decode(&d, 1, X, ints), GDL_EINVAL);       /* not a +-1 bit */
+  GDL_EXPECT_FAIL(gdl_domain_zp_decode(&d, 1, X, ints), GDL_EINVAL);       /* not a +-1 bit */
   X[0] = 1; X[1] = 1; X[2] = -1;                                       /* 4 */
   cr_assert(gdl_domain_zp_decode(&d, 1, X, ints) == GDL_OK && ints[0] == 4);
   X[0] = -1; X[1] = 1; X[2] = -1;                                      /* 5: not in Z_5 */
-  EXPECT_FAIL(gdl_domain_zp_decode(&d, 1, X, ints), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_zp_decode(&d, 1, X, ints), GDL_EINVAL);
   cr_assert(gdl_domain_zp(5, 0, &d) == GDL_OK);
   X[0] = 0.1;                                                           /* not 2x/5 - 1 */
-  EXPECT_FAIL(gdl_domain_zp_decode(&d, 1, X, ints), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_zp_decode(&d, 1, X, ints), GDL_EINVAL);
   X[0] = NAN;
-  EXPECT_FAIL(gdl_domain_zp_decode(&d, 1, X, ints), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_zp_decode(&d, 1, X, ints), GDL_EINVAL);
   X[0] = 1.0;                                                           /* x = p */
-  EXPECT_FAIL(gdl_domain_zp_decode(&d, 1, X, ints), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_domain_zp_decode(&d, 1, X, ints), GDL_EINVAL);
   gdl_rng_free(r);
 }

@@ -20,18 +20,7 @@
 #include "gdl/net.h"
 #include "gdl/rng.h"
 #include "gdl/stats.h"
-
-static uint64_t seed(void) {
-  uint64_t s = 0;
-  cr_assert(gdl_seed_from_env(GDL_DEFAULT_SEED, &s) == GDL_OK, "GDL_SEED: %s", gdl_strerror_last());
-  return s;
-}
-
-static gsl_rng *rng(const char *purpose, uint64_t idx) {
-  gsl_rng *r = NULL;
-  cr_assert(gdl_rng_alloc(seed(), purpose, idx, &r) == GDL_OK);
-  return r;
-}
+#include "gdl_test.h"
 
 static double maxabs_diff(size_t n, const double *a, const double *b) {
   double m = 0;
@@ -46,7 +35,7 @@ static double maxabs_diff(size_t n, const double *a, const double *b) {
 static const gdl_group_kind kinds[] = {GDL_GROUP_SN, GDL_GROUP_BN, GDL_GROUP_OD};
 
 Test(group, inverse_compose_matrix) {
-  gsl_rng *r = rng("test_group.algebra", 0);
+  gsl_rng *r = gdl_test_rng("test_group.algebra", 0);
   for (size_t k = 0; k < 3; k++) {
     for (size_t n = 1; n <= 9; n += 4) {
       gdl_group_elem *a, *b, *ab, *ai, *e;
@@ -95,7 +84,7 @@ Test(group, inverse_compose_matrix) {
 
 Test(group, signed_perm_laws) {
   /* S_n elements have all signs +1; B_n signs are balanced (binomial, 6 SD margin). */
-  gsl_rng *r = rng("test_group.signs", 0);
+  gsl_rng *r = gdl_test_rng("test_group.signs", 0);
   gdl_group_elem *s, *b;
   size_t n = 10, reps = 4000, neg = 0;
   cr_assert(gdl_group_elem_alloc(GDL_GROUP_SN, n, &s) == GDL_OK);
@@ -150,7 +139,7 @@ static haar_mom moments(size_t d, size_t reps, int fixed, gsl_rng *r) {
 }
 
 Test(group, haar_orthogonal) {
-  gsl_rng *r = rng("test_group.haar", 0);
+  gsl_rng *r = gdl_test_rng("test_group.haar", 0);
   size_t d = 6, reps = 20000;
   /* orthogonality */
   gdl_group_elem *g;
@@ -181,7 +170,7 @@ Test(group, haar_orthogonal) {
 
 /* f_{g.theta}(g x) = f_theta(x) for nets of depth 2..4. */
 static void check_net_equivariance(gdl_group_kind kind, size_t depth, uint64_t idx) {
-  gsl_rng *r = rng("test_group.net", idx);
+  gsl_rng *r = gdl_test_rng("test_group.net", idx);
   size_t n = 7, m = 33;
   size_t hidden[3] = {11, 9, 5};
   gdl_net_spec spec;

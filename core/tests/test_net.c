@@ -7,12 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "gdl/gdl.h"
-
-static uint64_t seed(void) {
-  uint64_t s;
-  cr_assert(gdl_seed_from_env(GDL_DEFAULT_SEED, &s) == GDL_OK, "%s", gdl_strerror_last());
-  return s;
-}
+#include "gdl_test.h"
 
 static double total_loss(gdl_net *net, gdl_loss loss, size_t m, size_t k, const double *X, const double *Y) {
   double v;
@@ -93,7 +88,7 @@ static void check_gradient(gdl_act act, gdl_loss loss, size_t depth, int bias, u
 }
 
 Test(net, gradient_check_all) {
-  uint64_t s = seed();
+  uint64_t s = gdl_test_seed();
   size_t idx = 0;
   for (int act = GDL_ACT_IDENTITY; act <= GDL_ACT_QUADRATIC; act++)
     for (int loss = GDL_LOSS_SQUARED; loss <= GDL_LOSS_SOFTMAX_CE; loss++)
@@ -102,8 +97,7 @@ Test(net, gradient_check_all) {
 }
 
 Test(net, per_example_gradients_sum_to_batch_gradient) {
-  gsl_rng *r;
-  cr_assert(gdl_rng_alloc(seed(), "perex", 0, &r) == GDL_OK);
+  gsl_rng *r = gdl_test_rng("perex", 0);
   size_t hidden[2] = {16, 8}, m = 37, in = 6;
   gdl_net_spec spec;
   gdl_net_spec_mlp(&spec, in, 2, hidden, 1, GDL_ACT_TANH, 1);
@@ -137,8 +131,7 @@ Test(net, per_example_gradients_sum_to_batch_gradient) {
 
 Test(net, batch_one_and_readout_paths_match_gemm) {
   /* m = 1 (dgemv path) must agree with the same row inside a larger batch (dgemm path). */
-  gsl_rng *r;
-  cr_assert(gdl_rng_alloc(seed(), "paths", 0, &r) == GDL_OK);
+  gsl_rng *r = gdl_test_rng("paths", 0);
   size_t hidden[1] = {32}, in = 20, m = 8;
   gdl_net_spec spec;
   gdl_net_spec_mlp(&spec, in, 1, hidden, 2, GDL_ACT_RELU, 1);
@@ -158,8 +151,7 @@ Test(net, batch_one_and_readout_paths_match_gemm) {
 }
 
 Test(net, save_load_roundtrip_bit_exact) {
-  gsl_rng *r;
-  cr_assert(gdl_rng_alloc(seed(), "save", 0, &r) == GDL_OK);
+  gsl_rng *r = gdl_test_rng("save", 0);
   size_t hidden[2] = {5, 4};
   gdl_net_spec spec;
   gdl_net_spec_mlp(&spec, 3, 2, hidden, 1, GDL_ACT_SIGMOID, 1);

@@ -12,12 +12,7 @@
 #include <gsl/gsl_sf_dawson.h>
 #include <gsl/gsl_sf_erf.h>
 #include "gdl/gdl.h"
-
-static uint64_t seed_or_default(void) {
-  uint64_t s;
-  cr_assert(gdl_seed_from_env(GDL_DEFAULT_SEED, &s) == GDL_OK, "bad GDL_SEED: %s", gdl_strerror_last());
-  return s;
-}
+#include "gdl_test.h"
 
 static gdl_net *make_net(size_t d, size_t N, int bias, double out_scale, gsl_rng *r) {
   gdl_net_spec sp;
@@ -136,7 +131,7 @@ static void mc_grad(gdl_net *net, double gamma, const double *v, size_t M, gsl_r
 }
 
 Test(orbit, class_grad_matches_monte_carlo) {
-  uint64_t seed = seed_or_default();
+  uint64_t seed = gdl_test_seed();
   for (int bias = 0; bias <= 1; bias++) {
     gsl_rng *r;
     cr_assert(gdl_rng_alloc(seed, "orbit.mc", (uint64_t)bias, &r) == GDL_OK);
@@ -177,7 +172,7 @@ Test(orbit, class_grad_matches_monte_carlo) {
 }
 
 Test(orbit, variance_exact_bounded_and_sampled) {
-  uint64_t seed = seed_or_default();
+  uint64_t seed = gdl_test_seed();
   gsl_rng *r;
   cr_assert(gdl_rng_alloc(seed, "orbit.var", 0, &r) == GDL_OK);
   gdl_net *net = make_net(16, 32, 1, 1.0, r);

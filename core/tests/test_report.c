@@ -9,15 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "gdl/gdl.h"
-
-#define EXPECT_FAIL(expr, code)                                                                   \
-  do {                                                                                            \
-    gdl_clear_error();                                                                            \
-    int rc_ = (expr);                                                                             \
-    cr_assert(rc_ == (code), "%s returned %d (%s), expected %s; message: %s", #expr, rc_,         \
-              gdl_status_name(rc_), gdl_status_name(code), gdl_strerror_last());                  \
-    cr_assert(gdl_strerror_last()[0] != '\0', "%s left no message", #expr);                       \
-  } while (0)
+#include "gdl_test.h"
 
 static char tmpdir[256];
 
@@ -103,13 +95,13 @@ Test(report, failed_write_keeps_old_file_and_no_temp) {
   snprintf(blocker, sizeof blocker, "%s/file", tmpdir);
   cr_assert(gdl_write_atomic(blocker, "f", 1) == GDL_OK);
   snprintf(bad, sizeof bad, "%s/file/sub/x.txt", tmpdir);
-  EXPECT_FAIL(gdl_write_atomic(bad, "abc", 3), GDL_EIO);
-  EXPECT_FAIL(gdl_mkdir_p(bad), GDL_EIO);
+  GDL_EXPECT_FAIL(gdl_write_atomic(bad, "abc", 3), GDL_EIO);
+  GDL_EXPECT_FAIL(gdl_mkdir_p(bad), GDL_EIO);
   /* renaming over a directory fails: the directory stays, no temp is left */
   char dirpath[512];
   snprintf(dirpath, sizeof dirpath, "%s/adir", tmpdir);
   cr_assert(gdl_mkdir_p(dirpath) == GDL_OK);
-  EXPECT_FAIL(gdl_write_atomic(dirpath, "abc", 3), GDL_EIO);
+  GDL_EXPECT_FAIL(gdl_write_atomic(dirpath, "abc", 3), GDL_EIO);
   struct stat st;
   cr_assert(stat(dirpath, &st) == 0 && S_ISDIR(st.st_mode));
   cr_assert(count_tmp(tmpdir) == 0, "temp file left after a failed rename");
@@ -194,7 +186,7 @@ Test(report, json_builder_nesting_and_escaping) {
   cr_assert(gdl_json_begin(j, "deeper") == GDL_OK);
   cr_assert(gdl_json_end(j) == GDL_OK);
   cr_assert(gdl_json_end(j) == GDL_OK);
-  EXPECT_FAIL(gdl_json_end(j), GDL_ESTATE);
+  GDL_EXPECT_FAIL(gdl_json_end(j), GDL_ESTATE);
   cr_assert(gdl_json_bool(j, "last", 0) == GDL_OK);
   const char *t = gdl_json_text(j);
   cr_assert(t != NULL);
@@ -294,10 +286,10 @@ Test(report, claim_record) {
   free(b);
   snprintf(path, sizeof path, "%s/claims", tmpdir);
   cr_assert(count_tmp(path) == 0);
-  EXPECT_FAIL(gdl_claim_record("c", "k", 1, "==", 1, 1, 0, NULL), GDL_EINVAL);
-  EXPECT_FAIL(gdl_claim_record(NULL, "k", 1, "<", 1, 1, 0, NULL), GDL_EINVAL);
-  EXPECT_FAIL(gdl_claim_record("c", "", 1, "<", 1, 1, 0, NULL), GDL_EINVAL);
-  EXPECT_FAIL(gdl_claim_record("c", "k", 1, NULL, 1, 1, 0, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_claim_record("c", "k", 1, "==", 1, 1, 0, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_claim_record(NULL, "k", 1, "<", 1, 1, 0, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_claim_record("c", "", 1, "<", 1, 1, 0, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_claim_record("c", "k", 1, NULL, 1, 1, 0, NULL), GDL_EINVAL);
   unsetenv("GDL_RESULTS_DIR");
   rm_rf(tmpdir);
 }
@@ -316,55 +308,55 @@ Test(report, bad_arguments) {
   gdl_csv *c = NULL;
   const char *cols[1] = {"a"}, *nullcols[1] = {NULL};
   double v[1] = {1};
-  EXPECT_FAIL(gdl_mkdir_p(NULL), GDL_EINVAL);
-  EXPECT_FAIL(gdl_mkdir_p(""), GDL_EINVAL);
-  EXPECT_FAIL(gdl_write_atomic(NULL, "a", 1), GDL_EINVAL);
-  EXPECT_FAIL(gdl_write_atomic("", "a", 1), GDL_EINVAL);
-  EXPECT_FAIL(gdl_write_atomic("/tmp/x", NULL, 1), GDL_EINVAL);
-  EXPECT_FAIL(gdl_write_atomic("/tmp/dir/", "a", 1), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_mkdir_p(NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_mkdir_p(""), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_write_atomic(NULL, "a", 1), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_write_atomic("", "a", 1), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_write_atomic("/tmp/x", NULL, 1), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_write_atomic("/tmp/dir/", "a", 1), GDL_EINVAL);
   char longp[5000];
   memset(longp, 'a', sizeof longp - 1);
   longp[sizeof longp - 1] = '\0';
-  EXPECT_FAIL(gdl_write_atomic(longp, "a", 1), GDL_EINVAL);
-  EXPECT_FAIL(gdl_mkdir_p(longp), GDL_EINVAL);
-  EXPECT_FAIL(gdl_csv_open(NULL, 1, cols, &c), GDL_EINVAL);
-  EXPECT_FAIL(gdl_csv_open("/tmp/x.csv", 0, cols, &c), GDL_EINVAL);
-  EXPECT_FAIL(gdl_csv_open("/tmp/x.csv", 1, NULL, &c), GDL_EINVAL);
-  EXPECT_FAIL(gdl_csv_open("/tmp/x.csv", 1, nullcols, &c), GDL_EINVAL);
-  EXPECT_FAIL(gdl_csv_open("/tmp/x.csv", 1, cols, NULL), GDL_EINVAL);
-  EXPECT_FAIL(gdl_csv_open("/tmp/x.csv", SIZE_MAX, cols, &c), GDL_EINVAL);
-  EXPECT_FAIL(gdl_csv_open("/proc/no/such/dir/x.csv", 1, cols, &c), GDL_EIO);
-  EXPECT_FAIL(gdl_csv_row(NULL, v), GDL_EINVAL);
-  EXPECT_FAIL(gdl_csv_row_text(NULL, "%d", 1), GDL_EINVAL);
-  EXPECT_FAIL(gdl_csv_commit(NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_write_atomic(longp, "a", 1), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_mkdir_p(longp), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_csv_open(NULL, 1, cols, &c), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_csv_open("/tmp/x.csv", 0, cols, &c), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_csv_open("/tmp/x.csv", 1, NULL, &c), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_csv_open("/tmp/x.csv", 1, nullcols, &c), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_csv_open("/tmp/x.csv", 1, cols, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_csv_open("/tmp/x.csv", SIZE_MAX, cols, &c), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_csv_open("/proc/no/such/dir/x.csv", 1, cols, &c), GDL_EIO);
+  GDL_EXPECT_FAIL(gdl_csv_row(NULL, v), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_csv_row_text(NULL, "%d", 1), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_csv_commit(NULL), GDL_EINVAL);
   make_tmpdir();
   char path[512];
   snprintf(path, sizeof path, "%s/y.csv", tmpdir);
   cr_assert(gdl_csv_open(path, 1, cols, &c) == GDL_OK);
-  EXPECT_FAIL(gdl_csv_row(c, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_csv_row(c, NULL), GDL_EINVAL);
   gdl_csv_abort(c);
   rm_rf(tmpdir);
 
   gdl_json *j = NULL;
-  EXPECT_FAIL(gdl_json_new(NULL), GDL_EINVAL);
-  EXPECT_FAIL(gdl_json_str(NULL, "k", "v"), GDL_EINVAL);
-  EXPECT_FAIL(gdl_json_num(NULL, "k", 1), GDL_EINVAL);
-  EXPECT_FAIL(gdl_json_int(NULL, "k", 1), GDL_EINVAL);
-  EXPECT_FAIL(gdl_json_bool(NULL, "k", 1), GDL_EINVAL);
-  EXPECT_FAIL(gdl_json_nums(NULL, "k", 0, NULL), GDL_EINVAL);
-  EXPECT_FAIL(gdl_json_begin(NULL, "k"), GDL_EINVAL);
-  EXPECT_FAIL(gdl_json_end(NULL), GDL_EINVAL);
-  EXPECT_FAIL(gdl_json_provenance(NULL, 1), GDL_EINVAL);
-  EXPECT_FAIL(gdl_json_write(NULL, "/tmp/x.json"), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_json_new(NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_json_str(NULL, "k", "v"), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_json_num(NULL, "k", 1), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_json_int(NULL, "k", 1), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_json_bool(NULL, "k", 1), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_json_nums(NULL, "k", 0, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_json_begin(NULL, "k"), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_json_end(NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_json_provenance(NULL, 1), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_json_write(NULL, "/tmp/x.json"), GDL_EINVAL);
   cr_assert(gdl_json_text(NULL) == NULL);
   cr_assert(gdl_json_new(&j) == GDL_OK);
-  EXPECT_FAIL(gdl_json_str(j, NULL, "v"), GDL_EINVAL);
-  EXPECT_FAIL(gdl_json_str(j, "k", NULL), GDL_EINVAL);
-  EXPECT_FAIL(gdl_json_num(j, NULL, 1), GDL_EINVAL);
-  EXPECT_FAIL(gdl_json_nums(j, "k", 2, NULL), GDL_EINVAL);
-  EXPECT_FAIL(gdl_json_begin(j, NULL), GDL_EINVAL);
-  EXPECT_FAIL(gdl_json_write(j, NULL), GDL_EINVAL);
-  EXPECT_FAIL(gdl_json_write(j, ""), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_json_str(j, NULL, "v"), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_json_str(j, "k", NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_json_num(j, NULL, 1), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_json_nums(j, "k", 2, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_json_begin(j, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_json_write(j, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_json_write(j, ""), GDL_EINVAL);
   /* failed calls did not corrupt the object */
   cr_assert_str_eq(gdl_json_text(j), "{}\n");
   gdl_json_free(j);

@@ -6,15 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gdl/gdl.h"
+#include "gdl_test.h"
 
 #define NDRAW 1000
-
-static uint64_t base_seed(void) {
-  uint64_t s;
-  int rc = gdl_seed_from_env(GDL_DEFAULT_SEED, &s);
-  cr_assert(rc == GDL_OK, "GDL_SEED: %s", gdl_strerror_last());
-  return s;
-}
 
 static void draw(uint64_t seed, const char *purpose, uint64_t index, unsigned long *out) {
   gsl_rng *r = NULL;
@@ -33,7 +27,7 @@ static int coincidences(const unsigned long *a, const unsigned long *b) {
 }
 
 Test(rng, same_triple_same_stream) {
-  const uint64_t s = base_seed();
+  const uint64_t s = gdl_test_seed();
   unsigned long a[NDRAW], b[NDRAW];
   draw(s, "purpose", 3, a);
   draw(s, "purpose", 3, b);
@@ -42,7 +36,7 @@ Test(rng, same_triple_same_stream) {
 }
 
 Test(rng, different_triples_different_streams) {
-  const uint64_t s = base_seed();
+  const uint64_t s = gdl_test_seed();
   unsigned long a[NDRAW], b[NDRAW];
   draw(s, "purpose", 3, a);
   draw(s + 1, "purpose", 3, b);
@@ -96,15 +90,12 @@ Test(rng, seed_from_env) {
 }
 
 Test(rng, bad_arguments) {
-  gdl_clear_error();
-  cr_assert(gdl_rng_alloc(1, "x", 0, NULL) == GDL_EINVAL);
-  cr_assert(gdl_strerror_last()[0] != '\0');
+  GDL_EXPECT_FAIL(gdl_rng_alloc(1, "x", 0, NULL), GDL_EINVAL);
   gdl_rng_free(NULL);
 }
 
 Test(rng, fill_helpers) {
-  gsl_rng *r = NULL;
-  cr_assert(gdl_rng_alloc(base_seed(), "fill", 0, &r) == GDL_OK);
+  gsl_rng *r = gdl_test_rng("fill", 0);
   double v[4000];
   gdl_rng_rademacher(r, 0.25, 4000, v);
   int plus = 0;

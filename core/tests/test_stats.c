@@ -19,18 +19,7 @@
 #include "gdl/error.h"
 #include "gdl/rng.h"
 #include "gdl/stats.h"
-
-static uint64_t seed(void) {
-  uint64_t s = 0;
-  cr_assert(gdl_seed_from_env(GDL_DEFAULT_SEED, &s) == GDL_OK, "GDL_SEED: %s", gdl_strerror_last());
-  return s;
-}
-
-static gsl_rng *rng(const char *purpose, uint64_t idx) {
-  gsl_rng *r = NULL;
-  cr_assert(gdl_rng_alloc(seed(), purpose, idx, &r) == GDL_OK);
-  return r;
-}
+#include "gdl_test.h"
 
 Test(stats, mean_se) {
   const double x[] = {1, 2, 3, 4, 5};
@@ -111,7 +100,7 @@ Test(stats, ks_known_values) {
 }
 
 Test(stats, ks_same_law_not_rejected) {
-  gsl_rng *r = rng("test_stats.ks", 0);
+  gsl_rng *r = gdl_test_rng("test_stats.ks", 0);
   size_t n = 400;
   double *a = malloc(n * 8), *b = malloc(n * 8), D, p;
   gdl_rng_gaussian(r, 1.0, n, a);
@@ -127,7 +116,7 @@ Test(stats, ks_same_law_not_rejected) {
 }
 
 Test(stats, crossfit_unbiased) {
-  gsl_rng *r = rng("test_stats.crossfit", 0);
+  gsl_rng *r = gdl_test_rng("test_stats.crossfit", 0);
   size_t P = 20, nb = 10, reps = 4000;
   double mu[20];
   for (size_t j = 0; j < P; j++) mu[j] = (j < 4) ? 0.25 : 0.0; /* ||mu||^2 = 0.25 */

@@ -8,22 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gdl/gdl.h"
-
-static uint64_t base_seed(void) {
-  uint64_t s;
-  int rc = gdl_seed_from_env(GDL_DEFAULT_SEED, &s);
-  cr_assert(rc == GDL_OK, "GDL_SEED: %s", gdl_strerror_last());
-  return s;
-}
-
-#define EXPECT_FAIL(expr, code)                                                                   \
-  do {                                                                                            \
-    gdl_clear_error();                                                                            \
-    int rc_ = (expr);                                                                             \
-    cr_assert(rc_ == (code), "%s returned %d (%s), expected %s; message: %s", #expr, rc_,         \
-              gdl_status_name(rc_), gdl_status_name(code), gdl_strerror_last());                  \
-    cr_assert(gdl_strerror_last()[0] != '\0', "%s left no message", #expr);                       \
-  } while (0)
+#include "gdl_test.h"
 
 static int poly_equal(const gdl_poly *a, const gdl_poly *b) {
   if (a->nterms != b->nterms) return 0;
@@ -83,8 +68,7 @@ Test(poly, format_round_trip_fixed) {
 }
 
 Test(poly, format_round_trip_random) {
-  gsl_rng *r = NULL;
-  cr_assert(gdl_rng_alloc(base_seed(), "test_target.roundtrip", 0, &r) == GDL_OK);
+  gsl_rng *r = gdl_test_rng("test_target.roundtrip", 0);
   for (int trial = 0; trial < 300; trial++) {
     size_t nterms = 1 + gsl_rng_uniform_int(r, 8);
     double coefs[8];
@@ -213,45 +197,45 @@ Test(poly, constructors_and_eval) {
 Test(poly, bad_arguments) {
   gdl_poly *p = NULL;
   char buf[8];
-  EXPECT_FAIL(gdl_poly_parse(NULL, &p), GDL_EINVAL);
-  EXPECT_FAIL(gdl_poly_parse("x1", NULL), GDL_EINVAL);
-  EXPECT_FAIL(gdl_poly_format(NULL, buf, sizeof buf), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_poly_parse(NULL, &p), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_poly_parse("x1", NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_poly_format(NULL, buf, sizeof buf), GDL_EINVAL);
   cr_assert(gdl_poly_parse("x1 + x1*x2*x3*x4", &p) == GDL_OK);
-  EXPECT_FAIL(gdl_poly_format(p, NULL, 8), GDL_EINVAL);
-  EXPECT_FAIL(gdl_poly_format(p, buf, 0), GDL_EINVAL);
-  EXPECT_FAIL(gdl_poly_format(p, buf, sizeof buf), GDL_ERANGE); /* too small */
+  GDL_EXPECT_FAIL(gdl_poly_format(p, NULL, 8), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_poly_format(p, buf, 0), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_poly_format(p, buf, sizeof buf), GDL_ERANGE); /* too small */
   cr_assert(buf[0] == '\0');
   double X[4] = {1, 1, 1, 1}, y[1];
-  EXPECT_FAIL(gdl_poly_eval(p, 1, X, 3, y), GDL_EINVAL); /* width 3 < x4 */
-  EXPECT_FAIL(gdl_poly_eval(p, 0, X, 4, y), GDL_EINVAL);
-  EXPECT_FAIL(gdl_poly_eval(NULL, 1, X, 4, y), GDL_EINVAL);
-  EXPECT_FAIL(gdl_poly_eval(p, 1, NULL, 4, y), GDL_EINVAL);
-  EXPECT_FAIL(gdl_poly_eval(p, 1, X, 4, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_poly_eval(p, 1, X, 3, y), GDL_EINVAL); /* width 3 < x4 */
+  GDL_EXPECT_FAIL(gdl_poly_eval(p, 0, X, 4, y), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_poly_eval(NULL, 1, X, 4, y), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_poly_eval(p, 1, NULL, 4, y), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_poly_eval(p, 1, X, 4, NULL), GDL_EINVAL);
   X[3] = NAN;
-  EXPECT_FAIL(gdl_poly_eval(p, 1, X, 4, y), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_poly_eval(p, 1, X, 4, y), GDL_EINVAL);
   gdl_poly_free(p);
   gdl_poly_free(NULL);
 
   const double c2[2] = {1, 2};
   const size_t s0[2] = {0, 0}, s1[1] = {0}, sz[2] = {2, 1}, sz1[2] = {1, 1};
   const size_t *sets[2] = {s0, s1};
-  EXPECT_FAIL(gdl_poly_from_sets(2, c2, sets, sz, &p), GDL_EINVAL);      /* repeated variable */
+  GDL_EXPECT_FAIL(gdl_poly_from_sets(2, c2, sets, sz, &p), GDL_EINVAL);      /* repeated variable */
   const size_t *sets2[2] = {s1, s1};
-  EXPECT_FAIL(gdl_poly_from_sets(2, c2, sets2, sz1, &p), GDL_EINVAL);    /* duplicate monomial */
-  EXPECT_FAIL(gdl_poly_from_sets(0, c2, sets2, sz1, &p), GDL_EINVAL);
-  EXPECT_FAIL(gdl_poly_from_sets(1, NULL, sets2, sz1, &p), GDL_EINVAL);
-  EXPECT_FAIL(gdl_poly_from_sets(1, c2, NULL, sz1, &p), GDL_EINVAL);
-  EXPECT_FAIL(gdl_poly_from_sets(1, c2, sets2, NULL, &p), GDL_EINVAL);
-  EXPECT_FAIL(gdl_poly_from_sets(1, c2, sets2, sz1, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_poly_from_sets(2, c2, sets2, sz1, &p), GDL_EINVAL);    /* duplicate monomial */
+  GDL_EXPECT_FAIL(gdl_poly_from_sets(0, c2, sets2, sz1, &p), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_poly_from_sets(1, NULL, sets2, sz1, &p), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_poly_from_sets(1, c2, NULL, sz1, &p), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_poly_from_sets(1, c2, sets2, NULL, &p), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_poly_from_sets(1, c2, sets2, sz1, NULL), GDL_EINVAL);
   const double cn[1] = {NAN};
-  EXPECT_FAIL(gdl_poly_from_sets(1, cn, sets2, sz1, &p), GDL_EINVAL);
-  EXPECT_FAIL(gdl_poly_from_sets(SIZE_MAX, c2, sets2, sz1, &p), GDL_EINVAL);
-  EXPECT_FAIL(gdl_poly_parity(2, NULL, &p), GDL_EINVAL);
-  EXPECT_FAIL(gdl_poly_parity(2, s0, &p), GDL_EINVAL);                   /* {0, 0} */
-  EXPECT_FAIL(gdl_poly_parity(1, s1, NULL), GDL_EINVAL);
-  EXPECT_FAIL(gdl_poly_staircase(0, &p), GDL_EINVAL);
-  EXPECT_FAIL(gdl_poly_staircase(SIZE_MAX, &p), GDL_EINVAL);
-  EXPECT_FAIL(gdl_poly_staircase(3, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_poly_from_sets(1, cn, sets2, sz1, &p), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_poly_from_sets(SIZE_MAX, c2, sets2, sz1, &p), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_poly_parity(2, NULL, &p), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_poly_parity(2, s0, &p), GDL_EINVAL);                   /* {0, 0} */
+  GDL_EXPECT_FAIL(gdl_poly_parity(1, s1, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_poly_staircase(0, &p), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_poly_staircase(SIZE_MAX, &p), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_poly_staircase(3, NULL), GDL_EINVAL);
   cr_assert(gdl_poly_nvars(NULL) == 0);
 }
 
@@ -351,7 +335,7 @@ Test(target, wave_and_neuron) {
   /* dimension mismatch */
   gdl_domain d2;
   cr_assert(gdl_domain_gaussian(4, &d2) == GDL_OK);
-  EXPECT_FAIL(gdl_target_eval(t, &d2, 1, X, NULL, y), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_target_eval(t, &d2, 1, X, NULL, y), GDL_EINVAL);
   gdl_target_free(t);
 }
 
@@ -387,11 +371,11 @@ Test(target, cli_specs) {
   cr_assert(gdl_domain_enumerate(&zp, Z, NULL, ints) == GDL_OK);
   cr_assert(gdl_target_eval(t, &zp, 11, Z, NULL, yz) == GDL_OK, "%s", gdl_strerror_last());
   for (int x = 0; x < 11; x++) cr_assert(fabs(yz[x] - cos(2 * M_PI * ((3 * x) % 11) / 11.0)) < 1e-15);
-  EXPECT_FAIL(gdl_target_eval(t, NULL, 11, NULL, ints, yz), GDL_EINVAL); /* no modulus known */
+  GDL_EXPECT_FAIL(gdl_target_eval(t, NULL, 11, NULL, ints, yz), GDL_EINVAL); /* no modulus known */
   gdl_target_free(t);
   cr_assert(gdl_target_parse("modmul:3:linear:7", 4, &t) == GDL_OK);
   cr_assert(t->p == 7);
-  EXPECT_FAIL(gdl_target_eval(t, &zp, 11, Z, NULL, yz), GDL_EINVAL);  /* modulus mismatch */
+  GDL_EXPECT_FAIL(gdl_target_eval(t, &zp, 11, Z, NULL, yz), GDL_EINVAL);  /* modulus mismatch */
   gdl_target_free(t);
   /* wave and neuron along e1 */
   cr_assert(gdl_target_parse("wave:4:triangle", 1, &t) == GDL_OK);
@@ -416,57 +400,57 @@ Test(target, cli_specs) {
   gdl_clear_error();
   int rc = gdl_target_parse("poly:x1+x1*x1", 5, &t);
   cr_assert(rc == GDL_EPARSE && strstr(gdl_strerror_last(), "position 7") != NULL, "%s", gdl_strerror_last());
-  EXPECT_FAIL(gdl_target_parse_domain("modmul:3:cos", &cube, &t), GDL_EINVAL);
-  EXPECT_FAIL(gdl_target_parse_domain("modmul:11:cos", &zp, &t), GDL_EINVAL); /* a >= p */
+  GDL_EXPECT_FAIL(gdl_target_parse_domain("modmul:3:cos", &cube, &t), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_target_parse_domain("modmul:11:cos", &zp, &t), GDL_EINVAL); /* a >= p */
 }
 
 Test(target, bad_arguments) {
   gdl_target *t = NULL;
   const double v[2] = {1, 2}, vn[2] = {1, NAN};
-  EXPECT_FAIL(gdl_target_poly(NULL, &t), GDL_EINVAL);
-  EXPECT_FAIL(gdl_target_poly("x1", NULL), GDL_EINVAL);
-  EXPECT_FAIL(gdl_target_poly("x1 x2", &t), GDL_EPARSE);
-  EXPECT_FAIL(gdl_target_from_poly(NULL, &t), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_target_poly(NULL, &t), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_target_poly("x1", NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_target_poly("x1 x2", &t), GDL_EPARSE);
+  GDL_EXPECT_FAIL(gdl_target_from_poly(NULL, &t), GDL_EINVAL);
   gdl_poly *p = NULL;
   cr_assert(gdl_poly_parse("x1", &p) == GDL_OK);
-  EXPECT_FAIL(gdl_target_from_poly(p, NULL), GDL_EINVAL); /* frees p */
-  EXPECT_FAIL(gdl_target_modmul(3, 1, GDL_PHI_COS, &t), GDL_EINVAL);
-  EXPECT_FAIL(gdl_target_modmul(7, 7, GDL_PHI_COS, &t), GDL_EINVAL);
-  EXPECT_FAIL(gdl_target_modmul(3, 7, (gdl_phi)5, &t), GDL_EINVAL);
-  EXPECT_FAIL(gdl_target_modmul(3, UINT64_MAX, GDL_PHI_COS, &t), GDL_EINVAL);
-  EXPECT_FAIL(gdl_target_modmul(3, 7, GDL_PHI_COS, NULL), GDL_EINVAL);
-  EXPECT_FAIL(gdl_target_wave(0, v, GDL_PSI_SIN, &t), GDL_EINVAL);
-  EXPECT_FAIL(gdl_target_wave(2, NULL, GDL_PSI_SIN, &t), GDL_EINVAL);
-  EXPECT_FAIL(gdl_target_wave(2, vn, GDL_PSI_SIN, &t), GDL_EINVAL);
-  EXPECT_FAIL(gdl_target_wave(2, v, (gdl_psi)7, &t), GDL_EINVAL);
-  EXPECT_FAIL(gdl_target_wave(2, v, GDL_PSI_SIN, NULL), GDL_EINVAL);
-  EXPECT_FAIL(gdl_target_neuron(2, v, NAN, &t), GDL_EINVAL);
-  EXPECT_FAIL(gdl_target_neuron(0, v, 1, &t), GDL_EINVAL);
-  EXPECT_FAIL(gdl_target_neuron(2, NULL, 1, &t), GDL_EINVAL);
-  EXPECT_FAIL(gdl_target_parse(NULL, 3, &t), GDL_EINVAL);
-  EXPECT_FAIL(gdl_target_parse("parity:1", 0, &t), GDL_EINVAL);
-  EXPECT_FAIL(gdl_target_parse("parity:1", 3, NULL), GDL_EINVAL);
-  EXPECT_FAIL(gdl_target_parse_domain("parity:1", NULL, &t), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_target_from_poly(p, NULL), GDL_EINVAL); /* frees p */
+  GDL_EXPECT_FAIL(gdl_target_modmul(3, 1, GDL_PHI_COS, &t), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_target_modmul(7, 7, GDL_PHI_COS, &t), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_target_modmul(3, 7, (gdl_phi)5, &t), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_target_modmul(3, UINT64_MAX, GDL_PHI_COS, &t), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_target_modmul(3, 7, GDL_PHI_COS, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_target_wave(0, v, GDL_PSI_SIN, &t), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_target_wave(2, NULL, GDL_PSI_SIN, &t), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_target_wave(2, vn, GDL_PSI_SIN, &t), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_target_wave(2, v, (gdl_psi)7, &t), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_target_wave(2, v, GDL_PSI_SIN, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_target_neuron(2, v, NAN, &t), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_target_neuron(0, v, 1, &t), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_target_neuron(2, NULL, 1, &t), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_target_parse(NULL, 3, &t), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_target_parse("parity:1", 0, &t), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_target_parse("parity:1", 3, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_target_parse_domain("parity:1", NULL, &t), GDL_EINVAL);
   gdl_target_free(NULL);
 
   cr_assert(gdl_target_poly("x1*x2", &t) == GDL_OK);
   gdl_domain d;
   cr_assert(gdl_domain_cube(2, &d) == GDL_OK);
   double X[2] = {1, -1}, y[1];
-  EXPECT_FAIL(gdl_target_eval(NULL, &d, 1, X, NULL, y), GDL_EINVAL);
-  EXPECT_FAIL(gdl_target_eval(t, NULL, 1, X, NULL, y), GDL_EINVAL);
-  EXPECT_FAIL(gdl_target_eval(t, &d, 0, X, NULL, y), GDL_EINVAL);
-  EXPECT_FAIL(gdl_target_eval(t, &d, 1, NULL, NULL, y), GDL_EINVAL);
-  EXPECT_FAIL(gdl_target_eval(t, &d, 1, X, NULL, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_target_eval(NULL, &d, 1, X, NULL, y), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_target_eval(t, NULL, 1, X, NULL, y), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_target_eval(t, &d, 0, X, NULL, y), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_target_eval(t, &d, 1, NULL, NULL, y), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_target_eval(t, &d, 1, X, NULL, NULL), GDL_EINVAL);
   cr_assert(gdl_target_eval(t, &d, 1, X, NULL, y) == GDL_OK && y[0] == -1.0);
   gdl_domain d1;
   cr_assert(gdl_domain_cube(1, &d1) == GDL_OK);
-  EXPECT_FAIL(gdl_target_eval(t, &d1, 1, X, NULL, y), GDL_EINVAL); /* x2 on a 1-d domain */
+  GDL_EXPECT_FAIL(gdl_target_eval(t, &d1, 1, X, NULL, y), GDL_EINVAL); /* x2 on a 1-d domain */
   gdl_target_free(t);
   cr_assert(gdl_target_modmul(3, 7, GDL_PHI_COS, &t) == GDL_OK);
   uint64_t bad_int[1] = {7};
-  EXPECT_FAIL(gdl_target_eval(t, NULL, 1, NULL, bad_int, y), GDL_EINVAL);
-  EXPECT_FAIL(gdl_target_eval(t, &d, 1, X, NULL, y), GDL_EINVAL); /* cube is not Z_7 */
+  GDL_EXPECT_FAIL(gdl_target_eval(t, NULL, 1, NULL, bad_int, y), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_target_eval(t, &d, 1, X, NULL, y), GDL_EINVAL); /* cube is not Z_7 */
   gdl_target_free(t);
 }
 
@@ -502,15 +486,15 @@ Test(metrics, values) {
 Test(metrics, bad_arguments) {
   const double f[2] = {1, 2}, y[2] = {1, NAN}, wneg[2] = {1, -1}, wz[2] = {0, 0};
   gdl_metrics m;
-  EXPECT_FAIL(gdl_metrics_eval(0, f, f, NULL, &m), GDL_EINVAL);
-  EXPECT_FAIL(gdl_metrics_eval(2, NULL, f, NULL, &m), GDL_EINVAL);
-  EXPECT_FAIL(gdl_metrics_eval(2, f, NULL, NULL, &m), GDL_EINVAL);
-  EXPECT_FAIL(gdl_metrics_eval(2, f, f, NULL, NULL), GDL_EINVAL);
-  EXPECT_FAIL(gdl_metrics_eval(2, f, y, NULL, &m), GDL_EINVAL);
-  EXPECT_FAIL(gdl_metrics_eval(2, y, f, NULL, &m), GDL_EINVAL);
-  EXPECT_FAIL(gdl_metrics_eval(2, f, f, wneg, &m), GDL_EINVAL);
-  EXPECT_FAIL(gdl_metrics_eval(2, f, f, wz, &m), GDL_EINVAL);
-  EXPECT_FAIL(gdl_net_metrics(NULL, 2, f, f, NULL, &m), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_metrics_eval(0, f, f, NULL, &m), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_metrics_eval(2, NULL, f, NULL, &m), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_metrics_eval(2, f, NULL, NULL, &m), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_metrics_eval(2, f, f, NULL, NULL), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_metrics_eval(2, f, y, NULL, &m), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_metrics_eval(2, y, f, NULL, &m), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_metrics_eval(2, f, f, wneg, &m), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_metrics_eval(2, f, f, wz, &m), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_net_metrics(NULL, 2, f, f, NULL, &m), GDL_EINVAL);
 }
 
 Test(metrics, net_metrics_matches_forward) {
@@ -519,8 +503,7 @@ Test(metrics, net_metrics_matches_forward) {
   cr_assert(gdl_net_spec_mlp(&spec, 3, 1, hidden, 1, GDL_ACT_TANH, 1) == GDL_OK, "%s", gdl_strerror_last());
   gdl_net *net = NULL;
   cr_assert(gdl_net_create(&spec, &net) == GDL_OK, "%s", gdl_strerror_last());
-  gsl_rng *r = NULL;
-  cr_assert(gdl_rng_alloc(base_seed(), "test_target.net", 0, &r) == GDL_OK);
+  gsl_rng *r = gdl_test_rng("test_target.net", 0);
   cr_assert(gdl_net_init_default(net, r) == GDL_OK);
   gdl_domain d;
   cr_assert(gdl_domain_gaussian(3, &d) == GDL_OK);

@@ -4,12 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gdl/gdl.h"
-
-static uint64_t seed(void) {
-  uint64_t s;
-  cr_assert(gdl_seed_from_env(GDL_DEFAULT_SEED, &s) == GDL_OK, "%s", gdl_strerror_last());
-  return s;
-}
+#include "gdl_test.h"
 
 #define IN 6
 #define M 64
@@ -70,7 +65,7 @@ static int run(uint64_t s, gdl_optimizer opt, gdl_data_mode mode, double tau, gd
 }
 
 Test(train, same_seed_bit_identical_different_seed_differs) {
-  uint64_t s = seed();
+  uint64_t s = gdl_test_seed();
   struct { gdl_optimizer o; gdl_data_mode d; double tau; gdl_clip c; const char *name; } cases[] = {
     {GDL_OPT_GD, GDL_DATA_POPULATION, 0, GDL_CLIP_NONE, "population GD"},
     {GDL_OPT_GD, GDL_DATA_SAMPLE, 0, GDL_CLIP_NONE, "minibatch SGD"},
@@ -98,7 +93,7 @@ Test(train, same_seed_bit_identical_different_seed_differs) {
 Test(train, training_reduces_the_loss) {
   /* control for the tests above: the trainer does learn */
   toy t;
-  toy_make(&t, seed(), GDL_ACT_TANH);
+  toy_make(&t, gdl_test_seed(), GDL_ACT_TANH);
   gdl_train_config c;
   gdl_train_config_default(&c);
   c.lr = 0.1;
@@ -115,7 +110,7 @@ Test(train, training_reduces_the_loss) {
 
 Test(train, divergence_is_an_error_not_a_crash) {
   toy t;
-  toy_make(&t, seed(), GDL_ACT_RELU);
+  toy_make(&t, gdl_test_seed(), GDL_ACT_RELU);
   gdl_train_config c;
   gdl_train_config_default(&c);
   c.lr = 1e6;
@@ -132,7 +127,7 @@ Test(train, divergence_is_an_error_not_a_crash) {
 
 Test(train, frozen_layers_clip_and_box) {
   toy t;
-  toy_make(&t, seed(), GDL_ACT_TANH);
+  toy_make(&t, gdl_test_seed(), GDL_ACT_TANH);
   size_t P = t.net->nparams;
   double *before = malloc(P * sizeof *before);
   memcpy(before, t.net->params, P * sizeof *before);
@@ -174,7 +169,7 @@ Test(train, frozen_layers_clip_and_box) {
 
 Test(train, rejects_bad_configurations) {
   toy t;
-  toy_make(&t, seed(), GDL_ACT_TANH);
+  toy_make(&t, gdl_test_seed(), GDL_ACT_TANH);
   gdl_data d = {M, t.X, t.Y, NULL, NULL, NULL};
   gdl_trainer *tr = NULL;
   gdl_train_config c;

@@ -10,12 +10,7 @@
 #include <string.h>
 #include <gsl/gsl_integration.h>
 #include "gdl/gdl.h"
-
-static uint64_t seed(void) {
-  uint64_t s;
-  cr_assert(gdl_seed_from_env(GDL_DEFAULT_SEED, &s) == GDL_OK, "%s", gdl_strerror_last());
-  return s;
-}
+#include "gdl_test.h"
 
 /* depth 2: in -> 12 -> 1; depth 3: in -> 10 -> 6 -> 1; tanh, biases N(0, 0.25). */
 static gdl_net *make_net(size_t in, int depth, gdl_act act, uint64_t idx) {
@@ -24,8 +19,7 @@ static gdl_net *make_net(size_t in, int depth, gdl_act act, uint64_t idx) {
   cr_assert(gdl_net_spec_mlp(&sp, in, depth == 2 ? 1 : 2, depth == 2 ? h2 : h3, 1, act, 1) == GDL_OK);
   gdl_net *net;
   cr_assert(gdl_net_create(&sp, &net) == GDL_OK, "%s", gdl_strerror_last());
-  gsl_rng *r;
-  cr_assert(gdl_rng_alloc(seed(), "test_variance.net", idx, &r) == GDL_OK);
+  gsl_rng *r = gdl_test_rng("test_variance.net", idx);
   for (size_t l = 0; l < sp.nlayers; l++) {
     gdl_init w = {GDL_INIT_GAUSSIAN, 1.0 / sqrt((double)sp.width[l]), 0, 0};
     gdl_init b = {GDL_INIT_GAUSSIAN, 0.5, 0, 0};
@@ -93,8 +87,7 @@ Test(variance, parity_no_bias) {
   cr_assert(gdl_net_spec_mlp(&sp, n, 1, hid, 1, GDL_ACT_TANH, 0) == GDL_OK);
   gdl_net *net;
   cr_assert(gdl_net_create(&sp, &net) == GDL_OK);
-  gsl_rng *r;
-  cr_assert(gdl_rng_alloc(seed(), "test_variance.nobias", 0, &r) == GDL_OK);
+  gsl_rng *r = gdl_test_rng("test_variance.nobias", 0);
   cr_assert(gdl_net_init_default(net, r) == GDL_OK);
   gdl_rng_free(r);
   double *X = cube_points(n);
@@ -272,8 +265,7 @@ Test(variance, crossfit_unbiased) {
   gdl_domain d;
   cr_assert(gdl_domain_cube(n, &d) == GDL_OK);
   for (size_t i = 0; i < R; i++) {
-    gsl_rng *r;
-    cr_assert(gdl_rng_alloc(seed(), "test_variance.crossfit", i, &r) == GDL_OK);
+    gsl_rng *r = gdl_test_rng("test_variance.crossfit", i);
     cr_assert(gdl_domain_sample(&d, r, mb, XA, NULL) == GDL_OK);
     cr_assert(gdl_domain_sample(&d, r, mb, XB, NULL) == GDL_OK);
     gdl_rng_free(r);
