@@ -19,25 +19,8 @@
 #include <string.h>
 #include <gsl/gsl_sf_gamma.h>
 #include "gdl/gdl.h"
+#include "gdl_test.h"
 #include "noisy_gd_lib.h"
-
-static uint64_t get_seed(void) {
-  uint64_t s = 0;
-  cr_assert(gdl_seed_from_env(GDL_DEFAULT_SEED, &s) == GDL_OK, "bad GDL_SEED: %s", gdl_strerror_last());
-  return s;
-}
-
-static void check_rc(int rc, const char *what) {
-  cr_assert(rc == GDL_OK, "%s failed: %s (%s)", what, gdl_status_name(rc), gdl_strerror_last());
-}
-
-static void claim_check(const char *check, double measured, const char *rel, double bound, int pass,
-                        uint64_t seed, const char *params) {
-  char buf[512];
-  gdl_claim_record("AL", check, measured, rel, bound, pass, seed, params);
-  cr_assert(pass, "AL %s: %s [%s]", check, gdl_fmt_check(buf, sizeof buf, check, measured, rel, bound), params);
-  cr_log_info("AL %s: %s [%s]", check, gdl_fmt_check(buf, sizeof buf, check, measured, rel, bound), params);
-}
 
 /* The claim targets as text on n variables (n >= 8). */
 static void claim_targets(unsigned n, char texts[][256], const char **names, size_t *count) {
@@ -71,8 +54,8 @@ static void claim_targets(unsigned n, char texts[][256], const char **names, siz
 
 static void poly_values(const char *text, unsigned n, double *X, double *f) {
   gdl_poly *p = NULL;
-  check_rc(gdl_poly_parse(text, &p), "gdl_poly_parse");
-  check_rc(gdl_poly_eval(p, (size_t)1 << n, X, n, f), "gdl_poly_eval");
+  gdl_test_check_rc(gdl_poly_parse(text, &p), "gdl_poly_parse");
+  gdl_test_check_rc(gdl_poly_eval(p, (size_t)1 << n, X, n, f), "gdl_poly_eval");
   gdl_poly_free(p);
 }
 
@@ -82,7 +65,7 @@ static double relerr(double a, double b) {
 }
 
 Test(alignment, AL1a_formula_vs_bruteforce, .timeout = 120) {
-  uint64_t seed = get_seed();
+  uint64_t seed = gdl_test_seed();
   const unsigned n = 12;
   size_t N = (size_t)1 << n, nt = 0;
   char texts[16][256];
@@ -94,11 +77,11 @@ Test(alignment, AL1a_formula_vs_bruteforce, .timeout = 120) {
   for (size_t t = 0; t < nt; t++) {
     poly_values(texts[t], n, X, f);
     gdl_align a, b, c;
-    check_rc(gdl_align_bn_values(f, n, &a), "gdl_align_bn_values");
-    check_rc(gdl_align_bn_bruteforce(f, n, &b), "gdl_align_bn_bruteforce");
+    gdl_test_check_rc(gdl_align_bn_values(f, n, &a), "gdl_align_bn_values");
+    gdl_test_check_rc(gdl_align_bn_bruteforce(f, n, &b), "gdl_align_bn_bruteforce");
     gdl_poly *p = NULL;
-    check_rc(gdl_poly_parse(texts[t], &p), "parse");
-    check_rc(gdl_align_bn_poly(p, n, &c), "gdl_align_bn_poly");
+    gdl_test_check_rc(gdl_poly_parse(texts[t], &p), "parse");
+    gdl_test_check_rc(gdl_align_bn_poly(p, n, &c), "gdl_align_bn_poly");
     gdl_poly_free(p);
     char chk[96], params[400];
     snprintf(params, sizeof params, "n=%u f=%s: lambda=%.6g (brute %.6g, poly %.6g) CP=%.6g (brute %.6g, poly %.6g)", n,
@@ -106,18 +89,18 @@ Test(alignment, AL1a_formula_vs_bruteforce, .timeout = 120) {
     double e1 = relerr(a.lambda, b.lambda), e2 = relerr(a.cp, b.cp);
     double e3 = fmax(relerr(a.lambda, c.lambda), relerr(a.cp, c.cp));
     snprintf(chk, sizeof chk, "AL1a_lambda_formula_vs_brute_%s", names[t]);
-    claim_check(chk, e1, "<=", 1e-10, e1 <= 1e-10, seed, params);
+    gdl_test_claim("AL", chk, e1, "<=", 1e-10, e1 <= 1e-10, seed, params);
     snprintf(chk, sizeof chk, "AL1a_CP_formula_vs_brute_%s", names[t]);
-    claim_check(chk, e2, "<=", 1e-10, e2 <= 1e-10, seed, params);
+    gdl_test_claim("AL", chk, e2, "<=", 1e-10, e2 <= 1e-10, seed, params);
     snprintf(chk, sizeof chk, "AL1a_values_vs_poly_%s", names[t]);
-    claim_check(chk, e3, "<=", 1e-10, e3 <= 1e-10, seed, params);
+    gdl_test_claim("AL", chk, e3, "<=", 1e-10, e3 <= 1e-10, seed, params);
   }
   free(X);
   free(f);
 }
 
 Test(alignment, AL1b_formula_vs_montecarlo, .timeout = 200) {
-  uint64_t seed = get_seed();
+  uint64_t seed = gdl_test_seed();
   const unsigned n = 16;
   size_t N = (size_t)1 << n, nt = 0;
   char texts[16][256];
@@ -131,34 +114,34 @@ Test(alignment, AL1b_formula_vs_montecarlo, .timeout = 200) {
   ng_cfg_default(&c, n, 2);
   gdl_net *net = NULL;
   gsl_rng *r = NULL;
-  check_rc(ng_net_create(&c, &net), "net");
-  check_rc(gdl_rng_alloc(seed, "AL1b/h", 0, &r), "rng");
-  check_rc(ng_net_init(&c, net, r), "init");
+  gdl_test_check_rc(ng_net_create(&c, &net), "net");
+  gdl_test_check_rc(gdl_rng_alloc(seed, "AL1b/h", 0, &r), "rng");
+  gdl_test_check_rc(ng_net_init(&c, net, r), "init");
   double *W0 = gdl_net_weight(net, 0);
   for (size_t i = 0; i < n * c.width; i++) W0[i] *= 3.0; /* saturated units: weight on high levels */
-  check_rc(gdl_net_forward(net, N, X, h), "forward");
+  gdl_test_check_rc(gdl_net_forward(net, N, X, h), "forward");
   gdl_rng_free(r);
   gdl_net_free(net);
   for (size_t t = 0; t < nt; t++) {
     if (!strcmp(names[t], "parity_n")) continue; /* orbit of size 1 up to sign: nothing to sample */
     poly_values(texts[t], n, X, f);
     double formula, mean, se;
-    check_rc(gdl_align_bn_expect(f, h, n, &formula), "gdl_align_bn_expect");
-    check_rc(gdl_rng_alloc(seed, "AL1b/mc", t, &r), "rng");
-    check_rc(gdl_align_bn_mc(f, h, n, 10000, r, &mean, &se), "gdl_align_bn_mc");
+    gdl_test_check_rc(gdl_align_bn_expect(f, h, n, &formula), "gdl_align_bn_expect");
+    gdl_test_check_rc(gdl_rng_alloc(seed, "AL1b/mc", t, &r), "rng");
+    gdl_test_check_rc(gdl_align_bn_mc(f, h, n, 10000, r, &mean, &se), "gdl_align_bn_mc");
     gdl_rng_free(r);
     double z = fabs(mean - formula) / se;
     char chk[96], params[400];
     snprintf(params, sizeof params, "n=%u f=%s h=random tanh net: formula=%.6g MC=%.6g se=%.3g (10^4 g in B_n)", n,
              texts[t], formula, mean, se);
     snprintf(chk, sizeof chk, "AL1b_MC_within_4SE_%s", names[t]);
-    claim_check(chk, z, "<=", 4.0, z <= 4.0 && se > 0, seed, params);
+    gdl_test_claim("AL", chk, z, "<=", 4.0, z <= 4.0 && se > 0, seed, params);
   }
   free(X); free(f); free(h);
 }
 
 Test(alignment, AL1c_sandwich_and_parities, .timeout = 120) {
-  uint64_t seed = get_seed();
+  uint64_t seed = gdl_test_seed();
   /* parities: lambda = 1/C(n,k), CP = 1/C(n,k), ||f - fbar|| = 1: both ends of the sandwich
    * are attained (lambda^2 < CP = lambda ||f-fbar||^2), so an error in either side shows. */
   const unsigned ns[3] = {16, 20, 24};
@@ -168,13 +151,13 @@ Test(alignment, AL1c_sandwich_and_parities, .timeout = 120) {
       double W[64] = {0};
       W[k] = 1.0;
       gdl_align al;
-      check_rc(gdl_align_bn_levels(W, n, &al), "levels");
+      gdl_test_check_rc(gdl_align_bn_levels(W, n, &al), "levels");
       double want = 1.0 / gsl_sf_choose(n, k);
       char chk[96], params[128];
       snprintf(params, sizeof params, "n=%u parity of degree %u: lambda=%.6g, 1/C(n,k)=%.6g", n, k, al.lambda, want);
       snprintf(chk, sizeof chk, "AL1c_parity_lambda_n%u_k%u", n, k);
       double e = relerr(al.lambda, want);
-      claim_check(chk, e, "<=", 1e-12, e <= 1e-12, seed, params);
+      gdl_test_claim("AL", chk, e, "<=", 1e-12, e <= 1e-12, seed, params);
     }
   }
   /* random sparse polynomials on n = 16 and the claim targets */
@@ -184,13 +167,13 @@ Test(alignment, AL1c_sandwich_and_parities, .timeout = 120) {
   const char *names[16];
   claim_targets(n, texts, names, &nt);
   gsl_rng *r = NULL;
-  check_rc(gdl_rng_alloc(seed, "AL1c/poly", 0, &r), "rng");
+  gdl_test_check_rc(gdl_rng_alloc(seed, "AL1c/poly", 0, &r), "rng");
   int viol = 0;
   double worst_lo = INFINITY, worst_hi = INFINITY;
   for (int t = 0; t < 200 + (int)nt; t++) {
     gdl_poly *p = NULL;
     if (t < (int)nt) {
-      check_rc(gdl_poly_parse(texts[t], &p), "parse");
+      gdl_test_check_rc(gdl_poly_parse(texts[t], &p), "parse");
     } else {
       size_t nterm = 1 + gsl_rng_uniform_int(r, 6);
       double coef[8];
@@ -211,10 +194,10 @@ Test(alignment, AL1c_sandwich_and_parities, .timeout = 120) {
         gdl_rng_gaussian(r, 1.0, 1, &coef[m]);
         m++;
       }
-      check_rc(gdl_poly_from_sets(nterm, coef, sets, sizes, &p), "from_sets");
+      gdl_test_check_rc(gdl_poly_from_sets(nterm, coef, sets, sizes, &p), "from_sets");
     }
     gdl_align al;
-    check_rc(gdl_align_bn_poly(p, n, &al), "align poly");
+    gdl_test_check_rc(gdl_align_bn_poly(p, n, &al), "align poly");
     gdl_poly_free(p);
     double lo = al.cp - al.lambda * al.lambda, hi = al.lambda * al.dist2 - al.cp;
     double sc = al.lambda * al.dist2;
@@ -228,5 +211,5 @@ Test(alignment, AL1c_sandwich_and_parities, .timeout = 120) {
            "n=16, 200 random sparse polynomials + %zu claim targets: min (CP-lambda^2)/(lambda||f-fbar||^2)=%.3g, "
            "min (lambda||f-fbar||^2-CP)/(same)=%.3g",
            nt, worst_lo, worst_hi);
-  claim_check("AL1c_sandwich_violations", viol, "==", 0, viol == 0, seed, params);
+  gdl_test_claim("AL", "AL1c_sandwich_violations", viol, "==", 0, viol == 0, seed, params);
 }

@@ -21,28 +21,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "equivariance_run.h"
+#include "gdl_test.h"
 
 #define P_PASS 1e-7
 #define P_PASS_EQ3 1e-8  /* 40 vs 40: Stephens-corrected p is ~3x anti-conservative here */
 #define P_CTRL 1e-12
 
-static uint64_t base_seed(void) {
-  uint64_t s;
-  cr_assert(gdl_seed_from_env(GDL_DEFAULT_SEED, &s) == GDL_OK, "bad GDL_SEED: %s", gdl_strerror_last());
-  return s;
-}
-
-static void check(const char *claim, const char *name, double measured, const char *rel, double bound,
-                  int pass, uint64_t seed, const char *params) {
-  char msg[512];
-  gdl_fmt_check(msg, sizeof msg, name, measured, rel, bound);
-  gdl_claim_record(claim, name, measured, rel, bound, pass, seed, params);
-  cr_assert(pass, "%s [%s]", msg, params);
-}
-
 /* ---------------- EQ1 ---------------- */
 static void eq1_family(eq_setup s, int controls) {
-  uint64_t seed = base_seed();
+  uint64_t seed = gdl_test_seed();
   eq_algo algos[3];
   size_t na;
   if (controls) {
@@ -78,9 +65,9 @@ static void eq1_family(eq_setup s, int controls) {
       int od = s != EQ_CUBE_BN;
       if (controls && od) {
         /* the control must fail: coordinatewise rules are not O(d)-equivariant */
-        check("EQ1", name, err[a][dd], ">", 1e-4, isfinite(err[a][dd]) && err[a][dd] > 1e-4, seed, params);
+        gdl_test_claim("EQ1", name, err[a][dd], ">", 1e-4, isfinite(err[a][dd]) && err[a][dd] > 1e-4, seed, params);
       } else {
-        check("EQ1", name, err[a][dd], "<=", 1e-9, isfinite(err[a][dd]) && err[a][dd] <= 1e-9, seed, params);
+        gdl_test_claim("EQ1", name, err[a][dd], "<=", 1e-9, isfinite(err[a][dd]) && err[a][dd] <= 1e-9, seed, params);
       }
     }
 }
@@ -96,7 +83,7 @@ Test(eq1, control_coordinatewise_fail_Od_sphere) { eq1_family(EQ_SPHERE_OD, 1); 
 #define EQ2_M 5000
 
 static void eq2_case(eq2_init ik, gdl_group_kind gk, int expect_equal) {
-  uint64_t seed = base_seed();
+  uint64_t seed = gdl_test_seed();
   static double s1[EQ2_M], s2[EQ2_M];
   eq2_samples(ik, gk, seed, EQ2_M, s1, s2);
   for (size_t i = 0; i < EQ2_M; i++) cr_assert(isfinite(s1[i]) && isfinite(s2[i]), "non-finite output at init %zu", i);
@@ -108,8 +95,8 @@ static void eq2_case(eq2_init ik, gdl_group_kind gk, int expect_equal) {
            EQ2_M, EQ2_M, D);
   printf("EQ2 %-11s under %-4s: D = %.4f, p = %.3e (%s)\n", INIT_NAME[ik], GROUP_NAME[gk], D, p,
          expect_equal ? "invariant" : "control");
-  if (expect_equal) check("EQ2", name, p, ">", P_PASS, p > P_PASS, seed, params);
-  else check("EQ2", name, p, "<", P_CTRL, p < P_CTRL, seed, params);
+  if (expect_equal) gdl_test_claim("EQ2", name, p, ">", P_PASS, p > P_PASS, seed, params);
+  else gdl_test_claim("EQ2", name, p, "<", P_CTRL, p < P_CTRL, seed, params);
 }
 
 Test(eq2, gaussian_Od) { eq2_case(INIT_GAUSS, GDL_GROUP_OD, 1); }
@@ -124,7 +111,7 @@ Test(eq2, control_handplaced_Sn) { eq2_case(INIT_HAND, GDL_GROUP_SN, 0); }
 #define EQ3_SEEDS 40
 
 Test(eq3, trained_predictor_law_invariant_and_handplaced_control) {
-  uint64_t seed = base_seed();
+  uint64_t seed = gdl_test_seed();
   /* [learner][target][seed]: target 0 = chi_S (x1 x2 x3), 1 = chi_pi(S) (x11 x12 x13) */
   static double corr[2][2][EQ3_SEEDS];
   static int rcs[2][2][EQ3_SEEDS];
@@ -163,8 +150,8 @@ Test(eq3, trained_predictor_law_invariant_and_handplaced_control) {
   char params[200];
   snprintf(params, sizeof params, "n=20, S={1,2,3}, pi(S)={11,12,13}, 20-64-1 relu, online SGD lr 0.05 batch 32, 1500 steps, %d seeds/target",
            EQ3_SEEDS);
-  check("EQ3", "FCN_KS_p_chiS_vs_chipiS", p, ">", P_PASS_EQ3, p > P_PASS_EQ3, seed, params);
+  gdl_test_claim("EQ3", "FCN_KS_p_chiS_vs_chipiS", p, ">", P_PASS_EQ3, p > P_PASS_EQ3, seed, params);
   double gapm = m[1][0] - m[1][1];
-  check("EQ3", "handplaced_mean_corr_chiS_minus_chipiS", gapm, ">", 0.5, gapm > 0.5, seed, params);
-  check("EQ3", "handplaced_KS_p_chiS_vs_chipiS", ph, "<", P_CTRL, ph < P_CTRL, seed, params);
+  gdl_test_claim("EQ3", "handplaced_mean_corr_chiS_minus_chipiS", gapm, ">", 0.5, gapm > 0.5, seed, params);
+  gdl_test_claim("EQ3", "handplaced_KS_p_chiS_vs_chipiS", ph, "<", P_CTRL, ph < P_CTRL, seed, params);
 }

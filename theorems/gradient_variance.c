@@ -11,12 +11,7 @@
 #include <string.h>
 #include <gsl/gsl_randist.h>
 #include "gdl/gdl.h"
-
-static uint64_t base_seed(void) {
-  uint64_t s;
-  cr_assert(gdl_seed_from_env(GDL_DEFAULT_SEED, &s) == GDL_OK, "%s", gdl_strerror_last());
-  return s;
-}
+#include "gdl_test.h"
 
 /* MLP in -> hidden... -> 1, W_l ~ N(0, wscale0^2/fan_in) (first layer) / N(0, 1/fan_in),
  * biases N(0, bscale^2). Returns NULL on failure (message in gdl_strerror_last). */
@@ -38,7 +33,7 @@ static gdl_net *make_mlp(size_t in, size_t nh, const size_t *hid, gdl_act act, d
 
 static int record(const char *claim, const char *check, double measured, const char *rel, double bound,
                   int pass, const char *params) {
-  gdl_claim_record(claim, check, measured, rel, bound, pass, base_seed(), params);
+  gdl_claim_record(claim, check, measured, rel, bound, pass, gdl_test_seed(), params);
   return pass;
 }
 
@@ -52,7 +47,7 @@ static const unsigned gv1_n[GV1_CFG] = {12, 12, 16, 16, 20};
 static const int gv1_depth[GV1_CFG] = {2, 3, 2, 3, 2};
 
 Test(gradient_variance, GV1_parities_SSS17, .timeout = 400) {
-  uint64_t seed = base_seed();
+  uint64_t seed = gdl_test_seed();
   enum { RUNS = GV1_CFG * GV1_SEEDS };
   static gdl_var_result res[RUNS][25];
   int rc[RUNS];
@@ -105,7 +100,7 @@ Test(gradient_variance, GV1_parities_SSS17, .timeout = 400) {
 
 Test(gradient_variance, GV1_fwht_equals_direct) {
   /* n = 8, depth 2 and 3: the FWHT engine equals one loss gradient per parity. */
-  uint64_t seed = base_seed();
+  uint64_t seed = gdl_test_seed();
   unsigned n = 8;
   size_t m = (size_t)1 << n;
   gdl_domain d;
@@ -146,7 +141,7 @@ static const char *phi_names[3] = {"y/p", "y mod 2", "cos 2pi y/p"};
 typedef struct { double var, eg2, bound; int rc; } gv2_run;
 
 static void gv2_family(int bits) {
-  uint64_t seed = base_seed();
+  uint64_t seed = gdl_test_seed();
   enum { RUNS = GV2_NP * 3 * GV2_SEEDS };
   static gv2_run out[RUNS];
 #pragma omp parallel for schedule(dynamic)
@@ -207,7 +202,7 @@ Test(gradient_variance, GV2_modmul_scalar, .timeout = 300) { gv2_family(0); }
 
 /* The FFT engine equals one loss gradient per multiplier (relative 1e-9) at p = 101, 211. */
 Test(gradient_variance, GV2_fft_equals_direct) {
-  uint64_t seed = base_seed();
+  uint64_t seed = gdl_test_seed();
   static const uint64_t ps[2] = {101, 211};
   for (int pi = 0; pi < 2; pi++)
     for (int bits = 0; bits <= 1; bits++) {
@@ -243,7 +238,7 @@ Test(gradient_variance, GV2_fft_equals_direct) {
  * low-frequency functions (learnable) has a normalised variance that does not vanish with
  * p; the same fit would then fail the slope <= -0.5 test. */
 Test(gradient_variance, GV2_control_low_frequency_class, .timeout = 120) {
-  uint64_t seed = base_seed();
+  uint64_t seed = gdl_test_seed();
   for (int bits = 0; bits <= 1; bits++) {
     double lx[GV2_NP * GV2_SEEDS], ly[GV2_NP * GV2_SEEDS];
     size_t k = 0;
@@ -292,7 +287,7 @@ Test(gradient_variance, GV2_control_low_frequency_class, .timeout = 120) {
 #define GV3_NA 8  /* A = 2, 4, ..., 256 */
 #define GV3_SEEDS 5
 Test(gradient_variance, GV3_waves, .timeout = 400) {
-  uint64_t seed = base_seed();
+  uint64_t seed = gdl_test_seed();
   enum { RUNS = GV3_NA * GV3_SEEDS };
   static gdl_var_result res[RUNS];
   static int rc[RUNS];
@@ -335,7 +330,7 @@ Test(gradient_variance, GV3_waves, .timeout = 400) {
  * fraction of the same bound, so "Var << bound at high A" is a property of the
  * frequency, not of a loose bound or a broken measurement. */
 Test(gradient_variance, GV3_control_low_frequency) {
-  uint64_t seed = base_seed();
+  uint64_t seed = gdl_test_seed();
   char buf[200], params[96];
   for (int s = 0; s < GV3_SEEDS; s++) {
     size_t hid[1] = {32};
@@ -366,7 +361,7 @@ Test(gradient_variance, GV4_gram_lambda_max, .timeout = 120) {
     gdl_domain d;
     cr_assert(gdl_domain_zp(p, 0, &d) == GDL_OK);
     size_t hid[1] = {1};
-    gdl_net *net = make_mlp(1, 1, hid, GDL_ACT_TANH, 1.0, 0.5, base_seed(), "GV4.net", 0);
+    gdl_net *net = make_mlp(1, 1, hid, GDL_ACT_TANH, 1.0, 0.5, gdl_test_seed(), "GV4.net", 0);
     double *phi = malloc(p * sizeof *phi);
     for (int f = 0; f < 3; f++) {
       cr_assert(gdl_phi_table((gdl_phi)f, p, phi) == GDL_OK);
@@ -472,7 +467,7 @@ static const double gv5_a[GV5_WAVES] = {1, 2, 4, 64, 128};
 Test(gradient_variance, GV5_wave_training, .timeout = 300) {
   /* 1 -> 64 -> 64 -> 1 ReLU, u ~ U[-1,1], target cos(pi a (u + 1)), Adam 1e-3, batch 32,
    * 8000 train / 2000 test, 50 epochs (12500 steps). */
-  uint64_t seed = base_seed();
+  uint64_t seed = gdl_test_seed();
   static double fvu[GV5_WAVES];
   static int rc[GV5_WAVES];
 #pragma omp parallel for schedule(dynamic)
@@ -539,7 +534,7 @@ static int ckpt_cb(void *ctx, struct gdl_trainer *tr, size_t step, double loss) 
 static const uint64_t gv5_p[GV5_MOD] = {1009, 10007, 1009, 10007};
 
 Test(gradient_variance, GV5_modular_training, .timeout = 300) {
-  uint64_t seed = base_seed();
+  uint64_t seed = gdl_test_seed();
   static double fvu[GV5_MOD];
   static uint64_t avals[GV5_MOD];
   static int rc[GV5_MOD];

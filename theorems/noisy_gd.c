@@ -19,28 +19,10 @@
 #include <cblas.h>
 #include <gsl/gsl_sf_gamma.h>
 #include "gdl/gdl.h"
+#include "gdl_test.h"
 #include "noisy_gd_lib.h"
 
 #define NSTD NG_NSTD /* margins in standard errors (COMMON: >= 4 SE) */
-
-static uint64_t get_seed(void) {
-  uint64_t s = 0;
-  cr_assert(gdl_seed_from_env(GDL_DEFAULT_SEED, &s) == GDL_OK, "bad GDL_SEED: %s", gdl_strerror_last());
-  return s;
-}
-
-static void check_rc(int rc, const char *what) {
-  cr_assert(rc == GDL_OK, "%s failed: %s (%s)", what, gdl_status_name(rc), gdl_strerror_last());
-}
-
-/* record + assert "measured rel bound" */
-static void claim_check(const char *check, double measured, const char *rel, double bound, int pass,
-                        uint64_t seed, const char *params) {
-  char buf[512];
-  gdl_claim_record("NG", check, measured, rel, bound, pass, seed, params);
-  cr_assert(pass, "NG %s: %s [%s]", check, gdl_fmt_check(buf, sizeof buf, check, measured, rel, bound), params);
-  cr_log_info("NG %s: %s [%s]", check, gdl_fmt_check(buf, sizeof buf, check, measured, rel, bound), params);
-}
 
 /* ---------------- NG0: the G engines ---------------- */
 
@@ -57,8 +39,8 @@ static void random_poly_values(unsigned n, gsl_rng *r, double *f, double *Wf) {
     ng_parity_values(n, S, tmp);
     for (size_t i = 0; i < N; i++) f[i] += c * tmp[i];
   }
-  check_rc(gdl_fourier(f, n, tmp), "gdl_fourier");
-  check_rc(gdl_level_weights(tmp, n, Wf), "gdl_level_weights");
+  gdl_test_check_rc(gdl_fourier(f, n, tmp), "gdl_fourier");
+  gdl_test_check_rc(gdl_level_weights(tmp, n, Wf), "gdl_level_weights");
   free(tmp);
 }
 
@@ -68,7 +50,7 @@ static double G_by_enumeration(gdl_net *net, unsigned n, const double *X, const 
   size_t N = (size_t)1 << n, P = net->nparams;
   double *Gm = malloc(N * P * sizeof *Gm), *u = malloc(N * sizeof *u), *v = malloc(P * sizeof *v);
   cr_assert(Gm && u && v);
-  check_rc(gdl_net_per_example_grad(net, N, X, 0, Gm), "per_example_grad");
+  gdl_test_check_rc(gdl_net_per_example_grad(net, N, X, 0, Gm), "per_example_grad");
   double fbar = 0.0;
   for (size_t i = 0; i < N; i++) fbar += f[i] / (double)N;  /* B_n-average of f = fhat(empty) */
   size_t perm[16];
@@ -104,7 +86,7 @@ static double G_by_enumeration(gdl_net *net, unsigned n, const double *X, const 
 }
 
 Test(noisy_gd, NG0_G_engines, .timeout = 120) {
-  uint64_t seed = get_seed();
+  uint64_t seed = gdl_test_seed();
   for (size_t depth = 2; depth <= 4; depth++) {
     for (unsigned n = 5; n <= 8; n += 3) {
       size_t N = (size_t)1 << n;
@@ -114,9 +96,9 @@ Test(noisy_gd, NG0_G_engines, .timeout = 120) {
       c.box = 0.25;
       gdl_net *net = NULL;
       gsl_rng *r = NULL;
-      check_rc(ng_net_create(&c, &net), "net");
-      check_rc(gdl_rng_alloc(seed, "NG0", depth * 100 + n, &r), "rng");
-      check_rc(ng_net_init(&c, net, r), "init");
+      gdl_test_check_rc(ng_net_create(&c, &net), "net");
+      gdl_test_check_rc(gdl_rng_alloc(seed, "NG0", depth * 100 + n, &r), "rng");
+      gdl_test_check_rc(ng_net_init(&c, net, r), "init");
       /* move away from the init: random first layer of larger scale, random last layer */
       for (size_t i = 0; i < net->nparams; i++) {
         double z;
@@ -131,41 +113,41 @@ Test(noisy_gd, NG0_G_engines, .timeout = 120) {
       double *work = malloc((N * net->nparams + ng_fast_work(net, n, NG_CHUNK)) * sizeof *work);
       cr_assert(work != NULL);
       double Gd = NAN, Gf = NAN;
-      check_rc(ng_G_direct(net, n, X, cj, work, &Gd), "G direct");
-      check_rc(ng_G_fast(net, n, X, cj, work, &Gf), "G fast");
+      gdl_test_check_rc(ng_G_direct(net, n, X, cj, work, &Gd), "G direct");
+      gdl_test_check_rc(ng_G_fast(net, n, X, cj, work, &Gf), "G fast");
       char params[160];
       snprintf(params, sizeof params, "n=%u depth=%zu width=4 random 4-term polynomial", n, depth);
       double rel = fabs(Gf - Gd) / fabs(Gd);
       cr_assert(Gd > 0 && isfinite(Gd), "G direct = %g must be positive", Gd);
       char chk[64];
       snprintf(chk, sizeof chk, "NG0_fast_vs_direct_n%u_d%zu", n, depth);
-      claim_check(chk, rel, "<=", 1e-10, rel <= 1e-10, seed, params);
+      gdl_test_claim("NG", chk, rel, "<=", 1e-10, rel <= 1e-10, seed, params);
       /* the library's engine (core/src/alignment.c, written independently) */
       double Gl = NAN, gradsq = NAN;
-      check_rc(gdl_ng_G(net, n, Wf, &Gl, &gradsq), "gdl_ng_G");
+      gdl_test_check_rc(gdl_ng_G(net, n, Wf, &Gl, &gradsq), "gdl_ng_G");
       double rel3 = fabs(Gl - Gd) / fabs(Gd);
       snprintf(chk, sizeof chk, "NG0_library_vs_direct_n%u_d%zu", n, depth);
-      claim_check(chk, rel3, "<=", 1e-10, rel3 <= 1e-10, seed, params);
+      gdl_test_claim("NG", chk, rel3, "<=", 1e-10, rel3 <= 1e-10, seed, params);
       /* G <= lambda * sum_i ||d_i f||^2 */
       gdl_align al;
-      check_rc(gdl_align_bn_levels(Wf, n, &al), "gdl_align_bn_levels");
+      gdl_test_check_rc(gdl_align_bn_levels(Wf, n, &al), "gdl_align_bn_levels");
       snprintf(chk, sizeof chk, "NG0_G_le_lambda_gradsq_n%u_d%zu", n, depth);
-      claim_check(chk, Gd, "<=", al.lambda * gradsq, Gd <= al.lambda * gradsq * (1 + 1e-12), seed, params);
+      gdl_test_claim("NG", chk, Gd, "<=", al.lambda * gradsq, Gd <= al.lambda * gradsq * (1 + 1e-12), seed, params);
       if (n == 5) {
         double Ge = G_by_enumeration(net, n, X, f);
         double rel2 = fabs(Gd - Ge) / fabs(Ge);
         snprintf(chk, sizeof chk, "NG0_formula_vs_enumeration_d%zu", depth);
-        claim_check(chk, rel2, "<=", 1e-10, rel2 <= 1e-10, seed, params);
+        gdl_test_claim("NG", chk, rel2, "<=", 1e-10, rel2 <= 1e-10, seed, params);
         /* control: the identity is sharp, so a wrong level coefficient (C(n, j) -> C(n, j) + 1)
          * must be detected at this tolerance */
         double cw[32];
         for (unsigned j = 1; j <= n; j++) cw[j] = Wf[j] / (gsl_sf_choose(n, j) + 1.0);
         cw[0] = 0;
         double Gw = NAN;
-        check_rc(ng_G_direct(net, n, X, cw, work, &Gw), "G direct (wrong coefs)");
+        gdl_test_check_rc(ng_G_direct(net, n, X, cw, work, &Gw), "G direct (wrong coefs)");
         double relw = fabs(Gw - Ge) / fabs(Ge);
         snprintf(chk, sizeof chk, "NG0_control_wrong_formula_d%zu", depth);
-        claim_check(chk, relw, ">", 1e-6, relw > 1e-6, seed, params);
+        gdl_test_claim("NG", chk, relw, ">", 1e-6, relw > 1e-6, seed, params);
       }
       free(work); free(X); free(f);
       gdl_rng_free(r);
@@ -178,7 +160,7 @@ Test(noisy_gd, NG0_G_engines, .timeout = 120) {
 
 static void experiment(const ng_cfg *c, unsigned k, int nl, int nc, int nj, size_t stride, uint64_t seed,
                        ng_exp *e) {
-  check_rc(ng_experiment(c, k, nl, nc, nj, stride, seed, "NG", e), "ng_experiment");
+  gdl_test_check_rc(ng_experiment(c, k, nl, nc, nj, stride, seed, "NG", e), "ng_experiment");
 }
 
 /* Quick-label sizes (budget: the whole executable ~1.5 min on 2 cores): depth 2 at n = 16
@@ -195,7 +177,7 @@ ParameterizedTestParameters(noisy_gd, NG1_depth) {
 }
 
 ParameterizedTest(ng1_case *cs, noisy_gd, NG1_depth, .timeout = 400) {
-  uint64_t seed = get_seed();
+  uint64_t seed = gdl_test_seed();
   const unsigned n = cs->n, k = cs->n / 2;
   const size_t *depth = &cs->depth;
   const int nl = 10, nc = cs->nc, nj = 6;
@@ -214,23 +196,23 @@ ParameterizedTest(ng1_case *cs, noisy_gd, NG1_depth, .timeout = 400) {
   /* (a) the bound at the middle degree: mean + 4 SE <= bound with the junk sum at -4 SE */
   double lhs = e.mean_abs + NSTD * e.se_abs;
   snprintf(chk, sizeof chk, "NG1_bound_n%u_k%u_depth%zu", n, k, *depth);
-  claim_check(chk, lhs, "<=", e.bound_lo, lhs <= e.bound_lo, seed, params);
+  gdl_test_claim("NG", chk, lhs, "<=", e.bound_lo, lhs <= e.bound_lo, seed, params);
   /* (b) control: the same trainer learns chi_1 */
   double ctl = e.mean_ctl - NSTD * e.se_ctl;
   snprintf(chk, sizeof chk, "NG1_control_k1_depth%zu", *depth);
-  claim_check(chk, ctl, ">=", 0.5, ctl >= 0.5, seed, params);
+  gdl_test_claim("NG", chk, ctl, ">=", 0.5, ctl >= 0.5, seed, params);
   /* (c) the theory separates the two: the middle-degree bound (upper end) is below the
    * learning level that the control reaches */
   snprintf(chk, sizeof chk, "NG1_separation_depth%zu", *depth);
-  claim_check(chk, e.bound_hi, "<", 0.5, e.bound_hi < 0.5, seed, params);
+  gdl_test_claim("NG", chk, e.bound_hi, "<", 0.5, e.bound_hi < 0.5, seed, params);
   /* (d) the bound is a bound for the learnable target too (same junk runs, k = 1 weights) */
   double lhs1 = e.mean_ctl + NSTD * e.se_ctl;
   snprintf(chk, sizeof chk, "NG1_bound_k1_depth%zu", *depth);
-  claim_check(chk, lhs1, "<=", e.bound1_lo, lhs1 <= e.bound1_lo, seed, params);
+  gdl_test_claim("NG", chk, lhs1, "<=", e.bound1_lo, lhs1 <= e.bound1_lo, seed, params);
 }
 
 Test(noisy_gd, NG2_decreasing_in_n, .timeout = 400) {
-  uint64_t seed = get_seed();
+  uint64_t seed = gdl_test_seed();
   static const unsigned ns[] = {10, 12, 14};
   const size_t nn = sizeof ns / sizeof ns[0];
   ng_exp e[3];
@@ -247,12 +229,12 @@ Test(noisy_gd, NG2_decreasing_in_n, .timeout = 400) {
              ns[i], ns[i] / 2, c.tau, nj, sqrt(e[i].lambda), e[i].bound);
     double lhs = e[i].mean_abs + NSTD * e[i].se_abs;
     snprintf(chk, sizeof chk, "NG2_bound_n%u", ns[i]);
-    claim_check(chk, lhs, "<=", e[i].bound_lo, lhs <= e[i].bound_lo, seed, params);
+    gdl_test_claim("NG", chk, lhs, "<=", e[i].bound_lo, lhs <= e[i].bound_lo, seed, params);
     if (i > 0) {
       snprintf(chk, sizeof chk, "NG2_decrease_n%u_vs_n%u", ns[i], ns[i - 1]);
       snprintf(params, sizeof params, "upper end of bound(n=%u) vs lower end of bound(n=%u) (4 SE of the junk sums)",
                ns[i], ns[i - 1]);
-      claim_check(chk, e[i].bound_hi, "<", e[i - 1].bound_lo, e[i].bound_hi < e[i - 1].bound_lo, seed, params);
+      gdl_test_claim("NG", chk, e[i].bound_hi, "<", e[i - 1].bound_lo, e[i].bound_hi < e[i - 1].bound_lo, seed, params);
     }
   }
 }

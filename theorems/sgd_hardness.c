@@ -15,24 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "sgd_hardness_run.h"
+#include "gdl_test.h"
 
 #define D 16
 #define NG 7
 static const double GAMMAS[NG] = {0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0};
-
-static uint64_t base_seed(void) {
-  uint64_t s;
-  cr_assert(gdl_seed_from_env(GDL_DEFAULT_SEED, &s) == GDL_OK, "bad GDL_SEED: %s", gdl_strerror_last());
-  return s;
-}
-
-static void check(const char *claim, const char *name, double measured, const char *rel, double bound,
-                  int pass, uint64_t seed, const char *params) {
-  char msg[512];
-  gdl_fmt_check(msg, sizeof msg, name, measured, rel, bound);
-  gdl_claim_record(claim, name, measured, rel, bound, pass, seed, params);
-  cr_assert(pass, "%s [%s]", msg, params);
-}
 
 /* ---------------- SH1 ---------------- */
 #define NINIT 4
@@ -68,7 +55,7 @@ static int sh1_cb(void *ctx, gdl_trainer *tr, size_t step, double loss) {
 }
 
 Test(sh1, orbit_variance_under_schur_bound) {
-  uint64_t seed = base_seed();
+  uint64_t seed = gdl_test_seed();
   static sh1_data dat;
   double B[NG];
   for (size_t g = 0; g < NG; g++) cr_assert(gdl_orbit_schur_bound(GAMMAS[g], D, 1, &B[g]) == GDL_OK);
@@ -125,14 +112,14 @@ Test(sh1, orbit_variance_under_schur_bound) {
   char params[256];
   snprintf(params, sizeof params, "d=16 N=128 relu; %d inits + SGD runs on gamma0=0.25,1 at 3 checkpoints; gamma grid 0.25..3",
            NINIT);
-  check("SH1", "max_Var_over_B", worst_ratio, "<", 1.0, worst_ratio < 1.0, seed, params);
-  check("SH1", "strictly_decreasing_in_gamma", decreasing, ">=", 1, decreasing == 1, seed, params);
-  check("SH1", "Var0.5_over_Var0.25", worst_r05, "<", 0.05, worst_r05 < 0.05, seed, params);
-  check("SH1", "Var1_over_Var0.25", worst_r1, "<", 1e-6, worst_r1 < 1e-6, seed, params);
+  gdl_test_claim("SH1", "max_Var_over_B", worst_ratio, "<", 1.0, worst_ratio < 1.0, seed, params);
+  gdl_test_claim("SH1", "strictly_decreasing_in_gamma", decreasing, ">=", 1, decreasing == 1, seed, params);
+  gdl_test_claim("SH1", "Var0.5_over_Var0.25", worst_r05, "<", 0.05, worst_r05 < 0.05, seed, params);
+  gdl_test_claim("SH1", "Var1_over_Var0.25", worst_r1, "<", 1e-6, worst_r1 < 1e-6, seed, params);
 }
 
 Test(sh1, importance_sampling_agrees_with_quadrature) {
-  uint64_t seed = base_seed();
+  uint64_t seed = gdl_test_seed();
   sh_cfg c;
   sh_cfg_default(&c, SH_FCN, 1.0, GDL_OPT_GD);
   gsl_rng *r;
@@ -150,14 +137,14 @@ Test(sh1, importance_sampling_agrees_with_quadrature) {
     snprintf(name, sizeof name, "IS_vs_exact_z_gamma%g", gs[i]);
     snprintf(params, sizeof params, "2000 importance-sampled directions; exact %.4e, IS %.4e +- %.2e", v.var_norm, m, se);
     /* 6 SE: false-failure probability ~2e-9 per check (weights bounded by 2, CLT) */
-    check("SH1", name, z, "<", 6.0, se > 0 && z < 6.0, seed, params);
+    gdl_test_claim("SH1", name, z, "<", 6.0, se > 0 && z < 6.0, seed, params);
   }
   gdl_net_free(net);
   gdl_rng_free(r);
 }
 
 Test(sh1, control_coordinate_learner_sees_large_gradient) {
-  uint64_t seed = base_seed();
+  uint64_t seed = gdl_test_seed();
   sh_cfg c;
   sh_cfg_default(&c, SH_COORD, 1.0, GDL_OPT_ADAM);
   c.N = 128;
@@ -183,7 +170,7 @@ Test(sh1, control_coordinate_learner_sees_large_gradient) {
     char name[64], params[160];
     snprintf(name, sizeof name, "control_signal_over_B_gamma%g", gs[i]);
     snprintf(params, sizeof params, "first layer along e1, N=128; ||G(e1)-EG||^2/E||g||^2=%.3e, B=%.3e", sig, B);
-    check("SH1", name, sig / B, ">", 10.0, sig > 10.0 * B, seed, params);
+    gdl_test_claim("SH1", name, sig / B, ">", 10.0, sig > 10.0 * B, seed, params);
     printf("SH1 control gamma %g: signal %.3e, B %.3e, FCN-scale orbit variance %.3e (this net)\n", gs[i], sig, B, v.var_norm);
   }
   free(G);
@@ -205,7 +192,7 @@ static const sh2_case CASES[] = {
 #define NCASES (sizeof CASES / sizeof CASES[0])
 
 Test(sh2, fcn_fails_coordinate_learner_learns) {
-  uint64_t seed = base_seed();
+  uint64_t seed = gdl_test_seed();
   static double fvu[NCASES][NSEEDS];
   static int rcs[NCASES][NSEEDS];
 #ifdef GDL_HAVE_OPENMP
@@ -242,21 +229,21 @@ Test(sh2, fcn_fails_coordinate_learner_learns) {
   char params[256];
   snprintf(params, sizeof params, "d=16 batch 32, 2e5 fresh samples (ridge 1e5), %d seeds; FCN N=128 SGD 0.01 / Adam 3e-3; coord N=512 Adam 0.01 linear decay, ridge N=256", NSEEDS);
   /* controls that the trainer learns: FCN-Adam at gamma 0.25 */
-  check("SH2", "FCN-Adam_gamma0.25_maxFVU", mx[1], "<", 0.2, mx[1] < 0.2, seed, params);
+  gdl_test_claim("SH2", "FCN-Adam_gamma0.25_maxFVU", mx[1], "<", 0.2, mx[1] < 0.2, seed, params);
   /* the FCN fails at gamma 1, 2 with SGD and Adam */
   for (size_t i = 2; i <= 5; i++) {
     char name[64];
     snprintf(name, sizeof name, "%s_gamma%g_minFVU", CASES[i].name, CASES[i].g);
-    check("SH2", name, mn[i], ">", 0.9, mn[i] > 0.9, seed, params);
+    gdl_test_claim("SH2", name, mn[i], ">", 0.9, mn[i] > 0.9, seed, params);
   }
   /* the coordinate-aware learner learns at the same large gammas */
   for (size_t i = 6; i < NCASES; i++) {
     char name[64];
     snprintf(name, sizeof name, "%s_gamma%g_maxFVU", CASES[i].name, CASES[i].g);
-    check("SH2", name, mx[i], "<", 0.2, mx[i] < 0.2, seed, params);
+    gdl_test_claim("SH2", name, mx[i], "<", 0.2, mx[i] < 0.2, seed, params);
   }
   /* the cost of symmetry: gap at gamma = 1 (same Adam trainer and budget) and gamma = 2 */
   double gap1 = fmin(mn[2], mn[3]) - mx[6], gap2 = fmin(mn[4], mn[5]) - mx[9];
-  check("SH2", "gap_gamma1_FCN_minus_coordAdam", gap1, ">", 0.6, gap1 > 0.6, seed, params);
-  check("SH2", "gap_gamma2_FCN_minus_coordRidge", gap2, ">", 0.6, gap2 > 0.6, seed, params);
+  gdl_test_claim("SH2", "gap_gamma1_FCN_minus_coordAdam", gap1, ">", 0.6, gap1 > 0.6, seed, params);
+  gdl_test_claim("SH2", "gap_gamma2_FCN_minus_coordRidge", gap2, ">", 0.6, gap2 > 0.6, seed, params);
 }

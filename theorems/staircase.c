@@ -24,33 +24,14 @@
 #include <string.h>
 #include "gdl/gdl.h"
 #include "staircase_run.h"
+#include "gdl_test.h"
 
 #define MS_STAIRCASE "x1 + x1*x2 + x1*x2*x3 + x1*x2*x3*x4"
 #define MS_LEAP3 "x1*x2*x3"
 
-static uint64_t ms_seed(void) {
-  uint64_t s = 0;
-  int rc = gdl_seed_from_env(GDL_DEFAULT_SEED, &s);
-  cr_assert(rc == GDL_OK, "GDL_SEED: %s", gdl_strerror_last());
-  return s;
-}
-
 static int ms_full(void) {
   const char *e = getenv("GDL_STAIRCASE_FULL");
   return e && *e && strcmp(e, "0") != 0;
-}
-
-/* Record the claim (so the report sees failures too), then assert. */
-static void ms_check(const char *check, double measured, const char *rel, double bound, int pass,
-                     uint64_t seed, const char *params) {
-  char buf[512], claim[8] = "MS";
-  /* check names start with the claim id: "MS2_staircase_slope_ge" -> claim MS2 */
-  if (strncmp(check, "MS", 2) == 0 && check[2] >= '1' && check[2] <= '9' && check[3] == '_')
-    snprintf(claim, sizeof claim, "MS%c", check[2]);
-  gdl_fmt_check(buf, sizeof buf, check, measured, rel, bound);
-  gdl_claim_record(claim, check[3] == '_' ? check + 4 : check, measured, rel, bound, pass, seed, params);
-  cr_log_info("%s [%s] %s", pass ? "PASS" : "FAIL", params, buf);
-  cr_assert(pass, "%s [%s]", buf, params);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -183,7 +164,7 @@ Test(ms, ms1_leap_examples_and_random_supports) {
     gdl_poly_free(p);
   }
   /* random supports: 1..7 distinct monomials over 8 variables */
-  uint64_t seed = ms_seed();
+  uint64_t seed = gdl_test_seed();
   gsl_rng *r = NULL;
   cr_assert(gdl_rng_alloc(seed, "ms1.random", 0, &r) == GDL_OK, "rng");
   size_t hist[9] = {0}, ntrial = 400;
@@ -225,10 +206,10 @@ Test(ms, ms1_leap_examples_and_random_supports) {
   /* the random supports must exercise both sides of the MSP boundary, else the check is empty */
   char params[128];
   snprintf(params, sizeof params, "%zu random supports, <= 7 monomials over 8 variables", ntrial);
-  ms_check("MS1_random_supports_with_leap_ge_2", (double)(ntrial - hist[0] - hist[1]), ">=", 20,
-           ntrial - hist[0] - hist[1] >= 20, seed, params);
-  ms_check("MS1_examples_exact", (double)nex, ">=", 16, nex >= 16 && nmsp == 7, seed,
-           "CLAIMS.md examples + 7 more, leap == brute force == subset DP == stated");
+  gdl_test_claim("MS1", "random_supports_with_leap_ge_2", (double)(ntrial - hist[0] - hist[1]), ">=", 20,
+                 ntrial - hist[0] - hist[1] >= 20, seed, params);
+  gdl_test_claim("MS1", "examples_exact", (double)nex, ">=", 16, nex >= 16 && nmsp == 7, seed,
+                 "CLAIMS.md examples + 7 more, leap == brute force == subset DP == stated");
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -268,7 +249,7 @@ static void ms_run_job(ms_job *j, uint64_t seed) {
 }
 
 Test(ms, ms2_hitting_time_scaling, .timeout = 5400) {
-  uint64_t seed = ms_seed();
+  uint64_t seed = gdl_test_seed();
   int full = ms_full();
   const size_t dq[] = {32, 64, 128, 256}, df[] = {32, 64, 128, 256, 512};
   const size_t *ds = full ? df : dq;
@@ -335,11 +316,11 @@ Test(ms, ms2_hitting_time_scaling, .timeout = 5400) {
               fmin(slope[0] - 0.7, 1.3 - slope[0]) / se[0]);
   cr_log_info("x1x2x3 slope %.3f (SE %.3f): margin to 1.6 = %.1f SE", slope[1], se[1],
               (slope[1] - 1.6) / se[1]);
-  ms_check("MS2_staircase_slope_ge", slope[0], ">=", 0.7, slope[0] >= 0.7, seed, params);
-  ms_check("MS2_staircase_slope_le", slope[0], "<=", 1.3, slope[0] <= 1.3, seed, params);
+  gdl_test_claim("MS2", "staircase_slope_ge", slope[0], ">=", 0.7, slope[0] >= 0.7, seed, params);
+  gdl_test_claim("MS2", "staircase_slope_le", slope[0], "<=", 1.3, slope[0] <= 1.3, seed, params);
   snprintf(params, sizeof params,
            "same runs, target x1x2x3 (leap 3), hitting times censored at %zud; slope SE %.3f", cap_l3, se[1]);
-  ms_check("MS2_leap3_slope_ge", slope[1], ">=", 1.6, slope[1] >= 1.6, seed, params);
+  gdl_test_claim("MS2", "leap3_slope_ge", slope[1], ">=", 1.6, slope[1] >= 1.6, seed, params);
 
   /* budget 300d: the staircase is learned at every d (control), x1x2x3 is not at d >= 256 */
   for (size_t i = 0; i < nd; i++) {
@@ -356,12 +337,12 @@ Test(ms, ms2_hitting_time_scaling, .timeout = 5400) {
     }
     char check[96];
     snprintf(params, sizeof params, "d=%zu, %zu seeds, budget 300d, worst seed's T/d", ds[i], ns);
-    snprintf(check, sizeof check, "MS2_staircase_learned_in_300d_d%zu", ds[i]);
-    ms_check(check, worst_st, "<=", 300, worst_st <= 300, seed, params);
+    snprintf(check, sizeof check, "staircase_learned_in_300d_d%zu", ds[i]);
+    gdl_test_claim("MS2", check, worst_st, "<=", 300, worst_st <= 300, seed, params);
     if (ds[i] >= 256) {
       snprintf(params, sizeof params, "d=%zu, %zu seeds, budget 300d, best seed's T/d", ds[i], ns);
-      snprintf(check, sizeof check, "MS2_leap3_not_learned_in_300d_d%zu", ds[i]);
-      ms_check(check, best_l3, ">", 300, best_l3 > 300, seed, params);
+      snprintf(check, sizeof check, "leap3_not_learned_in_300d_d%zu", ds[i]);
+      gdl_test_claim("MS2", check, best_l3, ">", 300, best_l3 > 300, seed, params);
     } else {
       cr_log_info("x1x2x3 d=%zu: %zu of %zu seeds learned within 300d (not asserted below d=256, see .md)",
                   ds[i], l3_learned, ns);
@@ -382,7 +363,7 @@ typedef struct {
 } ms3_job;
 
 Test(ms, ms3_saddle_to_saddle_order) {
-  uint64_t seed = ms_seed();
+  uint64_t seed = gdl_test_seed();
   enum { NJ = 16 };
   ms3_job jobs[NJ];
   memset(jobs, 0, sizeof jobs);
@@ -443,18 +424,18 @@ Test(ms, ms3_saddle_to_saddle_order) {
       max_spread = fmax(max_spread, (hi - lo) / lo);
     }
   }
-  ms_check("MS3_staircase_min_gap_between_rises", min_gap, ">=", 1, min_gap >= 1, seed,
-           "staircase d=128 (8 seeds), d=256 (4 seeds); rise = mean_j|W0[j,i]| > 2 x bulk; gap in "
-           "snapshots (d/4 steps)");
-  ms_check("MS3_control_leap3_rises_together", max_spread, "<=", 0.25, max_spread <= 0.25, seed,
-           "control x1x2x3 d=64 (4 seeds): (max - min)/min of the rise times of x1, x2, x3");
+  gdl_test_claim("MS3", "staircase_min_gap_between_rises", min_gap, ">=", 1, min_gap >= 1, seed,
+                 "staircase d=128 (8 seeds), d=256 (4 seeds); rise = mean_j|W0[j,i]| > 2 x bulk; gap in "
+                 "snapshots (d/4 steps)");
+  gdl_test_claim("MS3", "control_leap3_rises_together", max_spread, "<=", 0.25, max_spread <= 0.25, seed,
+                 "control x1x2x3 d=64 (4 seeds): (max - min)/min of the rise times of x1, x2, x3");
 }
 
 /* ------------------------------------------------------------------------------------ */
 /* MS4: necessity beyond mean field                                                      */
 
 Test(ms, ms4_depth3_standard_leaves_non_msp_part) {
-  uint64_t seed = ms_seed();
+  uint64_t seed = gdl_test_seed();
   enum { NS = 4 };
   const size_t d = 128;
   static const size_t hand[4] = {0, 1, 2, 3};
@@ -516,8 +497,8 @@ Test(ms, ms4_depth3_standard_leaves_non_msp_part) {
     }
   const char *pr = "d=128, depth 3 (64-64), ReLU, standard init, all layers, online SGD lr 0.02 linear "
                    "decay, budget 100d, 4 seeds; coefficient - / + 4 SE (exact over x1..x4, MC 4000)";
-  ms_check("MS4_fcn_learns_x1_coef", min_c1, ">=", 0.75, min_c1 >= 0.75, seed, pr);
-  ms_check("MS4_fcn_x1x2x3x4_coef_small", max_c4, "<=", 0.1, max_c4 <= 0.1, seed, pr);
-  ms_check("MS4_control_hand_placed_learns_x1x2x3x4", min_c4_hand, ">=", 0.5, min_c4_hand >= 0.5, seed,
-           "same trainer and budget, first layer hand-placed on x1..x4 (not equivariant)");
+  gdl_test_claim("MS4", "fcn_learns_x1_coef", min_c1, ">=", 0.75, min_c1 >= 0.75, seed, pr);
+  gdl_test_claim("MS4", "fcn_x1x2x3x4_coef_small", max_c4, "<=", 0.1, max_c4 <= 0.1, seed, pr);
+  gdl_test_claim("MS4", "control_hand_placed_learns_x1x2x3x4", min_c4_hand, ">=", 0.5, min_c4_hand >= 0.5, seed,
+                 "same trainer and budget, first layer hand-placed on x1..x4 (not equivariant)");
 }

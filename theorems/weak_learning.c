@@ -20,27 +20,10 @@
 #include <string.h>
 #include <gsl/gsl_sf_gamma.h>
 #include "gdl/gdl.h"
+#include "gdl_test.h"
 #include "weak_learning_lib.h"
 
 #define NSTD NG_NSTD
-
-static uint64_t get_seed(void) {
-  uint64_t s = 0;
-  cr_assert(gdl_seed_from_env(GDL_DEFAULT_SEED, &s) == GDL_OK, "bad GDL_SEED: %s", gdl_strerror_last());
-  return s;
-}
-
-static void check_rc(int rc, const char *what) {
-  cr_assert(rc == GDL_OK, "%s failed: %s (%s)", what, gdl_status_name(rc), gdl_strerror_last());
-}
-
-static void claim_check(const char *check, double measured, const char *rel, double bound, int pass,
-                        uint64_t seed, const char *params) {
-  char buf[512];
-  gdl_claim_record("WL", check, measured, rel, bound, pass, seed, params);
-  cr_assert(pass, "WL %s: %s [%s]", check, gdl_fmt_check(buf, sizeof buf, check, measured, rel, bound), params);
-  cr_log_info("WL %s: %s [%s]", check, gdl_fmt_check(buf, sizeof buf, check, measured, rel, bound), params);
-}
 
 /* ---------------- WL1 / WL2 ---------------- */
 typedef struct { size_t k; wl_init init; int expect; } wl_case; /* expect: 1 learned, 0 not */
@@ -56,7 +39,7 @@ static void run_cases(const wl_cfg *c, const wl_case *cases, size_t nc, const ch
     snprintf(p, sizeof p, "WL/%s/%s/k%zu", tag, wl_init_name(cases[i].init), cases[i].k);
     rcs[i] = wl_run(c, cases[i].init, cases[i].k, seed, p, 0, &corr[i]);
   }
-  for (size_t i = 0; i < nc; i++) check_rc(rcs[i], "WL run");
+  for (size_t i = 0; i < nc; i++) gdl_test_check_rc(rcs[i], "WL run");
   for (size_t i = 0; i < nc; i++) {
     char chk[64], params[200];
     snprintf(params, sizeof params, "%s n=%zu units=%zu %s first layer, ridge rho_rel=%g, m_train=%zu m_test=%zu, k=%zu",
@@ -64,10 +47,10 @@ static void run_cases(const wl_cfg *c, const wl_case *cases, size_t nc, const ch
              c->mtest, cases[i].k);
     if (cases[i].expect) {
       snprintf(chk, sizeof chk, "%s_learned_k%zu_%s", tag, cases[i].k, wl_init_name(cases[i].init));
-      claim_check(chk, corr[i], ">", learn_thr, corr[i] > learn_thr, seed, params);
+      gdl_test_claim("WL", chk, corr[i], ">", learn_thr, corr[i] > learn_thr, seed, params);
     } else {
       snprintf(chk, sizeof chk, "%s_not_learned_k%zu_%s", tag, cases[i].k, wl_init_name(cases[i].init));
-      claim_check(chk, fabs(corr[i]), "<", null_thr, fabs(corr[i]) < null_thr, seed, params);
+      gdl_test_claim("WL", chk, fabs(corr[i]), "<", null_thr, fabs(corr[i]) < null_thr, seed, params);
     }
   }
   free(corr);
@@ -75,7 +58,7 @@ static void run_cases(const wl_cfg *c, const wl_case *cases, size_t nc, const ch
 }
 
 Test(weak_learning, WL1_hypercube, .timeout = 300) {
-  uint64_t seed = get_seed();
+  uint64_t seed = gdl_test_seed();
   wl_cfg c;
   wl_cfg_default(&c, 20, 0);
   c.units = 512; /* at 256 units the k = 19 Rademacher correlation (0.09-0.11) sits only ~3 run-to-run
@@ -91,7 +74,7 @@ Test(weak_learning, WL1_hypercube, .timeout = 300) {
 }
 
 Test(weak_learning, WL2_sphere, .timeout = 300) {
-  uint64_t seed = get_seed();
+  uint64_t seed = gdl_test_seed();
   wl_cfg c;
   wl_cfg_default(&c, 20, 1);
   static const wl_case cases[] = {
@@ -103,11 +86,11 @@ Test(weak_learning, WL2_sphere, .timeout = 300) {
 
 /* ---------------- WL3 ---------------- */
 Test(weak_learning, WL3_depth, .timeout = 400) {
-  uint64_t seed = get_seed();
+  uint64_t seed = gdl_test_seed();
   const int nseeds = 4, njunk = 4;
   const size_t depths[3] = {2, 3, 4};
   wl3_result R;
-  check_rc(wl3_experiment(seed, "WL3", nseeds, njunk, &R), "wl3_experiment");
+  gdl_test_check_rc(wl3_experiment(seed, "WL3", nseeds, njunk, &R), "wl3_experiment");
   for (int di = 0; di < 3; di++) {
     for (int t = 0; t < WL3_NT; t++) {
       char chk[96], params[320];
@@ -116,13 +99,13 @@ Test(weak_learning, WL3_depth, .timeout = 400) {
                "(learned iff mean-4SE>=0.1, not iff mean|corr|+4SE<=0.05)",
                WL3_N, depths[di], wl3_panel[t].name, WL3_T, nseeds, R.mean[di][t], R.se[di][t]);
       snprintf(chk, sizeof chk, "WL3_decided_d%zu_%s", depths[di], wl3_panel[t].name);
-      claim_check(chk, R.cls[di][t], ">=", 0, R.cls[di][t] >= 0, seed, params);
+      gdl_test_claim("WL", chk, R.cls[di][t], ">=", 0, R.cls[di][t] >= 0, seed, params);
       if (wl3_panel[t].middle) {
         double lhs = R.amean[di][t] + NSTD * R.ase[di][t];
         snprintf(params, sizeof params, "n=%u depth=%zu target=%s: sqrt(lambda)=%.4g bound=%.4g (junk sum -4 SE: %.4g)",
                  WL3_N, depths[di], wl3_panel[t].name, R.sqrt_lambda[t], R.bound[di][t], R.bound_lo[di][t]);
         snprintf(chk, sizeof chk, "WL3_NG_bound_d%zu_%s", depths[di], wl3_panel[t].name);
-        claim_check(chk, lhs, "<=", R.bound_lo[di][t], lhs <= R.bound_lo[di][t], seed, params);
+        gdl_test_claim("WL", chk, lhs, "<=", R.bound_lo[di][t], lhs <= R.bound_lo[di][t], seed, params);
       }
     }
   }
@@ -133,11 +116,11 @@ Test(weak_learning, WL3_depth, .timeout = 400) {
     snprintf(params, sizeof params, "target=%s: learned at depth 2/3/4 = %d/%d/%d (1 learned, 0 not)",
              wl3_panel[t].name, R.cls[0][t], R.cls[1][t], R.cls[2][t]);
     snprintf(chk, sizeof chk, "WL3_same_at_every_depth_%s", wl3_panel[t].name);
-    claim_check(chk, same, "==", 1, same, seed, params);
+    gdl_test_claim("WL", chk, same, "==", 1, same, seed, params);
   }
   /* control: the panel is not trivial, something is learned and something is not */
   int nlearn = 0, nnot = 0;
   for (int t = 0; t < WL3_NT; t++) { nlearn += R.cls[0][t] == 1; nnot += R.cls[0][t] == 0; }
-  claim_check("WL3_control_panel_splits", nlearn >= 1 && nnot >= 1, "==", 1, nlearn >= 1 && nnot >= 1, seed,
-              "at least one learned and one not-learned target at depth 2");
+  gdl_test_claim("WL", "WL3_control_panel_splits", nlearn >= 1 && nnot >= 1, "==", 1, nlearn >= 1 && nnot >= 1, seed,
+                 "at least one learned and one not-learned target at depth 2");
 }
