@@ -105,6 +105,19 @@ static int sh_fvu(gdl_net *net, const sh_cfg *c, gsl_rng *r, double *fvu) {
   return GDL_OK;
 }
 
+/* The streams of run idx -- init (seed, "sh.init", idx), batches (seed, "sh.train", idx),
+ * test set (seed, "sh.test", idx) -- the net initialised from the first, and the input
+ * domain N(0, I_d). Stops at the first failure; the caller frees what was allocated. */
+static int sh_setup(const sh_cfg *c, uint64_t seed, uint64_t idx, gsl_rng **ri, gsl_rng **rt, gsl_rng **rs,
+                    gdl_net **net, gdl_domain *dom) {
+  int rc = gdl_rng_alloc(seed, "sh.init", idx, ri);
+  if (rc == GDL_OK) rc = gdl_rng_alloc(seed, "sh.train", idx, rt);
+  if (rc == GDL_OK) rc = gdl_rng_alloc(seed, "sh.test", idx, rs);
+  if (rc == GDL_OK) rc = sh_make_net(c, *ri, net);
+  if (rc == GDL_OK) rc = gdl_domain_gaussian(c->d, dom);
+  return rc;
+}
+
 /* One run: init from (seed, "sh.init", idx), batches from (seed, "sh.train", idx), test
  * set from (seed, "sh.test", idx). cb (may be NULL) is called every cb_every steps.
  * If keep != NULL the trained net is returned there (caller frees). */
@@ -114,12 +127,8 @@ static int sh_run(const sh_cfg *c, uint64_t seed, uint64_t idx, gdl_step_cb cb, 
   gdl_net *net = NULL;
   gdl_trainer *tr = NULL;
   gdl_target *tgt = NULL;
-  int rc = gdl_rng_alloc(seed, "sh.init", idx, &ri);
-  if (rc == GDL_OK) rc = gdl_rng_alloc(seed, "sh.train", idx, &rt);
-  if (rc == GDL_OK) rc = gdl_rng_alloc(seed, "sh.test", idx, &rs);
-  if (rc == GDL_OK) rc = sh_make_net(c, ri, &net);
   gdl_domain dom;
-  if (rc == GDL_OK) rc = gdl_domain_gaussian(c->d, &dom);
+  int rc = sh_setup(c, seed, idx, &ri, &rt, &rs, &net, &dom);
   double *e1 = calloc(c->d, sizeof *e1);
   if (!e1 && rc == GDL_OK) rc = gdl_fail(GDL_ENOMEM, "sh_run: out of memory");
   if (rc == GDL_OK) {
@@ -166,12 +175,8 @@ static int sh_ridge_run(const sh_cfg *c, uint64_t seed, uint64_t idx, double *fv
   gdl_net *net = NULL;
   size_t N = c->N, P1 = N + 1, M = c->samples, chunk = 4096;
   double *F = NULL, *A = NULL, *rhs = NULL, *X = NULL, *y = NULL;
-  int rc = gdl_rng_alloc(seed, "sh.init", idx, &ri);
-  if (rc == GDL_OK) rc = gdl_rng_alloc(seed, "sh.train", idx, &rt);
-  if (rc == GDL_OK) rc = gdl_rng_alloc(seed, "sh.test", idx, &rs);
-  if (rc == GDL_OK) rc = sh_make_net(c, ri, &net);
   gdl_domain dom;
-  if (rc == GDL_OK) rc = gdl_domain_gaussian(c->d, &dom);
+  int rc = sh_setup(c, seed, idx, &ri, &rt, &rs, &net, &dom);
   if (rc == GDL_OK) {
     F = malloc(chunk * P1 * sizeof *F);
     A = calloc(P1 * P1, sizeof *A);
