@@ -75,7 +75,8 @@ Test(rng, seed_from_env) {
   cr_assert(gdl_seed_from_env(1, &s) == GDL_OK && s == 31);
   setenv("GDL_SEED", "18446744073709551615", 1);
   cr_assert(gdl_seed_from_env(1, &s) == GDL_OK && s == UINT64_MAX);
-  static const char *bad[] = {"abc", "12abc", "-5", "1.5", "18446744073709551616", "0x", " 7x"};
+  static const char *bad[] = {"abc", "12abc", "-5", "1.5", "18446744073709551616", "0x", " 7x",
+                              " -1", " 1", "1 ", "+1", "010", "0x1g", "-0x1"};
   for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
     setenv("GDL_SEED", bad[k], 1);
     s = 777;
@@ -87,6 +88,28 @@ Test(rng, seed_from_env) {
   }
   unsetenv("GDL_SEED");
   cr_assert(gdl_seed_from_env(1, NULL) == GDL_EINVAL);
+}
+
+/* gdl_parse_u64: the one reader of seeds and counts (GDL_SEED, CLI, sweeps). */
+Test(rng, parse_u64) {
+  static const struct { const char *s; uint64_t v; } good[] = {
+      {"0", 0}, {"7", 7}, {"12345", 12345}, {"0x0", 0}, {"0X1F", 31}, {"0xffffffffffffffff", UINT64_MAX},
+      {"18446744073709551615", UINT64_MAX}};
+  for (size_t k = 0; k < sizeof good / sizeof good[0]; k++) {
+    uint64_t v = 1;
+    cr_assert(gdl_parse_u64(good[k].s, &v) == GDL_OK && v == good[k].v, "'%s' read as %llu", good[k].s,
+              (unsigned long long)v);
+  }
+  static const char *bad[] = {"", " ", "-1", " -1", "+1", "1 ", "01", "007", "1e3", "1.0", "0x",
+                              "0x-1", "0x10000000000000000", "18446744073709551616", "99999999999999999999", "nan"};
+  for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+    uint64_t v = 42;
+    GDL_EXPECT_FAIL(gdl_parse_u64(bad[k], &v), GDL_EINVAL);
+    cr_assert(v == 42, "'%s' rejected but *out changed to %llu", bad[k], (unsigned long long)v);
+  }
+  uint64_t v;
+  GDL_EXPECT_FAIL(gdl_parse_u64(NULL, &v), GDL_EINVAL);
+  GDL_EXPECT_FAIL(gdl_parse_u64("1", NULL), GDL_EINVAL);
 }
 
 Test(rng, bad_arguments) {
