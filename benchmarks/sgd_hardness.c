@@ -11,6 +11,12 @@
  *     quadrature: median, min, max), importance-sampled and uniformly sampled directions on the
  *     first net (mean, SE; the uniform one is the artefact), and the Schur bound B(gamma, d).
  *     One point file per gamma: DIR/points/var-G.csv.
+ * Two phases: the points (A and B together) run in parallel with OpenMP, and, built with
+ * -DGDL_MPI=ON and started as `mpirun -n K bench_sgd_hardness ...`, point q belongs to rank
+ * q mod K (gdl/sweep.h; set OMP_NUM_THREADS to the cores per rank; q < 18 are the gamma
+ * points of B, then the runs of A). Every point draws its randomness from (seed, purpose,
+ * index) alone, so the result does not depend on the thread or rank count. After a barrier
+ * rank 0 alone reads the point files and writes the outputs.
  * Outputs: sgd_hardness_fvu.csv (learner,d,gamma,median,min,max,nseeds),
  *   sgd_hardness_variance.csv (gamma,B,exact_med,exact_min,exact_max,is,is_se,unif,unif_se,
  *   unif_plot), sgd_hardness.json (configuration, provenance), summary.json. */
@@ -126,11 +132,6 @@ int main(int argc, char **argv) {
   const int full = args.full;
   const uint64_t seed = args.seed;
   char path[4096];
-  snprintf(path, sizeof path, "%s/points", out);
-  if (gdl_mkdir_p(path) != GDL_OK) {
-    fprintf(stderr, "bench_sgd_hardness: %s\n", gdl_strerror_last());
-    return 1;
-  }
   const size_t dq[] = {16}, dfull[] = {8, 16, 64};
   const size_t *ds = full ? dfull : dq;
   size_t nd = full ? 3 : 1, ns = full ? 5 : 3;
@@ -142,11 +143,18 @@ int main(int argc, char **argv) {
     for (size_t di = 0; di < (l <= 1 ? nd : 1); di++)
       for (size_t gi = 0; gi < NGA; gi++)
         for (size_t s = 0; s < ns; s++) pts[np++] = (fpoint){l, l <= 1 ? ds[di] : 16, gi, s};
-  size_t total = np + NGV, done = 0, failed = 0;
+  size_t total = np + NGV, done = 0, failed = 0, mine = 0;
+  /* gdl_sweep: point q to rank q mod K under mpirun (one rank without MPI); the point files
+   * keep their own names, so the sweep lends ownership, DIR/points and the barrier */
+  gdl_sweep *sw = NULL;
+  int src = gdl_sweep_begin(&argc, &argv, out, full ? "sh-full" : "sh-quick", total, &sw);
+  if (src != GDL_OK) gdl_bench_die("bench_sgd_hardness", "sweep", src);
+  for (size_t q = 0; q < total; q++) mine += (size_t)gdl_sweep_owns(sw, q);
 #ifdef GDL_HAVE_OPENMP
 #pragma omp parallel for schedule(dynamic, 1)
 #endif
   for (size_t q = 0; q < total; q++) {
+    if (!gdl_sweep_owns(sw, q)) continue;
     char pp[4096];
     int rc = GDL_OK;
     if (q < NGV) {
@@ -165,13 +173,21 @@ int main(int argc, char **argv) {
         fprintf(stderr, "bench_sgd_hardness: point %zu failed: %s\n", q, gdl_strerror_last());
         failed++;
       }
-      gdl_progress("sgd_hardness points", ++done, total);
+      gdl_progress("sgd_hardness points", ++done, mine);
     }
   }
   gdl_progress_done();
   if (failed) {
     free(pts);
+    gdl_sweep_end(sw);
     return 1;
+  }
+  /* every rank's points are on disk before rank 0 assembles; the other ranks are done */
+  if ((src = gdl_sweep_barrier(sw)) != GDL_OK) gdl_bench_die("bench_sgd_hardness", "barrier", src);
+  if (!gdl_sweep_is_root(sw)) {
+    free(pts);
+    gdl_sweep_end(sw);
+    return 0;
   }
 
   /* ---- assemble ---- */
@@ -324,5 +340,6 @@ int main(int argc, char **argv) {
     return 1;
   }
   printf("sgd_hardness: results in %s\n", out);
+  gdl_sweep_end(sw);
   return 0;
 }
