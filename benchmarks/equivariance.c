@@ -6,8 +6,12 @@
  * noisy GD with l2 clipping, and the controls Adam, coordinatewise clipping) and depth
  * (2, 3, 4) one pair run (theorems/equivariance_run.h) records the per-step error
  * max_x |f_B(g x) - f_A(x)|. Each pair run is one point file DIR/points/eq1-S-A-D.csv (a
- * rerun skips finished points). Quick: n = 10, 300 steps; full: 1000 steps.
- * EQ2/EQ3 summaries (KS statistics) are recomputed each run (a few seconds).
+ * rerun skips finished points). Quick: n = 10, 300 steps; full: 1000 steps. The pair runs go
+ * in parallel with OpenMP and, built with -DGDL_MPI=ON and started as `mpirun -n K
+ * bench_equivariance ...`, run q belongs to rank q mod K (gdl/sweep.h; set OMP_NUM_THREADS to
+ * the cores per rank); each draws its randomness from (seed, purpose, index) alone, so the result
+ * does not depend on the thread or rank count. After a barrier rank 0 alone assembles.
+ * EQ2/EQ3 summaries (KS statistics) are recomputed each run by rank 0 (a few seconds).
  * Outputs: equivariance_error.csv (setup,algo,depth,step,err,err_plot),
  *   equivariance_error_max.csv (setup,algo,step,err_max over depths, floored at 1e-17 for log
  *   axes), equivariance_ks.csv, equivariance.json (configuration + provenance), summary.json. */
@@ -34,17 +38,19 @@ int main(int argc, char **argv) {
   const uint64_t seed = args.seed;
   size_t steps = full ? 1000 : 300;
   char path[4096];
-  snprintf(path, sizeof path, "%s/points", out);
-  if (gdl_mkdir_p(path) != GDL_OK) {
-    fprintf(stderr, "bench_equivariance: %s\n", gdl_strerror_last());
-    return 1;
-  }
   const size_t npts = EQ_NSETUPS * EQ_NALGOS * 3;
-  size_t done = 0, failed = 0;
+  size_t done = 0, failed = 0, mine = 0;
+  /* gdl_sweep: run q to rank q mod K under mpirun (one rank without MPI); the point files
+   * keep their own names, so the sweep lends ownership, DIR/points and the barrier */
+  gdl_sweep *sw = NULL;
+  int src = gdl_sweep_begin(&argc, &argv, out, full ? "eq1-full" : "eq1-quick", npts, &sw);
+  if (src != GDL_OK) gdl_bench_die("bench_equivariance", "sweep", src);
+  for (size_t q = 0; q < npts; q++) mine += (size_t)gdl_sweep_owns(sw, q);
 #ifdef GDL_HAVE_OPENMP
 #pragma omp parallel for schedule(dynamic, 1)
 #endif
   for (size_t q = 0; q < npts; q++) {
+    if (!gdl_sweep_owns(sw, q)) continue;
     size_t s = q / (EQ_NALGOS * 3), a = (q / 3) % EQ_NALGOS, dep = q % 3 + 2;
     char pp[4096];
     snprintf(pp, sizeof pp, "%s/points/eq1-%zu-%zu-%zu.csv", out, s, a, dep);
@@ -78,11 +84,20 @@ int main(int argc, char **argv) {
                 eq_algo_name((eq_algo)a), dep, gdl_strerror_last());
         failed++;
       }
-      gdl_progress("equivariance pair runs", ++done, npts);
+      gdl_progress("equivariance pair runs", ++done, mine);
     }
   }
   gdl_progress_done();
-  if (failed) return 1;
+  if (failed) {
+    gdl_sweep_end(sw);
+    return 1;
+  }
+  /* every rank's runs are on disk before rank 0 assembles; the other ranks are done */
+  if ((src = gdl_sweep_barrier(sw)) != GDL_OK) gdl_bench_die("bench_equivariance", "barrier", src);
+  if (!gdl_sweep_is_root(sw)) {
+    gdl_sweep_end(sw);
+    return 0;
+  }
 
   /* ---- assemble EQ1 ---- */
   int rc = GDL_OK;
@@ -261,5 +276,6 @@ int main(int argc, char **argv) {
   }
   printf("equivariance: results in %s (EQ1 worst equivariant error %.3g; EQ3 FCN KS p %.3g)\n", out,
          fmax(fmax(maxerr[0][0], maxerr[1][0]), maxerr[2][0]), p3);
+  gdl_sweep_end(sw);
   return 0;
 }
