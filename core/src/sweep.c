@@ -39,11 +39,17 @@ int gdl_sweep_begin(int *argc, char ***argv, const char *outdir, const char *nam
   int inited = 0;
   MPI_Initialized(&inited);
   if (!inited) {
-    if (MPI_Init(argc, argv) != MPI_SUCCESS) {
+    /* the sweeps run OpenMP threads, but only the main thread calls MPI */
+    int provided = 0;
+    if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
       free(s);
-      return gdl_fail(GDL_EIO, "gdl_sweep_begin: MPI_Init failed");
+      return gdl_fail(GDL_EIO, "gdl_sweep_begin: MPI_Init_thread failed");
     }
     s->mpi_owned = 1;
+    if (provided < MPI_THREAD_FUNNELED) {
+      gdl_sweep_end(s);
+      return gdl_fail(GDL_EIO, "gdl_sweep_begin: the MPI library does not support threads (MPI_THREAD_FUNNELED)");
+    }
   }
   MPI_Comm_rank(MPI_COMM_WORLD, &s->rank);
   MPI_Comm_size(MPI_COMM_WORLD, &s->size);
