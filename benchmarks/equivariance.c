@@ -39,13 +39,13 @@ int main(int argc, char **argv) {
   size_t steps = full ? 1000 : 300;
   char path[4096];
   const size_t npts = EQ_NSETUPS * EQ_NALGOS * 3;
-  size_t done = 0, failed = 0, mine = 0;
+  size_t done = 0, failed = 0;
   /* gdl_sweep: run q to rank q mod K under mpirun (one rank without MPI); the point files
    * keep their own names, so the sweep lends ownership, DIR/points and the barrier */
   gdl_sweep *sw = NULL;
   int src = gdl_sweep_begin(&argc, &argv, out, full ? "eq1-full" : "eq1-quick", npts, &sw);
   if (src != GDL_OK) gdl_bench_die("bench_equivariance", "sweep", src);
-  for (size_t q = 0; q < npts; q++) mine += (size_t)gdl_sweep_owns(sw, q);
+  const size_t mine = gdl_sweep_owned(sw);
 #ifdef GDL_HAVE_OPENMP
 #pragma omp parallel for schedule(dynamic, 1)
 #endif

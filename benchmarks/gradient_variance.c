@@ -571,8 +571,8 @@ int main(int argc, char **argv) {
   gdl_sweep *sw = NULL;
   int rc = gdl_sweep_begin(&argc, &argv, OUT, FULL ? "gv-full" : "gv-quick", npts, &sw); /* makes DIR/points */
   if (rc != GDL_OK) gdl_bench_die(PROG, "sweep", rc);
-  size_t mine = 0, done = 0, failed = 0;
-  for (size_t q = 0; q < npts; q++) mine += (size_t)gdl_sweep_owns(sw, q);
+  size_t done = 0, failed = 0;
+  const size_t mine = gdl_sweep_owned(sw);
 #ifdef GDL_HAVE_OPENMP
 #pragma omp parallel for schedule(dynamic, 1)
 #endif

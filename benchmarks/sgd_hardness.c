@@ -143,13 +143,13 @@ int main(int argc, char **argv) {
     for (size_t di = 0; di < (l <= 1 ? nd : 1); di++)
       for (size_t gi = 0; gi < NGA; gi++)
         for (size_t s = 0; s < ns; s++) pts[np++] = (fpoint){l, l <= 1 ? ds[di] : 16, gi, s};
-  size_t total = np + NGV, done = 0, failed = 0, mine = 0;
+  size_t total = np + NGV, done = 0, failed = 0;
   /* gdl_sweep: point q to rank q mod K under mpirun (one rank without MPI); the point files
    * keep their own names, so the sweep lends ownership, DIR/points and the barrier */
   gdl_sweep *sw = NULL;
   int src = gdl_sweep_begin(&argc, &argv, out, full ? "sh-full" : "sh-quick", total, &sw);
   if (src != GDL_OK) gdl_bench_die("bench_sgd_hardness", "sweep", src);
-  for (size_t q = 0; q < total; q++) mine += (size_t)gdl_sweep_owns(sw, q);
+  const size_t mine = gdl_sweep_owned(sw);
 #ifdef GDL_HAVE_OPENMP
 #pragma omp parallel for schedule(dynamic, 1)
 #endif

@@ -175,8 +175,8 @@ int main(int argc, char **argv) {
   gdl_sweep *sw = NULL;
   int src = gdl_sweep_begin(&argc, &argv, out, full ? "ms-full" : "ms-quick", np, &sw);
   if (src != GDL_OK) gdl_bench_die("bench_staircase", "sweep", src);
-  size_t done = 0, failed = 0, mine = 0;
-  for (size_t q = 0; q < np; q++) mine += (size_t)gdl_sweep_owns(sw, q);
+  size_t done = 0, failed = 0;
+  const size_t mine = gdl_sweep_owned(sw);
 #ifdef GDL_HAVE_OPENMP
 #pragma omp parallel for schedule(dynamic, 1)
 #endif

@@ -72,6 +72,13 @@ int gdl_sweep_owns(const gdl_sweep *s, size_t i) {
   return s && i < s->npoints && (int)(i % (size_t)s->size) == s->rank;
 }
 
+size_t gdl_sweep_owned(const gdl_sweep *s) {
+  if (!s) return 0;
+  size_t n = 0;
+  for (size_t i = 0; i < s->npoints; i++) n += (size_t)gdl_sweep_owns(s, i);
+  return n;
+}
+
 const char *gdl_sweep_point_path(gdl_sweep *s, size_t i) {
   if (!s) return NULL;
   snprintf(s->path, sizeof s->path, "%s/points/%s-%06zu.csv", s->outdir, s->name, i);

@@ -27,6 +27,8 @@ int gdl_sweep_begin(int *argc, char ***argv, const char *outdir, const char *nam
                     gdl_sweep **out);
 /* 1 if this process computes point i. */
 int gdl_sweep_owns(const gdl_sweep *s, size_t i);
+/* How many points this process owns (the total of its progress line). */
+size_t gdl_sweep_owned(const gdl_sweep *s);
 /* Path of point i's result file (valid until the next call with this sweep). */
 const char *gdl_sweep_point_path(gdl_sweep *s, size_t i);
 /* 1 if point i's result file exists (finished in an earlier or the current run). */
