@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "gdl/domain.h"
 #include "gdl/error.h"
+#include "gdl/alignment.h"
 #include "gdl/measure.h"
 #include "gdl/target.h"
 

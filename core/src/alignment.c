@@ -47,7 +47,7 @@
 #include "gdl/boolean.h"
 #include "gdl/error.h"
 #include "gdl/group.h"
-#include "gdl/measure.h"
+#include "gdl/alignment.h"
 #include "gdl/net.h"
 #include "gdl/stats.h"
 

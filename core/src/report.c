@@ -1,4 +1,6 @@
-/* report.c: atomic result files (CSV, JSON), provenance, claim records, progress. */
+/* report.c: atomic result files (CSV, JSON), provenance, claim records, summaries, the CSV
+ * reader, progress. */
+#define _GNU_SOURCE 1
 #include <cblas.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +18,7 @@
 #endif
 #include "gdl/error.h"
 #include "gdl/report.h"
+#include "gdl/stats.h"
 
 #ifndef GDL_COMPILER_STRING
 #define GDL_COMPILER_STRING "unknown"
@@ -279,8 +282,9 @@ void gdl_csv_abort(gdl_csv *c) {
 struct gdl_json {
   char *buf;
   size_t len, cap;
-  int depth;                     /* open nested objects (root not counted) */
+  int depth;                     /* open nested objects or lists (root not counted) */
   int count[JSON_MAX_DEPTH + 1]; /* members written at each level */
+  int list[JSON_MAX_DEPTH + 1];  /* 1 where the level is a list ([...]): its members have no key */
   char *out;                     /* closed text returned by gdl_json_text */
   int oom;
 };
@@ -371,14 +375,17 @@ void gdl_json_free(gdl_json *j) {
 /* Writes `,` if needed, the indentation and "key": */
 static int json_key(gdl_json *j, const char *fn, const char *key) {
   if (!j) return gdl_fail(GDL_EINVAL, "%s: json is NULL", fn);
-  if (!key) return gdl_fail(GDL_EINVAL, "%s: key is NULL", fn);
+  if (j->list[j->depth] && key) return gdl_fail(GDL_EINVAL, "%s: key '%s' inside a list (pass NULL)", fn, key);
+  if (!j->list[j->depth] && !key) return gdl_fail(GDL_EINVAL, "%s: key is NULL", fn);
   if (j->oom) return gdl_fail(GDL_ENOMEM, "%s: out of memory", fn);
   int rc = 0;
   if (j->count[j->depth]++) rc |= jb_puts(j, ",");
   rc |= jb_puts(j, "\n");
   for (int i = 0; i <= j->depth; i++) rc |= jb_puts(j, "  ");
-  rc |= jb_string(j, key);
-  rc |= jb_puts(j, ": ");
+  if (key) {
+    rc |= jb_string(j, key);
+    rc |= jb_puts(j, ": ");
+  }
   if (rc) return gdl_fail(GDL_ENOMEM, "%s: out of memory", fn);
   return GDL_OK;
 }
@@ -435,25 +442,38 @@ int gdl_json_begin(gdl_json *j, const char *key) {
   jb_puts(j, "{");
   j->depth++;
   j->count[j->depth] = 0;
+  j->list[j->depth] = 0;
   return JSON_DONE("gdl_json_begin");
 }
 
-static void json_close_level(gdl_json *j, int depth_after, int had_members) {
-  /* closing brace for a level whose members were written at indentation depth_after+1 */
+int gdl_json_begin_list(gdl_json *j, const char *key) {
+  GDL_CHECK_ARG(j != NULL, "gdl_json_begin_list: json is NULL");
+  GDL_CHECK_ARG(j->depth < JSON_MAX_DEPTH, "gdl_json_begin_list: nesting deeper than %d", JSON_MAX_DEPTH);
+  GDL_TRY(json_key(j, "gdl_json_begin_list", key));
+  jb_puts(j, "[");
+  j->depth++;
+  j->count[j->depth] = 0;
+  j->list[j->depth] = 1;
+  return JSON_DONE("gdl_json_begin_list");
+}
+
+static void json_close_level(gdl_json *j, int depth_after, int had_members, int list) {
+  /* closing bracket for a level whose members were written at indentation depth_after+1 */
   if (had_members) {
     jb_puts(j, "\n");
     for (int i = 0; i < depth_after; i++) jb_puts(j, "  ");
   }
-  jb_puts(j, "}");
+  jb_puts(j, list ? "]" : "}");
 }
 
 int gdl_json_end(gdl_json *j) {
   GDL_CHECK_ARG(j != NULL, "gdl_json_end: json is NULL");
-  if (j->depth == 0) return gdl_fail(GDL_ESTATE, "gdl_json_end: no nested object is open");
-  int had = j->count[j->depth] > 0;
+  if (j->depth == 0) return gdl_fail(GDL_ESTATE, "gdl_json_end: no nested object or list is open");
+  int had = j->count[j->depth] > 0, list = j->list[j->depth];
+  j->list[j->depth] = 0;
   j->depth--;
   /* the parent's indentation is depth+1 levels: close with depth+1 spaces pairs */
-  json_close_level(j, j->depth + 1, had);
+  json_close_level(j, j->depth + 1, had, list);
   return JSON_DONE("gdl_json_end");
 }
 
@@ -473,7 +493,7 @@ const char *gdl_json_text(gdl_json *j) {
         o[k++] = ' ';
       }
     }
-    o[k++] = '}';
+    o[k++] = j->list[d] ? ']' : '}';
   }
   o[k++] = '\n';
   o[k] = '\0';
@@ -615,4 +635,200 @@ void gdl_progress_done(void) {
     fputc('\n', stderr);
     fflush(stderr);
   }
+}
+
+/* ------------------------------------------------------------------------ */
+/* summaries                                                                  */
+
+struct gdl_summary {
+  gdl_json *j;     /* {"claim": ..., "rows": [ ... (open list) */
+  char **figures;
+  size_t nfig, capfig;
+  size_t nrows, nfail;
+  int written;     /* gdl_summary_write closed the rows */
+};
+
+int gdl_summary_new(const char *claim, gdl_summary **out) {
+  GDL_CHECK_ARG(out != NULL, "gdl_summary_new: out is NULL");
+  *out = NULL;
+  GDL_CHECK_ARG(claim != NULL && *claim, "gdl_summary_new: claim is NULL or empty");
+  gdl_summary *s = calloc(1, sizeof *s);
+  if (!s) return gdl_fail(GDL_ENOMEM, "gdl_summary_new: out of memory");
+  int rc = gdl_json_new(&s->j);
+  if (rc == GDL_OK) rc = gdl_json_str(s->j, "claim", claim);
+  if (rc == GDL_OK) rc = gdl_json_begin_list(s->j, "rows");
+  if (rc != GDL_OK) {
+    gdl_summary_free(s);
+    return rc;
+  }
+  *out = s;
+  return GDL_OK;
+}
+
+int gdl_summary_check(gdl_summary *s, const char *claim, const char *check, double measured, const char *rel,
+                      double bound, int pass) {
+  GDL_CHECK_ARG(s != NULL, "gdl_summary_check: summary is NULL");
+  GDL_CHECK_ARG(claim && *claim && check && *check && rel, "gdl_summary_check: claim, check or relation missing");
+  if (s->written) return gdl_fail(GDL_ESTATE, "gdl_summary_check: the summary was already written");
+  char text[512];
+  gdl_fmt_check(text, sizeof text, check, measured, rel, bound);
+  double margin = NAN;
+  if (strchr(rel, '<')) margin = bound - measured;
+  else if (strchr(rel, '>')) margin = measured - bound;
+  int rc = gdl_json_begin(s->j, NULL);
+  if (rc == GDL_OK) rc = gdl_json_str(s->j, "claim", claim);
+  if (rc == GDL_OK) rc = gdl_json_str(s->j, "check", check);
+  if (rc == GDL_OK) rc = gdl_json_num(s->j, "measured", measured);
+  if (rc == GDL_OK) rc = gdl_json_str(s->j, "relation", rel);
+  if (rc == GDL_OK) rc = gdl_json_num(s->j, "bound", bound);
+  if (rc == GDL_OK) rc = gdl_json_num(s->j, "margin", margin);
+  if (rc == GDL_OK) rc = gdl_json_bool(s->j, "pass", pass);
+  if (rc == GDL_OK) rc = gdl_json_str(s->j, "text", text);
+  if (rc == GDL_OK) rc = gdl_json_end(s->j);
+  if (rc == GDL_OK) {
+    s->nrows++;
+    s->nfail += !pass;
+  }
+  return rc;
+}
+
+int gdl_summary_figure(gdl_summary *s, const char *figure) {
+  GDL_CHECK_ARG(s != NULL && figure != NULL && *figure, "gdl_summary_figure: summary or figure missing");
+  if (s->nfig == s->capfig) {
+    size_t nc = s->capfig ? 2 * s->capfig : 8;
+    char **f = realloc(s->figures, nc * sizeof *f);
+    if (!f) return gdl_fail(GDL_ENOMEM, "gdl_summary_figure: out of memory");
+    s->figures = f;
+    s->capfig = nc;
+  }
+  s->figures[s->nfig] = strdup(figure);
+  if (!s->figures[s->nfig]) return gdl_fail(GDL_ENOMEM, "gdl_summary_figure: out of memory");
+  s->nfig++;
+  return GDL_OK;
+}
+
+size_t gdl_summary_failed(const gdl_summary *s) { return s ? s->nfail : 0; }
+
+int gdl_summary_write(gdl_summary *s, const char *path) {
+  GDL_CHECK_ARG(s != NULL, "gdl_summary_write: summary is NULL");
+  GDL_TRY(check_path("gdl_summary_write", path));
+  if (s->written) return gdl_fail(GDL_ESTATE, "gdl_summary_write: this summary was already written");
+  /* close the rows, append the figures; the summary is complete after this call */
+  s->written = 1;
+  GDL_TRY(gdl_json_end(s->j));
+  GDL_TRY(gdl_json_begin_list(s->j, "figures"));
+  for (size_t i = 0; i < s->nfig; i++) GDL_TRY(gdl_json_str(s->j, NULL, s->figures[i]));
+  GDL_TRY(gdl_json_end(s->j));
+  return gdl_json_write(s->j, path);
+}
+
+void gdl_summary_free(gdl_summary *s) {
+  if (!s) return;
+  gdl_json_free(s->j);
+  for (size_t i = 0; i < s->nfig; i++) free(s->figures[i]);
+  free(s->figures);
+  free(s);
+}
+
+/* ------------------------------------------------------------------------ */
+/* CSV reader                                                                 */
+
+void gdl_table_free(gdl_table *t) {
+  if (!t) return;
+  for (size_t c = 0; c < t->ncols; c++) free(t->names ? t->names[c] : NULL);
+  free(t->names);
+  free(t->v);
+  memset(t, 0, sizeof *t);
+}
+
+int gdl_table_col(const gdl_table *t, const char *name) {
+  if (!t || !name) return -1;
+  for (size_t c = 0; c < t->ncols; c++)
+    if (!strcmp(t->names[c], name)) return (int)c;
+  return -1;
+}
+
+/* Splits line (modified in place) at commas; returns the number of fields (<= max). */
+static size_t csv_split(char *line, char **fields, size_t max) {
+  size_t n = 0;
+  char *p = line;
+  size_t l = strlen(p);
+  while (l > 0 && (p[l - 1] == '\n' || p[l - 1] == '\r')) p[--l] = '\0';
+  for (;;) {
+    if (n == max) return max + 1;
+    fields[n++] = p;
+    char *c = strchr(p, ',');
+    if (!c) break;
+    *c = '\0';
+    p = c + 1;
+  }
+  return n;
+}
+
+int gdl_csv_read(const char *path, gdl_table *out) {
+  GDL_CHECK_ARG(out != NULL, "gdl_csv_read: out is NULL");
+  memset(out, 0, sizeof *out);
+  GDL_CHECK_ARG(path != NULL && *path, "gdl_csv_read: path is NULL or empty");
+  FILE *f = fopen(path, "r");
+  if (!f) return gdl_fail(GDL_EIO, "gdl_csv_read: cannot open %s: %s", path, strerror(errno));
+  int rc = GDL_OK;
+  char *line = NULL;
+  size_t lcap = 0, cap = 0;
+  ssize_t got;
+  char **fields = NULL;
+  gdl_table t = {0};
+  size_t lineno = 0;
+  while ((got = getline(&line, &lcap, f)) >= 0) {
+    lineno++;
+    if (lineno == 1) {
+      /* header: count the fields first */
+      size_t nc = 1;
+      for (const char *p = line; *p; p++) nc += *p == ',';
+      fields = malloc(nc * sizeof *fields);
+      t.names = calloc(nc, sizeof *t.names);
+      if (!fields || !t.names) { rc = gdl_fail(GDL_ENOMEM, "gdl_csv_read: out of memory"); break; }
+      t.ncols = csv_split(line, fields, nc);
+      for (size_t c = 0; c < t.ncols && rc == GDL_OK; c++) {
+        t.names[c] = strdup(fields[c]);
+        if (!t.names[c]) rc = gdl_fail(GDL_ENOMEM, "gdl_csv_read: out of memory");
+      }
+      continue;
+    }
+    if (got <= 1 && (line[0] == '\n' || line[0] == '\0')) continue; /* blank line */
+    size_t n = csv_split(line, fields, t.ncols);
+    if (n != t.ncols) {
+      rc = gdl_fail(GDL_EPARSE, "gdl_csv_read: %s line %zu: %zu fields, header has %zu", path, lineno,
+                    n, t.ncols);
+      break;
+    }
+    if (t.nrows == cap) {
+      size_t nc = cap ? 2 * cap : 64;
+      double *nv = realloc(t.v, nc * t.ncols * sizeof *nv);
+      if (!nv) { rc = gdl_fail(GDL_ENOMEM, "gdl_csv_read: out of memory"); break; }
+      t.v = nv;
+      cap = nc;
+    }
+    for (size_t c = 0; c < t.ncols && rc == GDL_OK; c++) {
+      char *e = NULL;
+      errno = 0;
+      double x = strtod(fields[c], &e);
+      if (e == fields[c] || *e != '\0')
+        rc = gdl_fail(GDL_EPARSE, "gdl_csv_read: %s line %zu column '%s': '%.40s' is not a number", path,
+                      lineno, t.names[c], fields[c]);
+      t.v[t.nrows * t.ncols + c] = x;
+    }
+    if (rc != GDL_OK) break;
+    t.nrows++;
+  }
+  if (rc == GDL_OK && ferror(f)) rc = gdl_fail(GDL_EIO, "gdl_csv_read: reading %s: %s", path, strerror(errno));
+  if (rc == GDL_OK && lineno == 0) rc = gdl_fail(GDL_EPARSE, "gdl_csv_read: %s is empty (no header)", path);
+  fclose(f);
+  free(line);
+  free(fields);
+  if (rc != GDL_OK) {
+    gdl_table_free(&t);
+    return rc;
+  }
+  *out = t;
+  return GDL_OK;
 }

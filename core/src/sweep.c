@@ -17,6 +17,8 @@ struct gdl_sweep {
   size_t npoints;
   int rank, size;
   int mpi_owned; /* we called MPI_Init */
+  unsigned long long key;  /* FNV-1a of the key text; 0: no key */
+  char keydir[2300];       /* <outdir>/points/<name>-<hash> when keyed */
   char path[4096];
 };
 
@@ -79,16 +81,84 @@ size_t gdl_sweep_owned(const gdl_sweep *s) {
   return n;
 }
 
+int gdl_sweep_set_key(gdl_sweep *s, const char *text) {
+  GDL_CHECK_ARG(s && text && *text, "gdl_sweep_set_key: sweep or key text missing");
+  unsigned long long h = 1469598103934665603ULL;
+  for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+    h ^= *p;
+    h *= 1099511628211ULL;
+  }
+  if (h == 0) h = 1;
+  s->key = h;
+  snprintf(s->keydir, sizeof s->keydir, "%s/points/%s-%016llx", s->outdir, s->name, h);
+  GDL_TRY(gdl_mkdir_p(s->keydir));
+  char p[2400];
+  snprintf(p, sizeof p, "%s/key.json", s->keydir);
+  struct stat st;
+  if (stat(p, &st) == 0) return GDL_OK; /* same hash: written by an earlier run */
+  if (s->rank != 0) return GDL_OK;
+  return gdl_write_atomic(p, text, strlen(text));
+}
+
+unsigned long long gdl_sweep_key_hash(const gdl_sweep *s) { return s ? s->key : 0; }
+
+int gdl_sweep_point_file(const gdl_sweep *s, size_t i, const char *ext, char *buf, size_t len) {
+  GDL_CHECK_ARG(s && ext && *ext && buf && len > 0, "gdl_sweep_point_file: NULL argument");
+  GDL_CHECK_ARG(i < s->npoints, "gdl_sweep_point_file: point %zu of %zu", i, s->npoints);
+  int k;
+  if (s->key) k = snprintf(buf, len, "%s/%06zu.%s", s->keydir, i, ext);
+  else k = snprintf(buf, len, "%s/points/%s-%06zu.%s", s->outdir, s->name, i, ext);
+  if (k < 0 || (size_t)k >= len) return gdl_fail(GDL_EINVAL, "gdl_sweep_point_file: path too long");
+  return GDL_OK;
+}
+
 const char *gdl_sweep_point_path(gdl_sweep *s, size_t i) {
-  if (!s) return NULL;
-  snprintf(s->path, sizeof s->path, "%s/points/%s-%06zu.csv", s->outdir, s->name, i);
+  if (!s || gdl_sweep_point_file(s, i, "csv", s->path, sizeof s->path) != GDL_OK) return NULL;
   return s->path;
 }
 
-int gdl_sweep_point_done(gdl_sweep *s, size_t i) {
+static int point_done(const gdl_sweep *s, size_t i) {
+  char p[4096];
   struct stat st;
-  const char *p = gdl_sweep_point_path(s, i);
-  return p && stat(p, &st) == 0 && S_ISREG(st.st_mode);
+  return gdl_sweep_point_file(s, i, "csv", p, sizeof p) == GDL_OK && stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int gdl_sweep_point_done(gdl_sweep *s, size_t i) { return point_done(s, i); }
+
+int gdl_sweep_run(gdl_sweep *s, const char *label, gdl_sweep_point_fn fn, void *ctx, size_t *failed) {
+  if (failed) *failed = 0;
+  GDL_CHECK_ARG(s && fn, "gdl_sweep_run: sweep or point function is NULL");
+  const size_t mine = gdl_sweep_owned(s);
+  size_t done = 0, nfail = 0;
+  int first_rc = GDL_OK;
+  char first_msg[1024] = "";
+  const long long np = (long long)s->npoints;
+#ifdef GDL_HAVE_OPENMP
+#pragma omp parallel for schedule(dynamic, 1)
+#endif
+  for (long long q = 0; q < np; q++) {
+    size_t i = (size_t)q;
+    if (!gdl_sweep_owns(s, i)) continue;
+    int rc = point_done(s, i) ? GDL_OK : fn(ctx, s, i);
+    if (rc == GDL_OK && !point_done(s, i))
+      rc = gdl_fail(GDL_ESTATE, "the point function returned success without writing its csv file");
+#ifdef GDL_HAVE_OPENMP
+#pragma omp critical(gdl_sweep_run)
+#endif
+    {
+      if (rc != GDL_OK) {
+        if (nfail++ == 0) {
+          first_rc = rc;
+          snprintf(first_msg, sizeof first_msg, "point %zu: %.900s", i, gdl_strerror_last());
+        }
+      }
+      if (label) gdl_progress(label, ++done, mine);
+    }
+  }
+  if (label) gdl_progress_done();
+  if (failed) *failed = nfail;
+  if (nfail) return gdl_fail(first_rc, "gdl_sweep_run: %zu of %zu points failed; first: %s", nfail, mine, first_msg);
+  return GDL_OK;
 }
 
 int gdl_sweep_barrier(gdl_sweep *s) {

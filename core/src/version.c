@@ -1,5 +1,5 @@
 #include <cblas.h>
-#include "gdl/report.h"
+#include "gdl/version.h"
 
 #ifndef GDL_VERSION_STRING
 #define GDL_VERSION_STRING "0.0.0"

@@ -29,7 +29,7 @@
 #include "gdl/domain.h"
 #include "gdl/error.h"
 #include "gdl/group.h"
-#include "gdl/measure.h"
+#include "gdl/alignment.h"
 #include "gdl/net.h"
 #include "gdl/report.h"
 #include "gdl/rng.h"

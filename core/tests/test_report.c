@@ -362,3 +362,70 @@ Test(report, bad_arguments) {
   gdl_json_free(j);
   gdl_json_free(NULL);
 }
+
+Test(report, summary_rows_figures_and_lists) {
+  char dir[] = "/tmp/gdl_summary_XXXXXX";
+  cr_assert(mkdtemp(dir) != NULL);
+  gdl_summary *s = NULL;
+  cr_assert(gdl_summary_new("NG", &s) == GDL_OK);
+  /* many rows: the buffer grows (the old fixed 64 KiB buffer would overflow) */
+  for (int i = 0; i < 2000; i++) {
+    char chk[64];
+    snprintf(chk, sizeof chk, "check \"%d\" \\", i);
+    cr_assert(gdl_summary_check(s, "NG1", chk, 0.5, "<=", 1.0, 1) == GDL_OK, "%s", gdl_strerror_last());
+  }
+  cr_assert(gdl_summary_check(s, "NG2", "fails", 2.0, "<=", 1.0, 0) == GDL_OK);
+  cr_assert(gdl_summary_failed(s) == 1);
+  cr_assert(gdl_summary_figure(s, "noisy_gd_bound.png") == GDL_OK);
+  char p[512];
+  snprintf(p, sizeof p, "%s/summary.json", dir);
+  cr_assert(gdl_summary_write(s, p) == GDL_OK, "%s", gdl_strerror_last());
+  cr_assert(gdl_summary_check(s, "NG1", "late", 0, "<=", 1, 1) == GDL_ESTATE);
+  gdl_summary_free(s);
+  FILE *f = fopen(p, "r");
+  cr_assert(f != NULL);
+  static char buf[1 << 20];
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = 0;
+  cr_assert(strstr(buf, "\"rows\": [") && strstr(buf, "\"figures\": [") && strstr(buf, "\"noisy_gd_bound.png\""));
+  cr_assert(strstr(buf, "check \\\"1999\\\" \\\\") != NULL, "escaping");
+  cr_assert(strstr(buf, "margin -1") != NULL, "text of the failing row");
+  /* lists: keys are refused inside, NULL keys outside */
+  gdl_json *j = NULL;
+  cr_assert(gdl_json_new(&j) == GDL_OK);
+  cr_assert(gdl_json_begin_list(j, "xs") == GDL_OK);
+  cr_assert(gdl_json_num(j, "k", 1) == GDL_EINVAL);
+  cr_assert(gdl_json_num(j, NULL, 1) == GDL_OK);
+  cr_assert(gdl_json_begin(j, NULL) == GDL_OK);
+  cr_assert(gdl_json_num(j, NULL, 1) == GDL_EINVAL);
+  cr_assert(gdl_json_int(j, "a", 2) == GDL_OK);
+  const char *t = gdl_json_text(j); /* closes the open object and list */
+  cr_assert(t && strstr(t, "\"xs\": [") && strstr(t, "\"a\": 2") && strchr(t, ']'), "%s", t);
+  gdl_json_free(j);
+}
+
+Test(report, csv_read_round_trip_and_errors) {
+  char dir[] = "/tmp/gdl_csvread_XXXXXX";
+  cr_assert(mkdtemp(dir) != NULL);
+  char p[512];
+  snprintf(p, sizeof p, "%s/t.csv", dir);
+  static const char *const cols[] = {"a", "b"};
+  gdl_csv *c = NULL;
+  cr_assert(gdl_csv_open(p, 2, cols, &c) == GDL_OK);
+  double rows[3][2] = {{1, 0.1}, {-2.5e-300, NAN}, {3, 1.0 / 3.0}};
+  for (int i = 0; i < 3; i++) cr_assert(gdl_csv_row(c, rows[i]) == GDL_OK);
+  cr_assert(gdl_csv_commit(c) == GDL_OK);
+  gdl_table t;
+  cr_assert(gdl_csv_read(p, &t) == GDL_OK, "%s", gdl_strerror_last());
+  cr_assert(t.nrows == 3 && t.ncols == 2 && gdl_table_col(&t, "b") == 1 && gdl_table_col(&t, "c") == -1);
+  cr_assert(t.v[2] == -2.5e-300 && isnan(t.v[3]) && t.v[5] == 1.0 / 3.0, "exact round trip");
+  gdl_table_free(&t);
+  const char *bad[] = {"a,b\n1,2\n3\n", "a,b\n1,x\n", "", "a,b\n1,2,3\n"};
+  for (int i = 0; i < 4; i++) {
+    cr_assert(gdl_write_atomic(p, bad[i], strlen(bad[i])) == GDL_OK);
+    cr_assert(gdl_csv_read(p, &t) == GDL_EPARSE, "bad file %d accepted", i);
+    cr_assert(t.v == NULL && t.names == NULL);
+  }
+  GDL_EXPECT_FAIL(gdl_csv_read("/nonexistent/x.csv", &t), GDL_EIO);
+}

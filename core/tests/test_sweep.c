@@ -44,3 +44,56 @@ Test(sweep, points_resume_and_assemble) {
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
   cr_assert(system(cmd) == 0);
 }
+
+/* A keyed sweep: the runner computes each unfinished point once, a sweep with another key
+ * (another seed, say) never reuses them, and the same key resumes. */
+static int square_point(void *ctx, gdl_sweep *s, size_t i) {
+  int *calls = ctx;
+#pragma omp atomic
+  (*calls)++;
+  char p[4096], row[64];
+  int rc = gdl_sweep_point_file(s, i, "csv", p, sizeof p);
+  if (rc != GDL_OK) return rc;
+  int n = snprintf(row, sizeof row, "k,v\n%zu,%zu\n", i, i * i);
+  return gdl_write_atomic(p, row, (size_t)n);
+}
+
+static int failing_point(void *ctx, gdl_sweep *s, size_t i) {
+  if (i == 1) return gdl_fail(GDL_EDIVERGED, "diverged on purpose");
+  return square_point(ctx, s, i);
+}
+
+Test(sweep, keyed_runner_resumes_only_its_own_points) {
+  char dir[] = "/tmp/gdl_sweep_XXXXXX";
+  cr_assert(mkdtemp(dir) != NULL);
+  int calls = 0;
+  gdl_sweep *s;
+  cr_assert(gdl_sweep_begin(NULL, NULL, dir, "fig", 4, &s) == GDL_OK);
+  cr_assert(gdl_sweep_set_key(s, "{\"seed\": \"7\"}") == GDL_OK, "%s", gdl_strerror_last());
+  size_t failed = 99;
+  cr_assert(gdl_sweep_run(s, NULL, square_point, &calls, &failed) == GDL_OK, "%s", gdl_strerror_last());
+  cr_assert(failed == 0 && calls == 4, "failed %zu calls %d", failed, calls);
+  cr_assert(gdl_sweep_run(s, NULL, square_point, &calls, &failed) == GDL_OK);
+  cr_assert(calls == 4, "finished points were recomputed: %d calls", calls);
+  unsigned long long h7 = gdl_sweep_key_hash(s);
+  gdl_sweep_end(s);
+  /* another seed: its own points */
+  cr_assert(gdl_sweep_begin(NULL, NULL, dir, "fig", 4, &s) == GDL_OK);
+  cr_assert(gdl_sweep_set_key(s, "{\"seed\": \"8\"}") == GDL_OK);
+  cr_assert(gdl_sweep_key_hash(s) != h7);
+  for (size_t i = 0; i < 4; i++) cr_assert(!gdl_sweep_point_done(s, i), "seed 8 sees seed 7's point %zu", i);
+  /* a failing point is counted, named, and the others still run */
+  calls = 0;
+  cr_assert(gdl_sweep_run(s, NULL, failing_point, &calls, &failed) == GDL_EDIVERGED);
+  cr_assert(failed == 1 && calls == 3, "failed %zu calls %d", failed, calls);
+  cr_assert(strstr(gdl_strerror_last(), "point 1") && strstr(gdl_strerror_last(), "diverged on purpose"), "%s",
+            gdl_strerror_last());
+  cr_assert(!gdl_sweep_point_done(s, 1) && gdl_sweep_point_done(s, 2));
+  gdl_sweep_end(s);
+  /* the key text is kept beside the points */
+  char p[4096];
+  snprintf(p, sizeof p, "%s/points/fig-%016llx/key.json", dir, h7);
+  FILE *f = fopen(p, "r");
+  cr_assert(f != NULL, "no %s", p);
+  fclose(f);
+}

@@ -38,6 +38,12 @@ void gdl_clear_error(void);
   do { if (!(cond)) return gdl_fail(GDL_EINVAL, __VA_ARGS__); } while (0)
 #define GDL_TRY(expr) \
   do { int gdl_try_rc_ = (expr); if (gdl_try_rc_ != GDL_OK) return gdl_try_rc_; } while (0)
+/* The one idiom for functions that own resources: a local `int rc = GDL_OK;`, a label
+ * `cleanup:` that frees everything (NULL-safe frees) and `return rc;`, and
+ *   GDL_TRY_CLEANUP(gdl_net_alloc(...));
+ * which stores the status in rc and jumps to cleanup on failure. */
+#define GDL_TRY_CLEANUP(expr) \
+  do { rc = (expr); if (rc != GDL_OK) goto cleanup; } while (0)
 
 #ifdef __cplusplus
 }

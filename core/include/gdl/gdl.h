@@ -9,6 +9,8 @@
 #include "loss.h"
 #include "train.h"
 #include "measure.h"
+#include "alignment.h"
+#include "version.h"
 #include "group.h"
 #include "boolean.h"
 #include "stats.h"

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "version.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -40,18 +41,45 @@ int gdl_json_num(gdl_json *j, const char *key, double val);   /* non-finite -> n
 int gdl_json_int(gdl_json *j, const char *key, long long val);
 int gdl_json_bool(gdl_json *j, const char *key, int val);
 int gdl_json_nums(gdl_json *j, const char *key, size_t n, const double *vals);
-int gdl_json_begin(gdl_json *j, const char *key);   /* nested object */
-int gdl_json_end(gdl_json *j);
+/* Nested object. Inside a list (gdl_json_begin_list) every member, objects included, is
+ * given with key NULL. */
+int gdl_json_begin(gdl_json *j, const char *key);
+int gdl_json_begin_list(gdl_json *j, const char *key); /* nested list [...] */
+int gdl_json_end(gdl_json *j);                        /* closes the innermost object or list */
 /* "version", "git", "blas" (openblas_get_config), "blas_threads", "compiler",
  * "omp_threads", "hostname", "utc" and "seed". */
 int gdl_json_provenance(gdl_json *j, uint64_t seed);
 const char *gdl_json_text(gdl_json *j);  /* closes open objects; valid until next call */
 int gdl_json_write(gdl_json *j, const char *path);  /* atomic */
 
-/* Library version and git description compiled in. */
-const char *gdl_version(void);
-const char *gdl_git_describe(void);
-const char *gdl_blas_config(void);
+/* ---- CSV reader (numeric tables with a header line) ---- */
+typedef struct {
+  size_t nrows, ncols;
+  char **names; /* ncols column names */
+  double *v;    /* nrows x ncols, row-major */
+} gdl_table;
+/* Reads a CSV written by gdl_csv (header line, then numeric rows; nan/inf accepted). A row
+ * with the wrong number of fields or a non-numeric field is GDL_EPARSE naming the line and
+ * column; an empty file (no header) too. Free with gdl_table_free. */
+int gdl_csv_read(const char *path, gdl_table *out);
+void gdl_table_free(gdl_table *t);
+/* Index of the column called name, -1 if there is none. */
+int gdl_table_col(const gdl_table *t, const char *name);
+
+/* ---- sweep summaries: summary.json, the claims report's rows of a figure family ----
+ * {"claim": "<claim>", "rows": [{"claim", "check", "measured", "relation", "bound",
+ * "margin", "pass", "text"}...], "figures": [...]}; "text" is gdl_fmt_check's line, the
+ * same that gdl_test_claim prints. The buffer grows as needed (no fixed-size buffer). */
+typedef struct gdl_summary gdl_summary;
+int gdl_summary_new(const char *claim, gdl_summary **out);
+int gdl_summary_check(gdl_summary *s, const char *claim, const char *check, double measured, const char *rel,
+                      double bound, int pass);
+int gdl_summary_figure(gdl_summary *s, const char *figure);
+/* Number of rows added with pass = 0. */
+size_t gdl_summary_failed(const gdl_summary *s);
+/* Writes the summary atomically; after this no row can be added. */
+int gdl_summary_write(gdl_summary *s, const char *path);
+void gdl_summary_free(gdl_summary *s);
 
 /* ---- claim records ----
  * One JSON file per assertion: $GDL_RESULTS_DIR/claims/<claim>__<check>.json with

@@ -39,6 +39,34 @@ int gdl_sweep_barrier(gdl_sweep *s);
 int gdl_sweep_is_root(const gdl_sweep *s);
 int gdl_sweep_rank(const gdl_sweep *s);
 int gdl_sweep_size(const gdl_sweep *s);
+/* ---- the key: a point is reused only by a sweep of the same configuration ----
+ * gdl_sweep_set_key(s, text): text is the sweep's whole configuration (the experiment's
+ * config JSON with the seed, the mode and the library version: anything that changes a
+ * point's result). Its 64-bit FNV-1a hash names the point directory,
+ *   <outdir>/points/<name>-<hash>/<index>.<ext>,
+ * and the text itself is written there as key.json, so a sweep with another seed, mode or
+ * grid never reads this one's points (it computes its own beside them). Call it right after
+ * gdl_sweep_begin, before any path is asked for. Without a key the points live in
+ * <outdir>/points/<name>-<index>.csv (the old layout). */
+int gdl_sweep_set_key(gdl_sweep *s, const char *text);
+/* The hash of the key (0 without a key). */
+unsigned long long gdl_sweep_key_hash(const gdl_sweep *s);
+/* Thread-safe path of point i's file with extension ext ("csv", "curve.csv", ...), written
+ * into buf. The point counts as done when its "csv" file exists: write that one last. */
+int gdl_sweep_point_file(const gdl_sweep *s, size_t i, const char *ext, char *buf, size_t len);
+
+/* ---- the runner ----
+ * fn computes point i and writes its files (gdl_sweep_point_file; the "csv" one last, via
+ * gdl_csv or gdl_write_atomic). gdl_sweep_run calls fn for every point this process owns
+ * whose "csv" file does not exist yet, in parallel over OpenMP threads when built with
+ * OpenMP (dynamic schedule, one point at a time), shows a progress line labelled `label`
+ * (only when stderr is a terminal; NULL: none), and counts the points whose fn failed
+ * (*failed, may be NULL). Returns GDL_OK when every point succeeded; otherwise the status of
+ * the first failure with its message prefixed by the point index. fn must be thread-safe
+ * (its own streams and buffers per point). */
+typedef int (*gdl_sweep_point_fn)(void *ctx, gdl_sweep *s, size_t i);
+int gdl_sweep_run(gdl_sweep *s, const char *label, gdl_sweep_point_fn fn, void *ctx, size_t *failed);
+
 /* Concatenate the point files (each: one header line + rows; the header of the first is
  * kept, the others' dropped) into `path` atomically. Fails with GDL_EIO naming the first
  * missing point. */

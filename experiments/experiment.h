@@ -1,0 +1,41 @@
+/* experiments/experiment.h: what every experiment module shares.
+ *
+ * An experiment module experiments/<family>.{h,c} owns
+ *   - <family>_config: the canonical configuration (sizes, targets, budgets, step sizes, the
+ *     random-stream purposes and indices) with <family>_config_default(); the theorem test
+ *     and the sweep start from the same defaults and change only documented fields;
+ *   - <family>_config_json(const <family>_config *, gdl_json *): the configuration written
+ *     from the struct (never as hand-typed prose), used for the sweep key and the sidecar;
+ *   - <family>_run(const <family>_config *, uint64_t seed, <family>_result *): one point,
+ *     the measured values; it prints nothing and returns a gdl status.
+ * A sweep point with the test's configuration and seed gives bit-identical values
+ * (ctest experiments.<family>.same_as_test). */
+#ifndef GDL_EXPERIMENTS_EXPERIMENT_H
+#define GDL_EXPERIMENTS_EXPERIMENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "gdl/gdl.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Writes a configuration's members into the open object of j. */
+typedef int (*gdl_exp_config_fn)(const void *cfg, gdl_json *j);
+
+/* A new JSON document {"family", "mode", "version", "seed", "config": {cfg_json(cfg)}}: the
+ * key of a sweep (gdl_sweep_set_key(gdl_json_text(doc))) and the head of its sidecar, to
+ * which the sweep appends its results and gdl_json_provenance. cfg_json may be NULL. */
+int gdl_exp_doc(const char *family, const char *mode, uint64_t seed, gdl_exp_config_fn cfg_json, const void *cfg,
+                gdl_json **out);
+
+/* gdl_sweep_begin + gdl_sweep_set_key with the document's text: points are reused only by a
+ * sweep with the same family, mode, seed, version and configuration. */
+int gdl_exp_sweep_begin(int *argc, char ***argv, const char *outdir, const char *name, size_t npoints,
+                        gdl_json *doc, gdl_sweep **out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
