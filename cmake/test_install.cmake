@@ -1,0 +1,32 @@
+# ctest install.downstream: cmake --install to a fresh prefix, then build examples/downstream
+# against it twice (find_package(gdl) and pkg-config gdl.pc) and run its checks.
+# -DBUILD=<build dir> -DSRC=<source dir> -DWORK=<scratch dir>
+file(REMOVE_RECURSE ${WORK})
+set(prefix ${WORK}/prefix)
+macro(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "failed (${rc}): ${ARGN}\n${out}\n${err}")
+  endif()
+endmacro()
+run(${CMAKE_COMMAND} --install ${BUILD} --prefix ${prefix})
+foreach(f bin/gdlimits lib/libgdl.a include/gdl/gdl.h lib/cmake/gdl/gdlConfig.cmake lib/pkgconfig/gdl.pc)
+  if(NOT EXISTS ${prefix}/${f})
+    message(FATAL_ERROR "not installed: ${f}")
+  endif()
+endforeach()
+run(${prefix}/bin/gdlimits --help)
+# 1. CMake package
+run(${CMAKE_COMMAND} -S ${SRC}/examples/downstream -B ${WORK}/ds -DCMAKE_PREFIX_PATH=${prefix}
+    -DCMAKE_BUILD_TYPE=Release)
+run(${CMAKE_COMMAND} --build ${WORK}/ds)
+run(${WORK}/ds/ng_check --jobs 1)
+message(STATUS "find_package(gdl): downstream ng_check passed")
+# 2. pkg-config (same source, plain compiler line)
+find_program(PKGCONF pkg-config REQUIRED)
+set(ENV{PKG_CONFIG_PATH} "${prefix}/lib/pkgconfig")
+run(${PKGCONF} --cflags --libs gdl criterion)
+separate_arguments(flags UNIX_COMMAND "${out}")
+run(cc -std=gnu11 -O2 -o ${WORK}/ng_check_pc ${SRC}/examples/downstream/ng_check.c ${flags} -ldl)
+run(${WORK}/ng_check_pc --jobs 1)
+message(STATUS "pkg-config gdl: downstream ng_check passed")
