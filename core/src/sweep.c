@@ -1,5 +1,6 @@
 /* sweep.c: resumable sweeps over independent points, MPI-distributed when built with it. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,8 @@ struct gdl_sweep {
   int rank, size;
   int mpi_owned; /* we called MPI_Init */
   unsigned long long key;  /* FNV-1a of the key text; 0: no key */
+  int *owner;              /* owner[i]: rank of point i (cost-balanced), NULL: i mod size */
+  size_t *order;           /* points by decreasing cost (NULL: index order) */
   char keydir[2300];       /* <outdir>/points/<name>-<hash> when keyed */
   char path[4096];
 };
@@ -71,7 +74,52 @@ int gdl_sweep_begin(int *argc, char ***argv, const char *outdir, const char *nam
 }
 
 int gdl_sweep_owns(const gdl_sweep *s, size_t i) {
-  return s && i < s->npoints && (int)(i % (size_t)s->size) == s->rank;
+  if (!s || i >= s->npoints) return 0;
+  if (s->owner) return s->owner[i] == s->rank;
+  return (int)(i % (size_t)s->size) == s->rank;
+}
+
+static const double *sort_costs; /* qsort has no context argument; set under no concurrency */
+static int by_cost_desc(const void *a, const void *b) {
+  size_t i = *(const size_t *)a, j = *(const size_t *)b;
+  double ci = sort_costs[i], cj = sort_costs[j];
+  if (ci != cj) return ci > cj ? -1 : 1;
+  return i < j ? -1 : (i > j); /* ties by index: the same order on every rank */
+}
+
+int gdl_sweep_set_costs(gdl_sweep *s, const double *cost) {
+  GDL_CHECK_ARG(s && cost, "gdl_sweep_set_costs: sweep or costs NULL");
+  for (size_t i = 0; i < s->npoints; i++)
+    GDL_CHECK_ARG(isfinite(cost[i]) && cost[i] >= 0, "gdl_sweep_set_costs: cost[%zu] = %g is not finite and >= 0",
+                  i, cost[i]);
+  int *owner = malloc(s->npoints * sizeof *owner);
+  size_t *order = malloc(s->npoints * sizeof *order);
+  double *load = calloc((size_t)s->size, sizeof *load);
+  if (!owner || !order || !load) {
+    free(owner);
+    free(order);
+    free(load);
+    return gdl_fail(GDL_ENOMEM, "gdl_sweep_set_costs: out of memory");
+  }
+  for (size_t i = 0; i < s->npoints; i++) order[i] = i;
+  sort_costs = cost;
+  qsort(order, s->npoints, sizeof *order, by_cost_desc);
+  sort_costs = NULL;
+  /* longest processing time first: each point to the least loaded rank (lowest rank on ties),
+   * deterministic, so every rank computes the same assignment without communication */
+  for (size_t k = 0; k < s->npoints; k++) {
+    int best = 0;
+    for (int r = 1; r < s->size; r++)
+      if (load[r] < load[best]) best = r;
+    owner[order[k]] = best;
+    load[best] += cost[order[k]];
+  }
+  free(load);
+  free(s->owner);
+  free(s->order);
+  s->owner = owner;
+  s->order = order;
+  return GDL_OK;
 }
 
 size_t gdl_sweep_owned(const gdl_sweep *s) {
@@ -137,7 +185,7 @@ int gdl_sweep_run(gdl_sweep *s, const char *label, gdl_sweep_point_fn fn, void *
 #pragma omp parallel for schedule(dynamic, 1)
 #endif
   for (long long q = 0; q < np; q++) {
-    size_t i = (size_t)q;
+    size_t i = s->order ? s->order[q] : (size_t)q; /* the costliest points first */
     if (!gdl_sweep_owns(s, i)) continue;
     int rc = point_done(s, i) ? GDL_OK : fn(ctx, s, i);
     if (rc == GDL_OK && !point_done(s, i))
@@ -215,5 +263,7 @@ void gdl_sweep_end(gdl_sweep *s) {
 #ifdef GDL_HAVE_MPI
   if (s->mpi_owned) MPI_Finalize();
 #endif
+  free(s->owner);
+  free(s->order);
   free(s);
 }

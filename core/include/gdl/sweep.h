@@ -7,8 +7,9 @@
  * the point files by the root process (gdl_sweep_assemble).
  *
  * Distribution: built with -DGDL_MPI=ON and started under `mpirun -n K prog ...`, the
- * sweep initialises MPI and point i belongs to rank i mod K; gdl_sweep_barrier waits for
- * all ranks before the root assembles. Without MPI (the default build) one process owns
+ * sweep initialises MPI and point i belongs to rank i mod K, or, after gdl_sweep_set_costs,
+ * to the rank chosen by a cost-balanced assignment (longest point first to the least loaded
+ * rank); gdl_sweep_barrier waits for all ranks before the root assembles. Without MPI (the default build) one process owns
  * every point. The points are keyed by index only, so the result does not depend on
  * the number of ranks. */
 #ifndef GDL_SWEEP_H
@@ -25,6 +26,12 @@ typedef struct gdl_sweep gdl_sweep;
 /* argc/argv are passed to MPI_Init when MPI is compiled in (may be NULL otherwise). */
 int gdl_sweep_begin(int *argc, char ***argv, const char *outdir, const char *name, size_t npoints,
                     gdl_sweep **out);
+/* Relative cost estimates of the points (e.g. steps x width, or d^2), npoints of them, finite
+ * and >= 0: the points are assigned to ranks by longest-processing-time-first (each point,
+ * costliest first, to the rank with the least load so far; deterministic, the same on every
+ * rank), and gdl_sweep_run starts the costliest points first. The results do not change,
+ * only who computes what and when. Call before gdl_sweep_run. */
+int gdl_sweep_set_costs(gdl_sweep *s, const double *cost);
 /* 1 if this process computes point i. */
 int gdl_sweep_owns(const gdl_sweep *s, size_t i);
 /* How many points this process owns (the total of its progress line). */
