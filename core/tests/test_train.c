@@ -406,3 +406,67 @@ Test(train, noise_law_is_gaussian_tau) {
   gdl_net_free(net);
   gdl_rng_free(r);
 }
+
+/* Adam's first step with bias correction: m^ = g, v^ = g^2, so theta moves by
+ * -lr g / (|g| + eps) in every coordinate (without the correction: about 3.16 lr sign(g)) */
+Test(train, step_adam_first_step_is_bias_corrected) {
+  gsl_rng *r = gdl_test_rng("test_train.adam", 0);
+  double X[M * IN], Y[M];
+  toy_sampler(NULL, r, M, X, Y);
+  gdl_net *net = small_net(r);
+  size_t P = net->nparams;
+  double *th0 = malloc(P * sizeof *th0), *g = malloc(P * sizeof *g);
+  memcpy(th0, net->params, P * sizeof *th0);
+  hand_grad(net, M, X, Y, g);
+  gdl_train_config c;
+  gdl_train_config_default(&c);
+  c.opt = GDL_OPT_ADAM;
+  c.lr = 1e-3;
+  gdl_data d = {M, X, Y, NULL, NULL, NULL};
+  gdl_trainer *tr;
+  cr_assert(gdl_trainer_create(net, &c, &d, r, &tr) == GDL_OK);
+  cr_assert(gdl_trainer_step(tr, NULL) == GDL_OK);
+  for (size_t i = 0; i < P; i++) {
+    double want = -c.lr * g[i] / (fabs(g[i]) + c.adam_eps);
+    cr_assert(fabs((net->params[i] - th0[i]) - want) <= 1e-9 * c.lr,
+              "Adam step 1, parameter %zu: moved %.12g, expected %.12g", i, net->params[i] - th0[i], want);
+  }
+  gdl_trainer_free(tr);
+  gdl_net_free(net);
+  free(th0);
+  free(g);
+  gdl_rng_free(r);
+}
+
+/* The default initialisation is N(0, 1/fan_in) per weight, biases 0: over a 200 -> 400 -> 1
+ * net (N = 80400 weights), at 6 standard errors: the fraction of negative weights is 1/2 within
+ * 6 sqrt(1/(4N)) = 0.011, mean/s within 6/sqrt(N), E[w^2]/s^2 within 1 +- 6 sqrt(2/N). A half-normal
+ * (sign-asymmetric) init has fraction 0 and mean/s = 0.80; a wrong scale by 10% moves E[w^2]/s^2 by 0.2. */
+Test(train, init_default_is_symmetric_gaussian) {
+  gsl_rng *r = gdl_test_rng("test_train.init", 0);
+  size_t hidden[1] = {400};
+  gdl_net_spec spec;
+  gdl_net *net = NULL;
+  cr_assert(gdl_net_spec_mlp(&spec, 200, 1, hidden, 1, GDL_ACT_RELU, 1) == GDL_OK);
+  cr_assert(gdl_net_create(&spec, &net) == GDL_OK);
+  cr_assert(gdl_net_init_default(net, r) == GDL_OK);
+  double N = 0, neg = 0, s1 = 0, s2 = 0;
+  for (size_t l = 0; l < 2; l++) {
+    double s = 1.0 / sqrt((double)spec.width[l]);
+    size_t cnt = spec.width[l] * spec.width[l + 1];
+    const double *w = net->params + net->w_off[l];
+    for (size_t i = 0; i < cnt; i++) {
+      N += 1;
+      neg += w[i] < 0;
+      s1 += w[i] / s;
+      s2 += (w[i] / s) * (w[i] / s);
+    }
+    const double *b = net->params + net->b_off[l];
+    for (size_t j = 0; j < spec.width[l + 1]; j++) cr_assert(b[j] == 0.0, "bias %zu of layer %zu is %g", j, l, b[j]);
+  }
+  cr_assert(fabs(neg / N - 0.5) <= 6 * sqrt(0.25 / N), "fraction of negative weights %g", neg / N);
+  cr_assert(fabs(s1 / N) <= 6 / sqrt(N), "mean weight / scale %g", s1 / N);
+  cr_assert(fabs(s2 / N - 1) <= 6 * sqrt(2 / N), "E[w^2] / scale^2 = %g", s2 / N);
+  gdl_net_free(net);
+  gdl_rng_free(r);
+}
