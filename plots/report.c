@@ -23,6 +23,11 @@
 #define _GNU_SOURCE 1
 #include "report.h"
 
+static void usage(FILE *f) {
+  fprintf(f, "usage: gdl-report --results DIR --figures DIR --out DIR [--figure-map FILE] "
+             "[--ctest-log FILE] [--strict]\n");
+}
+
 int main(int argc, char **argv) {
   const char *results = NULL, *figdir = NULL, *out = NULL, *figmap = NULL, *ctestlog = NULL;
   int strict = 0;

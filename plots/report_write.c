@@ -170,8 +170,3 @@ void relpath(const char *from, const char *to, char *out, size_t len) {
   if (k && !*rest) out[k - 1] = 0;
   else snprintf(out + k, len > k ? len - k : 0, "%s", *rest ? rest : ".");
 }
-
-void usage(FILE *f) {
-  fprintf(f, "usage: gdl-report --results DIR --figures DIR --out DIR [--figure-map FILE] "
-             "[--ctest-log FILE] [--strict]\n");
-}
