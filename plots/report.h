@@ -18,6 +18,34 @@
 
 #ifndef GDL_GIT_DESCRIBE
 #define GDL_GIT_DESCRIBE "unknown"
+
+/* report_read.c */
+void read_kill_matrix(const char *results);
+void read_bench_context(const char *results);
+int is_perf_claim(size_t ci);
+double row_tightness(const row *x);
+size_t faults_killed_by_family(size_t fi, char ***out, size_t *nrun);
+
+/* report_sections.c: the sections of the report, written to Markdown and HTML at once */
+typedef struct {
+  sbuf md, h;
+  const char *results, *figdir;
+  char figrel[4096];
+  figset fs;
+  status cst[NCLAIM];
+  int npass, nfail, ninc, nnone;
+  char utc[64];
+} report_ctx;
+void sb_json(sbuf *b, const char *s);
+void section_head(report_ctx *c, int have_results);
+void section_versions(report_ctx *c);
+void section_overview(report_ctx *c);
+void section_family(report_ctx *c, size_t f);
+void section_performance(report_ctx *c);
+void section_faults(report_ctx *c);
+void section_leftovers(report_ctx *c);
+void write_claims_json(report_ctx *c, sbuf *j);
+
 #endif
 
 #include "gdl/claims.h"
@@ -56,6 +84,7 @@ typedef struct {
   int pass;       /* 1 pass, 0 fail, -1 unknown (missing or malformed field) */
   char *problem;  /* a field is missing or has the wrong type */
   char *utc;
+  double m, b, mg;  /* measured, bound, margin as numbers (NAN when not a finite number) */
 } row;
 
 typedef struct {
@@ -66,6 +95,10 @@ typedef struct {
 typedef struct {
   char *file, *error, *claim; /* claim: guessed from the file name (may be NULL) */
 } problem;
+
+typedef struct {
+  char *fault, *test, *result; /* result: killed | survived | stale | build-failed | ... */
+} killrow;
 
 typedef struct {
   char *name;        /* family (results subdirectory) */
@@ -89,6 +122,11 @@ typedef struct {
   size_t nseeds;
   char **test_times;         /* "theorems.x 12.3 s" from the ctest log */
   size_t ntest_times;
+  killrow *kills;            /* RESULTS/power/kill_matrix.csv (fault,test,result,seconds) */
+  size_t nkills;
+  double dgemm_peak;         /* RESULTS/trainer/trainer.json: the benchmark run's peak, or NAN */
+  char *bench_load;          /* the benchmark run's load average, when it recorded one */
+  char *bench_utc;
 } report_state;
 extern report_state R;
 
@@ -147,6 +185,7 @@ int fam_serves(const famdata *fd, const char *claim_id);
 status rows_status(const rows *r, int nprob);
 int claim_problems(size_t ci);
 int family_problems(size_t fi);
+void tightness_text(const row *x, char *buf, size_t len);
 void rows_table_md(sbuf *b, const rows *r);
 void rows_table_html(sbuf *b, const rows *r);
 size_t figures_for(const char *figdir, const char *id, int exact_only, char ***out);
@@ -155,5 +194,33 @@ void figs_md(sbuf *b, const char *figrel, const char *figdir, char **stems, size
 void figs_html(sbuf *b, const char *figrel, const char *figdir, char **stems, size_t n);
 void free_strs(char **v, size_t n);
 void relpath(const char *from, const char *to, char *out, size_t len);
+
+
+/* report_read.c */
+void read_kill_matrix(const char *results);
+void read_bench_context(const char *results);
+int is_perf_claim(size_t ci);
+double row_tightness(const row *x);
+size_t faults_killed_by_family(size_t fi, char ***out, size_t *nrun);
+
+/* report_sections.c: the sections of the report, written to Markdown and HTML at once */
+typedef struct {
+  sbuf md, h;
+  const char *results, *figdir;
+  char figrel[4096];
+  figset fs;
+  status cst[NCLAIM];
+  int npass, nfail, ninc, nnone;
+  char utc[64];
+} report_ctx;
+void sb_json(sbuf *b, const char *s);
+void section_head(report_ctx *c, int have_results);
+void section_versions(report_ctx *c);
+void section_overview(report_ctx *c);
+void section_family(report_ctx *c, size_t f);
+void section_performance(report_ctx *c);
+void section_faults(report_ctx *c);
+void section_leftovers(report_ctx *c);
+void write_claims_json(report_ctx *c, sbuf *j);
 
 #endif

@@ -101,6 +101,9 @@ void fill_row(row *r, const jval *o, const char *source) {
   if (!m) sb_puts(&prob, "no \"measured\"; ");
   else if (m->t != J_NUM && m->t != J_NULL) sb_puts(&prob, "\"measured\" is not a number; ");
   if (!b) sb_puts(&prob, "no \"bound\"; ");
+  r->m = m && m->t == J_NUM ? m->num : NAN;
+  r->b = b && b->t == J_NUM ? b->num : NAN;
+  r->mg = NAN;
   if (m && m->t == J_NUM) snprintf(r->measured, sizeof r->measured, "%.6g", m->num);
   else if (m && m->t == J_NULL) snprintf(r->measured, sizeof r->measured, "non-finite");
   else jtext(m, r->measured, sizeof r->measured);
@@ -109,6 +112,7 @@ void fill_row(row *r, const jval *o, const char *source) {
   /* margin: recorded, or derived from measured / relation / bound */
   if (mg && mg->t == J_NUM) {
     snprintf(r->margin, sizeof r->margin, "%.3g", mg->num);
+    r->mg = mg->num;
   } else if (m && m->t == J_NUM) {
     double mv = m->num, d = NAN;
     if (b && b->t == J_NUM) {
@@ -120,6 +124,7 @@ void fill_row(row *r, const jval *o, const char *source) {
       d = fmin(mv - lo, hi - mv);
     }
     if (isfinite(d)) snprintf(r->margin, sizeof r->margin, "%.3g", d);
+    r->mg = d;
   }
   const jval *p = jget(o, "pass");
   if (p && p->t == J_BOOL) r->pass = p->b;
@@ -469,4 +474,102 @@ int fam_serves(const famdata *fd, const char *claim_id) {
   }
   int f = family_of_name(fd->name);
   return f >= 0 && !strncmp(FAMILIES[f].prefix, claim_id, 2) ? 1 : 0;
+}
+
+/* ------------------------------------------------------------------------------------
+ * Fault injection (scripts/power) and the benchmark context of the performance section
+ * ------------------------------------------------------------------------------------ */
+void read_kill_matrix(const char *results) {
+  char path[4200], err[256];
+  snprintf(path, sizeof path, "%s/power/kill_matrix.csv", results);
+  size_t len;
+  char *text = is_file(path) ? read_file(path, &len, err, sizeof err) : NULL;
+  if (!text) return;
+  char *save = NULL;
+  int first = 1;
+  for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    if (first) { /* header fault,test,result,seconds */
+      first = 0;
+      if (!strncmp(line, "fault,", 6)) continue;
+    }
+    char *f = line, *t = strchr(f, ',');
+    if (!t) continue;
+    *t++ = 0;
+    char *res = strchr(t, ',');
+    if (!res) continue;
+    *res++ = 0;
+    char *end = strchr(res, ',');
+    if (end) *end = 0;
+    R.kills = xrealloc(R.kills, (R.nkills + 1) * sizeof *R.kills);
+    R.kills[R.nkills].fault = xstrdup(f);
+    R.kills[R.nkills].test = xstrdup(t);
+    R.kills[R.nkills].result = xstrdup(res);
+    R.nkills++;
+  }
+  free(text);
+}
+
+/* the faults killed by the tests of family fi (theorems.<name> with family_of_name(name) == fi);
+ * *nrun: faults run against them */
+size_t faults_killed_by_family(size_t fi, char ***out, size_t *nrun) {
+  char **v = NULL, **ran = NULL;
+  size_t n = 0, nr = 0;
+  for (size_t i = 0; i < R.nkills; i++) {
+    const char *nm = strchr(R.kills[i].test, '.');
+    if (!nm || strncmp(R.kills[i].test, "theorems.", 9) || family_of_name(nm + 1) != (int)fi) continue;
+    add_unique(&ran, &nr, R.kills[i].fault);
+    if (!strcmp(R.kills[i].result, "killed")) add_unique(&v, &n, R.kills[i].fault);
+  }
+  for (size_t i = 0; i < nr; i++) free(ran[i]);
+  free(ran);
+  *out = v;
+  if (nrun) *nrun = nr;
+  return n;
+}
+
+/* the benchmark run's dgemm peak (and load average, when recorded) from trainer.json */
+void read_bench_context(const char *results) {
+  R.dgemm_peak = NAN;
+  char path[4200], err[256];
+  snprintf(path, sizeof path, "%s/trainer/trainer.json", results);
+  size_t len;
+  char *text = is_file(path) ? read_file(path, &len, err, sizeof err) : NULL;
+  jval *o = text ? jparse(text, len, err, sizeof err) : NULL;
+  if (o && o->t == J_OBJ) {
+    const jval *pk = jget(o, "dgemm_peak_gflops");
+    if (pk && pk->t == J_NUM) R.dgemm_peak = pk->num;
+    const jval *la = jget(o, "load_average");
+    if (!la) la = jget(o, "loadavg");
+    if (la) {
+      char buf[256];
+      if (la->t == J_ARR) {
+        sbuf b = {0};
+        for (size_t i = 0; i < la->n; i++) {
+          jtext(la->items[i], buf, sizeof buf);
+          sb_printf(&b, "%s%s", i ? " " : "", buf);
+        }
+        R.bench_load = b.s ? b.s : xstrdup("");
+      } else {
+        jtext(la, buf, sizeof buf);
+        R.bench_load = xstrdup(buf);
+      }
+    }
+    const jval *prov = jget(o, "provenance");
+    const char *utc = prov && prov->t == J_OBJ ? jgets(prov, "utc") : NULL;
+    if (utc) R.bench_utc = xstrdup(utc);
+  }
+  jfree(o);
+  free(text);
+}
+
+/* performance (PF) is measured against targets, never a pass/fail claim of the report */
+int is_perf_claim(size_t ci) { return !strncmp(CLAIMS[ci].id, "PF", 2); }
+
+/* how close a check is to its bound: bound/measured for <=, measured/bound for >= (>= 1 when
+ * the check holds, 1 = tight); NAN when it has no meaning (non-positive values, "in") */
+double row_tightness(const row *x) {
+  if (!isfinite(x->m) || !isfinite(x->b) || !x->relation) return NAN;
+  if (strchr(x->relation, '<') && x->m > 0 && x->b > 0) return x->b / x->m;
+  if (strchr(x->relation, '>') && x->b > 0 && x->m > 0) return x->m / x->b;
+  return NAN;
 }

@@ -32,16 +32,25 @@ int family_problems(size_t fi) {
   return k;
 }
 
+/* tightness (row_tightness) as table text: "" when undefined */
+void tightness_text(const row *x, char *buf, size_t len) {
+  double t = row_tightness(x);
+  if (isfinite(t)) snprintf(buf, len, "%.3g", t);
+  else buf[0] = 0;
+}
+
 void rows_table_md(sbuf *b, const rows *r) {
-  sb_puts(b, "| check | measured | relation | bound | margin | pass | seed | parameters | source |\n"
-             "|---|---|---|---|---|---|---|---|---|\n");
+  sb_puts(b, "| check | measured | relation | bound | margin | tightness | pass | seed | parameters | source |\n"
+             "|---|---|---|---|---|---|---|---|---|---|\n");
   for (size_t i = 0; i < r->n; i++) {
     const row *x = &r->v[i];
     sb_puts(b, "| ");
     sb_md(b, x->check);
     sb_printf(b, " | %s | ", x->measured);
     sb_md(b, x->relation);
-    sb_printf(b, " | %s | %s | %s | %s | ", x->bound, x->margin[0] ? x->margin : "",
+    char tt[32];
+    tightness_text(x, tt, sizeof tt);
+    sb_printf(b, " | %s | %s | %s | %s | %s | ", x->bound, x->margin[0] ? x->margin : "", tt,
               x->pass == 1 ? "pass" : x->pass == 0 ? "**FAIL**" : "?", x->seed);
     sb_md(b, x->params);
     if (x->problem) {
@@ -57,7 +66,8 @@ void rows_table_md(sbuf *b, const rows *r) {
 
 void rows_table_html(sbuf *b, const rows *r) {
   sb_puts(b, "<table><tr><th>check</th><th>measured</th><th>relation</th><th>bound</th>"
-             "<th>margin</th><th>pass</th><th>seed</th><th>parameters</th><th>source</th></tr>\n");
+             "<th>margin</th><th>tightness</th><th>pass</th><th>seed</th><th>parameters</th>"
+             "<th>source</th></tr>\n");
   for (size_t i = 0; i < r->n; i++) {
     const row *x = &r->v[i];
     sb_printf(b, "<tr class=\"%s\"><td>", x->pass == 1 ? "pass" : x->pass == 0 ? "fail" : "inc");
@@ -70,7 +80,9 @@ void rows_table_html(sbuf *b, const rows *r) {
     sb_html(b, x->bound);
     sb_puts(b, "</td><td>");
     sb_html(b, x->margin);
-    sb_printf(b, "</td><td>%s</td><td>", x->pass == 1 ? "pass" : x->pass == 0 ? "FAIL" : "?");
+    char tt[32];
+    tightness_text(x, tt, sizeof tt);
+    sb_printf(b, "</td><td>%s</td><td>%s</td><td>", tt, x->pass == 1 ? "pass" : x->pass == 0 ? "FAIL" : "?");
     sb_html(b, x->seed);
     sb_puts(b, "</td><td>");
     sb_html(b, x->params);
