@@ -265,3 +265,41 @@ Test(group, zp) {
   cr_assert(gdl_zp_primitive_root(100, &g) == GDL_EINVAL);
   cr_assert(gdl_zp_powmod(3, 100002, 100003) == 1);
 }
+
+/* A random S_n element is uniform over the n! permutations. With n = 4 and M = 24000 draws
+ * each of the 24 permutations has count ~ Binomial(M, 1/24): every count within 6 SD of M/24
+ * (sd = sqrt(M (1/24)(23/24)) = 30.9; union over 24 cells: failure probability < 24 * 2e-9), and
+ * the mean number of fixed points is 1 within 6/sqrt(M) (its variance is 1 for n >= 2).
+ * A shuffle that never leaves an element in place (Sattolo's algorithm: j < i - 1 in
+ * Fisher-Yates) reaches only the 6 cyclic permutations and has no fixed points. */
+Test(group, random_permutation_is_uniform) {
+  gsl_rng *r = gdl_test_rng("test_group.perm", 0);
+  const size_t n = 4, M = 24000;
+  gdl_group_elem *s;
+  cr_assert(gdl_group_elem_alloc(GDL_GROUP_SN, n, &s) == GDL_OK);
+  size_t count[256] = {0};
+  double fixed = 0;
+  for (size_t t = 0; t < M; t++) {
+    cr_assert(gdl_group_random(s, r) == GDL_OK);
+    size_t code = 0; /* base-4 code of the permutation */
+    for (size_t i = 0; i < n; i++) {
+      cr_assert(s->perm[i] < n);
+      code = code * n + s->perm[i];
+      fixed += s->perm[i] == i;
+    }
+    count[code]++;
+  }
+  size_t cells = 0;
+  double p = 1.0 / 24, sd = sqrt((double)M * p * (1 - p));
+  for (size_t c = 0; c < 256; c++) {
+    if (!count[c]) continue;
+    cells++;
+    cr_assert(fabs((double)count[c] - (double)M * p) <= 6 * sd, "permutation code %zu drawn %zu times, expected %g +- %g",
+              c, count[c], (double)M * p, 6 * sd);
+  }
+  cr_assert(cells == 24, "%zu distinct permutations of 4 drawn in %zu draws, expected all 24", cells, M);
+  cr_assert(fabs(fixed / (double)M - 1) <= 6 / sqrt((double)M), "mean number of fixed points %g, expected 1",
+            fixed / (double)M);
+  gdl_group_elem_free(s);
+  gdl_rng_free(r);
+}

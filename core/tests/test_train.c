@@ -199,3 +199,274 @@ Test(train, rejects_bad_configurations) {
   cr_assert(gdl_loss_parse("hinge", &l) == GDL_EINVAL);
   toy_free(&t);
 }
+
+/* ------------------------------------------------------------------------------------------
+ * Killers of trainer faults (faults/core-*.fault): the size of one step against a hand-computed
+ * update, the freshness of online samples, and the law of the injected noise.
+ * ------------------------------------------------------------------------------------------ */
+#define H1 5
+
+/* a 2-layer tanh net in -> H1 -> 1 with biases (layout of gdl_net: W0 row-major H1 x IN, b0,
+ * W1 1 x H1, b1), its parameters drawn by the test */
+static gdl_net *small_net(gsl_rng *r) {
+  size_t hidden[1] = {H1};
+  gdl_net_spec spec;
+  gdl_net *net = NULL;
+  cr_assert(gdl_net_spec_mlp(&spec, IN, 1, hidden, 1, GDL_ACT_TANH, 1) == GDL_OK);
+  cr_assert(gdl_net_create(&spec, &net) == GDL_OK);
+  cr_assert(net->nparams == IN * H1 + H1 + H1 + 1, "layout: %zu parameters", net->nparams);
+  gdl_rng_gaussian(r, 0.7, net->nparams, net->params);
+  return net;
+}
+
+/* the gradient of L = (1/m) sum_i 1/2 (f(x_i) - y_i)^2 for f(x) = sum_j a_j tanh(w_j.x + b_j) + c,
+ * written out by hand (no call into gdl_net) */
+static void hand_grad(const gdl_net *net, size_t m, const double *X, const double *Y, double *g) {
+  const double *th = net->params;
+  const double *W0 = th + net->w_off[0], *b0 = th + net->b_off[0];
+  const double *W1 = th + net->w_off[1], *b1 = th + net->b_off[1];
+  double *gW0 = g + net->w_off[0], *gb0 = g + net->b_off[0];
+  double *gW1 = g + net->w_off[1], *gb1 = g + net->b_off[1];
+  memset(g, 0, net->nparams * sizeof *g);
+  for (size_t i = 0; i < m; i++) {
+    const double *x = X + i * IN;
+    double h[H1], f = b1[0];
+    for (size_t j = 0; j < H1; j++) {
+      double z = b0[j];
+      for (size_t k = 0; k < IN; k++) z += W0[j * IN + k] * x[k];
+      h[j] = tanh(z);
+      f += W1[j] * h[j];
+    }
+    double r = (f - Y[i]) / (double)m;
+    gb1[0] += r;
+    for (size_t j = 0; j < H1; j++) {
+      gW1[j] += r * h[j];
+      double dz = r * W1[j] * (1.0 - h[j] * h[j]);
+      gb0[j] += dz;
+      for (size_t k = 0; k < IN; k++) gW0[j * IN + k] += dz * x[k];
+    }
+  }
+}
+
+/* one trainer step from theta0 equals theta0 - lr * (hand gradient on the step's batch), for
+ * population GD, minibatch SGD and online SGD; a halved step, a wrong backward term or a
+ * missing bias gradient moves some coordinate by a relative 1e-1 or more, the tolerance is 1e-9 */
+Test(train, step_size_matches_a_hand_computed_update) {
+  gsl_rng *r = gdl_test_rng("test_train.step", 0);
+  gdl_data_mode modes[3] = {GDL_DATA_POPULATION, GDL_DATA_SAMPLE, GDL_DATA_ONLINE};
+  const char *names[3] = {"population GD", "minibatch SGD", "online SGD"};
+  double X[M * IN], Y[M];
+  toy_sampler(NULL, r, M, X, Y);
+  for (int k = 0; k < 3; k++) {
+    gdl_net *net = small_net(r);
+    size_t P = net->nparams;
+    double *th0 = malloc(P * sizeof *th0), *g = malloc(P * sizeof *g);
+    memcpy(th0, net->params, P * sizeof *th0);
+    gdl_train_config c;
+    gdl_train_config_default(&c);
+    c.lr = 0.07;
+    c.data = modes[k];
+    c.batch = 8;
+    gdl_data d = {M, X, Y, NULL, toy_sampler, NULL};
+    gdl_trainer *tr;
+    cr_assert(gdl_trainer_create(net, &c, &d, r, &tr) == GDL_OK, "%s", gdl_strerror_last());
+    cr_assert(gdl_trainer_step(tr, NULL) == GDL_OK, "%s", gdl_strerror_last());
+    size_t mb = 0;
+    const double *Xb = NULL, *Yb = NULL;
+    gdl_trainer_last_batch(tr, &mb, &Xb, &Yb);
+    cr_assert(mb == (k == 0 ? (size_t)M : c.batch), "%s: batch of %zu rows", names[k], mb);
+    double *th1 = malloc(P * sizeof *th1);
+    memcpy(th1, net->params, P * sizeof *th1);
+    memcpy(net->params, th0, P * sizeof *th0);
+    hand_grad(net, mb, Xb, Yb, g);
+    double gmax = 0;
+    for (size_t i = 0; i < P; i++) {
+      double want = th0[i] - c.lr * g[i];
+      double tol = 1e-9 * (fabs(c.lr * g[i]) + 1e-12);
+      cr_assert(fabs(th1[i] - want) <= tol, "%s: parameter %zu moved by %.12g, the hand update is %.12g",
+                names[k], i, th1[i] - th0[i], -c.lr * g[i]);
+      if (fabs(g[i]) > gmax) gmax = fabs(g[i]);
+    }
+    cr_assert(gmax > 1e-3, "%s: the gradient vanishes (%g): the check would be empty", names[k], gmax);
+    gdl_trainer_free(tr);
+    gdl_net_free(net);
+    free(th0);
+    free(th1);
+    free(g);
+  }
+  gdl_rng_free(r);
+}
+
+/* online SGD draws a fresh batch at every step: consecutive batches differ; minibatch SGD visits
+ * every example once per epoch and reshuffles between epochs */
+Test(train, step_samples_are_fresh) {
+  gsl_rng *r = gdl_test_rng("test_train.fresh", 0);
+  double X[M * IN], Y[M];
+  toy_sampler(NULL, r, M, X, Y);
+  gdl_net *net = small_net(r);
+  gdl_train_config c;
+  gdl_train_config_default(&c);
+  c.lr = 0.01;
+  c.data = GDL_DATA_ONLINE;
+  c.batch = 4;
+  gdl_data d = {M, X, Y, NULL, toy_sampler, NULL};
+  gdl_trainer *tr;
+  cr_assert(gdl_trainer_create(net, &c, &d, r, &tr) == GDL_OK);
+  double prev[4 * IN];
+  size_t mb;
+  const double *Xb;
+  for (int t = 0; t < 20; t++) {
+    cr_assert(gdl_trainer_step(tr, NULL) == GDL_OK);
+    gdl_trainer_last_batch(tr, &mb, &Xb, NULL);
+    if (t > 0) cr_assert(memcmp(prev, Xb, sizeof prev) != 0, "online step %d reused the batch of step %d", t + 1, t);
+    memcpy(prev, Xb, sizeof prev);
+  }
+  gdl_trainer_free(tr);
+  /* minibatch SGD: batch 8 of 64 rows, 3 epochs; each epoch a permutation, epochs differ */
+  c.data = GDL_DATA_SAMPLE;
+  c.batch = 8;
+  cr_assert(gdl_trainer_create(net, &c, &d, r, &tr) == GDL_OK);
+  size_t order[3][M];
+  for (int e = 0; e < 3; e++) {
+    int seen[M] = {0};
+    for (int s = 0; s < M / 8; s++) {
+      cr_assert(gdl_trainer_step(tr, NULL) == GDL_OK);
+      gdl_trainer_last_batch(tr, &mb, &Xb, NULL);
+      for (size_t i = 0; i < mb; i++) {
+        size_t row = M;
+        for (size_t q = 0; q < M; q++)
+          if (!memcmp(Xb + i * IN, X + q * IN, IN * sizeof(double))) { row = q; break; }
+        cr_assert(row < M, "a minibatch row is not a sample row");
+        cr_assert(!seen[row], "epoch %d visits row %zu twice", e, row);
+        seen[row] = 1;
+        order[e][s * 8 + i] = row;
+      }
+    }
+  }
+  /* two epochs in the same order: probability 1/64! per pair under a fresh shuffle */
+  cr_assert(memcmp(order[0], order[1], sizeof order[0]) && memcmp(order[1], order[2], sizeof order[0]),
+            "minibatch SGD repeats the order of an epoch (no reshuffle)");
+  gdl_trainer_free(tr);
+  gdl_net_free(net);
+  gdl_rng_free(r);
+}
+
+/* The injected noise of noisy GD: xi_t = (theta_t - theta_{t+1}) / lr - g(theta_t), recovered
+ * exactly step by step (g by hand_grad), must be i.i.d. N(0, tau^2) in every coordinate.
+ * N = T * P values (T = 600, P = 41: N = 24600). Checks, each at 6 standard errors (two-sided
+ * normal tail 2e-9 each; N is large enough for the normal approximation of every statistic):
+ *   mean/tau within 6/sqrt(N); s^2/tau^2 - 1 within 6 sqrt(2/N) = 0.054;
+ *   P(|xi| < tau) = 0.682689 within 6 sqrt(p(1-p)/N) = 0.018; lag-1 correlation within 6/sqrt(N).
+ * Power: a noise never added gives s^2 = 0, std tau^2 (tau = 0.1) gives s^2/tau^2 = 0.01, a
+ * halved step gives a law mixed with -g/2; a 10% error in the std (s^2/tau^2 = 1.21) is detected
+ * with probability 1 - Phi(-(0.21 - 0.054) / 0.009) > 1 - 1e-60. */
+Test(train, noise_law_is_gaussian_tau) {
+  gsl_rng *r = gdl_test_rng("test_train.noise", 0);
+  double X[M * IN], Y[M];
+  toy_sampler(NULL, r, M, X, Y);
+  gdl_net *net = small_net(r);
+  size_t P = net->nparams;
+  const size_t T = 600;
+  const double tau = 0.1, lr = 0.01;
+  gdl_train_config c;
+  gdl_train_config_default(&c);
+  c.lr = lr;
+  c.noise_tau = tau;
+  c.steps = T;
+  gdl_data d = {M, X, Y, NULL, NULL, NULL};
+  gdl_trainer *tr;
+  cr_assert(gdl_trainer_create(net, &c, &d, r, &tr) == GDL_OK);
+  double *th = malloc(P * sizeof *th), *g = malloc(P * sizeof *g), *xi = malloc(T * P * sizeof *xi);
+  for (size_t t = 0; t < T; t++) {
+    memcpy(th, net->params, P * sizeof *th);
+    hand_grad(net, M, X, Y, g);
+    cr_assert(gdl_trainer_step(tr, NULL) == GDL_OK);
+    for (size_t i = 0; i < P; i++) xi[t * P + i] = (th[i] - net->params[i]) / lr - g[i];
+  }
+  double N = (double)(T * P), s1 = 0, s2 = 0, in1 = 0, lag = 0;
+  for (size_t k = 0; k < T * P; k++) {
+    s1 += xi[k];
+    s2 += xi[k] * xi[k];
+    in1 += fabs(xi[k]) < tau;
+    if (k >= P) lag += xi[k] * xi[k - P];
+  }
+  double mean = s1 / N, var = s2 / N - mean * mean, frac = in1 / N, p1 = 0.682689492137086;
+  double corr = lag / (N - (double)P) / (tau * tau), sef = sqrt(p1 * (1 - p1) / N);
+  cr_log_info("noise: mean/tau %.3g, var/tau^2 %.5f, P(|xi|<tau) %.5f, lag-1 corr %.3g (N = %.0f)", mean / tau,
+              var / (tau * tau), frac, corr, N);
+  cr_assert(fabs(mean) / tau <= 6 / sqrt(N), "noise mean/tau = %g, bound %g", mean / tau, 6 / sqrt(N));
+  cr_assert(fabs(var / (tau * tau) - 1) <= 6 * sqrt(2 / N), "noise var/tau^2 = %g, expected 1 +- %g", var / (tau * tau),
+            6 * sqrt(2 / N));
+  cr_assert(fabs(frac - p1) <= 6 * sef, "P(|noise| < tau) = %g, expected %g +- %g", frac, p1, 6 * sef);
+  cr_assert(fabs(corr) <= 6 / sqrt(N), "lag-1 noise correlation %g, bound %g", corr, 6 / sqrt(N));
+  free(th);
+  free(g);
+  free(xi);
+  gdl_trainer_free(tr);
+  gdl_net_free(net);
+  gdl_rng_free(r);
+}
+
+/* Adam's first step with bias correction: m^ = g, v^ = g^2, so theta moves by
+ * -lr g / (|g| + eps) in every coordinate (without the correction: about 3.16 lr sign(g)) */
+Test(train, step_adam_first_step_is_bias_corrected) {
+  gsl_rng *r = gdl_test_rng("test_train.adam", 0);
+  double X[M * IN], Y[M];
+  toy_sampler(NULL, r, M, X, Y);
+  gdl_net *net = small_net(r);
+  size_t P = net->nparams;
+  double *th0 = malloc(P * sizeof *th0), *g = malloc(P * sizeof *g);
+  memcpy(th0, net->params, P * sizeof *th0);
+  hand_grad(net, M, X, Y, g);
+  gdl_train_config c;
+  gdl_train_config_default(&c);
+  c.opt = GDL_OPT_ADAM;
+  c.lr = 1e-3;
+  gdl_data d = {M, X, Y, NULL, NULL, NULL};
+  gdl_trainer *tr;
+  cr_assert(gdl_trainer_create(net, &c, &d, r, &tr) == GDL_OK);
+  cr_assert(gdl_trainer_step(tr, NULL) == GDL_OK);
+  for (size_t i = 0; i < P; i++) {
+    double want = -c.lr * g[i] / (fabs(g[i]) + c.adam_eps);
+    cr_assert(fabs((net->params[i] - th0[i]) - want) <= 1e-9 * c.lr,
+              "Adam step 1, parameter %zu: moved %.12g, expected %.12g", i, net->params[i] - th0[i], want);
+  }
+  gdl_trainer_free(tr);
+  gdl_net_free(net);
+  free(th0);
+  free(g);
+  gdl_rng_free(r);
+}
+
+/* The default initialisation is N(0, 1/fan_in) per weight, biases 0: over a 200 -> 400 -> 1
+ * net (N = 80400 weights), at 6 standard errors: the fraction of negative weights is 1/2 within
+ * 6 sqrt(1/(4N)) = 0.011, mean/s within 6/sqrt(N), E[w^2]/s^2 within 1 +- 6 sqrt(2/N). A half-normal
+ * (sign-asymmetric) init has fraction 0 and mean/s = 0.80; a wrong scale by 10% moves E[w^2]/s^2 by 0.2. */
+Test(train, init_default_is_symmetric_gaussian) {
+  gsl_rng *r = gdl_test_rng("test_train.init", 0);
+  size_t hidden[1] = {400};
+  gdl_net_spec spec;
+  gdl_net *net = NULL;
+  cr_assert(gdl_net_spec_mlp(&spec, 200, 1, hidden, 1, GDL_ACT_RELU, 1) == GDL_OK);
+  cr_assert(gdl_net_create(&spec, &net) == GDL_OK);
+  cr_assert(gdl_net_init_default(net, r) == GDL_OK);
+  double N = 0, neg = 0, s1 = 0, s2 = 0;
+  for (size_t l = 0; l < 2; l++) {
+    double s = 1.0 / sqrt((double)spec.width[l]);
+    size_t cnt = spec.width[l] * spec.width[l + 1];
+    const double *w = net->params + net->w_off[l];
+    for (size_t i = 0; i < cnt; i++) {
+      N += 1;
+      neg += w[i] < 0;
+      s1 += w[i] / s;
+      s2 += (w[i] / s) * (w[i] / s);
+    }
+    const double *b = net->params + net->b_off[l];
+    for (size_t j = 0; j < spec.width[l + 1]; j++) cr_assert(b[j] == 0.0, "bias %zu of layer %zu is %g", j, l, b[j]);
+  }
+  cr_assert(fabs(neg / N - 0.5) <= 6 * sqrt(0.25 / N), "fraction of negative weights %g", neg / N);
+  cr_assert(fabs(s1 / N) <= 6 / sqrt(N), "mean weight / scale %g", s1 / N);
+  cr_assert(fabs(s2 / N - 1) <= 6 * sqrt(2 / N), "E[w^2] / scale^2 = %g", s2 / N);
+  gdl_net_free(net);
+  gdl_rng_free(r);
+}
