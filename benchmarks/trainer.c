@@ -432,6 +432,10 @@ int main(int argc, char **argv) {
     gdl_json_str(j, "flop_convention", "matrix products only: fwd 2 m in out per layer, weight "
                                        "grad 2 m in out per layer, input grad for layers >= 1");
     gdl_json_num(j, "dgemm_peak_gflops", peak);
+    /* the machine's load while we measured: a busy machine explains a missed target */
+    double load[3] = {NAN, NAN, NAN};
+    if (getloadavg(load, 3) != 3) load[0] = load[1] = load[2] = NAN;
+    gdl_json_nums(j, "load_average", 3, load);
     gdl_json_bool(j, "torch", have_torch);
     gdl_json_str(j, "torch_version", have_torch ? tver : "");
     gdl_json_str(j, "torch_python", have_torch ? pyused : "");
