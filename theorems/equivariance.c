@@ -20,7 +20,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include "equivariance_run.h"
+#include "experiments/equivariance.h"
 #include "gdl_test.h"
 
 #define P_PASS 1e-7
@@ -49,9 +49,9 @@ static void eq1_family(eq_setup s, int controls) {
 #endif
   for (size_t a = 0; a < na; a++)
     for (size_t dd = 0; dd < 3; dd++) {
-      eq1_cfg c;
-      eq1_cfg_default(&c, s, algos[a], dd + 2);
-      rcs[a][dd] = eq1_pair_run(&c, seed, 1000 * (uint64_t)s + 10 * (uint64_t)algos[a] + dd, NULL, &err[a][dd]);
+      eq1_config c;
+      eq1_config_default(&c, s, algos[a], dd + 2);
+      rcs[a][dd] = eq1_run(&c, seed, NULL, &err[a][dd]);
     }
   for (size_t a = 0; a < na; a++)
     for (size_t dd = 0; dd < 3; dd++) {
@@ -59,11 +59,13 @@ static void eq1_family(eq_setup s, int controls) {
                 gdl_strerror_last());
       char name[96], params[160];
       snprintf(name, sizeof name, "%s_%s_depth%zu_maxerr", eq_setup_name(s), eq_algo_name(algos[a]), dd + 2);
-      snprintf(params, sizeof params, "n=10, width 32 tanh, lr 0.02, 300 steps, 64 test points, finite outputs checked first");
+      eq1_config c;
+      eq1_config_default(&c, s, algos[a], dd + 2);
+      snprintf(params, sizeof params, "n=%zu, width %zu tanh, lr %g, %zu steps, %zu test points, finite outputs checked first",
+               c.n, c.width, c.lr, c.steps, c.ntest);
       printf("EQ1 %-9s %-15s depth %zu: max |f_B(gx) - f_A(x)| = %.3e\n", eq_setup_name(s), eq_algo_name(algos[a]),
              dd + 2, err[a][dd]);
-      int od = s != EQ_CUBE_BN;
-      if (controls && od) {
+      if (!eq1_expect_equivariant(s, algos[a])) {
         /* the control must fail: coordinatewise rules are not O(d)-equivariant */
         gdl_test_claim("EQ1", name, err[a][dd], ">", 1e-4, isfinite(err[a][dd]) && err[a][dd] > 1e-4, seed, params);
       } else {
@@ -80,32 +82,30 @@ Test(eq1, control_coordinatewise_fail_Od_gauss) { eq1_family(EQ_GAUSS_OD, 1); }
 Test(eq1, control_coordinatewise_fail_Od_sphere) { eq1_family(EQ_SPHERE_OD, 1); }
 
 /* ---------------- EQ2 ---------------- */
-#define EQ2_M 5000
-
-static void eq2_case(eq2_init ik, gdl_group_kind gk, int expect_equal) {
+static void eq2_case(size_t k) {
   uint64_t seed = gdl_test_seed();
-  static double s1[EQ2_M], s2[EQ2_M];
-  eq2_samples(ik, gk, seed, EQ2_M, s1, s2);
-  for (size_t i = 0; i < EQ2_M; i++) cr_assert(isfinite(s1[i]) && isfinite(s2[i]), "non-finite output at init %zu", i);
-  double D, p;
-  cr_assert(gdl_ks2(EQ2_M, s1, EQ2_M, s2, &D, &p) == GDL_OK, "%s", gdl_strerror_last());
+  eq2_config c;
+  eq2_config_case(&c, k);
+  eq2_result r;
+  gdl_test_check_rc(eq2_run(&c, seed, NULL, NULL, &r), "eq2_run");
+  cr_assert(r.nonfinite == 0, "%zu non-finite outputs", r.nonfinite);
   char name[96], params[200];
-  snprintf(name, sizeof name, "KS_p_%s_under_%s", INIT_NAME[ik], GROUP_NAME[gk]);
-  snprintf(params, sizeof params, "f_theta(x) vs f_theta'(g x), x = 4 e1, d=16, net 16-2-1 tanh, %d + %d independent inits, KS D=%.4f",
-           EQ2_M, EQ2_M, D);
-  printf("EQ2 %-11s under %-4s: D = %.4f, p = %.3e (%s)\n", INIT_NAME[ik], GROUP_NAME[gk], D, p,
-         expect_equal ? "invariant" : "control");
-  if (expect_equal) gdl_test_claim("EQ2", name, p, ">", P_PASS, p > P_PASS, seed, params);
-  else gdl_test_claim("EQ2", name, p, "<", P_CTRL, p < P_CTRL, seed, params);
+  snprintf(name, sizeof name, "KS_p_%s_under_%s", eq2_init_name(c.init), eq2_group_name(c.group));
+  snprintf(params, sizeof params, "f_theta(x) vs f_theta'(g x), x = 4 e1, d=%zu, net %zu-%zu-1 tanh, %zu + %zu independent inits, KS D=%.4f",
+           c.d, c.d, c.hidden, c.m, c.m, r.D);
+  printf("EQ2 %-11s under %-4s: D = %.4f, p = %.3e (%s)\n", eq2_init_name(c.init), eq2_group_name(c.group), r.D, r.p,
+         c.expect_equal ? "invariant" : "control");
+  if (c.expect_equal) gdl_test_claim("EQ2", name, r.p, ">", P_PASS, r.p > P_PASS, seed, params);
+  else gdl_test_claim("EQ2", name, r.p, "<", P_CTRL, r.p < P_CTRL, seed, params);
 }
 
-Test(eq2, gaussian_Od) { eq2_case(INIT_GAUSS, GDL_GROUP_OD, 1); }
-Test(eq2, gaussian_Bn) { eq2_case(INIT_GAUSS, GDL_GROUP_BN, 1); }
-Test(eq2, rademacher_Bn) { eq2_case(INIT_RADEMACHER, GDL_GROUP_BN, 1); }
-Test(eq2, uniform01_Sn) { eq2_case(INIT_UNIFORM01, GDL_GROUP_SN, 1); }
-Test(eq2, control_rademacher_Od) { eq2_case(INIT_RADEMACHER, GDL_GROUP_OD, 0); }
-Test(eq2, control_uniform01_Bn) { eq2_case(INIT_UNIFORM01, GDL_GROUP_BN, 0); }
-Test(eq2, control_handplaced_Sn) { eq2_case(INIT_HAND, GDL_GROUP_SN, 0); }
+Test(eq2, gaussian_Od) { eq2_case(0); }
+Test(eq2, gaussian_Bn) { eq2_case(1); }
+Test(eq2, rademacher_Bn) { eq2_case(2); }
+Test(eq2, uniform01_Sn) { eq2_case(3); }
+Test(eq2, control_rademacher_Od) { eq2_case(4); }
+Test(eq2, control_uniform01_Bn) { eq2_case(5); }
+Test(eq2, control_handplaced_Sn) { eq2_case(6); }
 
 /* ---------------- EQ3 ---------------- */
 #define EQ3_SEEDS 40
@@ -121,8 +121,9 @@ Test(eq3, trained_predictor_law_invariant_and_handplaced_control) {
   for (int hand = 0; hand < 2; hand++)
     for (int t = 0; t < 2; t++)
       for (size_t s = 0; s < EQ3_SEEDS; s++) {
-        corr[hand][t][s] = NAN;
-        rcs[hand][t][s] = eq3_run(hand, t ? 10 : 0, seed, s, &corr[hand][t][s]);
+        eq3_config c;
+        eq3_config_default(&c, hand, t ? 10 : 0, s);
+        rcs[hand][t][s] = eq3_run(&c, seed, &corr[hand][t][s]);
       }
   for (int hand = 0; hand < 2; hand++)
     for (int t = 0; t < 2; t++)
