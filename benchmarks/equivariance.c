@@ -10,7 +10,7 @@
  * EQ1 steps; full: 1000.
  * Outputs: equivariance_error.csv (setup,algo,depth,step,err,err_plot),
  *   equivariance_error_max.csv (setup,algo,step,err_max over depths, floored at 1e-17 for log
- *   axes), equivariance_ks.csv (EQ2), equivariance_eq3.csv (EQ3 correlations),
+ *   axes), equivariance_ks.csv (EQ2), equivariance_eq3.csv (EQ3 correlations: hand,target,run,corr),
  *   equivariance.json (configuration from the config struct + results + provenance),
  *   summary.json. */
 #include <math.h>
@@ -26,7 +26,8 @@
 typedef struct {
   double maxerr[EQ_NSETUPS][EQ_NALGOS];
   eq2_result eq2[EQ2_NCASES];
-  double eq3_mean[2][2], eq3_se[2][2], eq3_D[2], eq3_p[2]; /* [hand][target]; KS per learner */
+  double eq3_mean[2][2], eq3_se[2][2]; /* [hand][target] */
+  double eq3_T[2], eq3_Tup, eq3_Tdown;  /* symmetric test per learner; FCN with the shifts */
 } eq_results;
 
 static int point_table(gdl_sweep *sw, size_t i, gdl_table *t) {
@@ -116,40 +117,68 @@ cleanup:
 }
 
 /* EQ3: the final correlations per (learner, target) into equivariance_eq3.csv; means, SEs and
- * the KS test between the two targets per learner */
+ * the symmetric test between the two targets per learner */
 static int assemble_eq3(gdl_sweep *sw, const equivariance_config *cfg, const char *out, eq_results *res) {
   static const char *const cols[] = {"hand", "target", "run", "corr"};
-  const size_t R = cfg->eq3_runs;
+  const size_t R[2] = {cfg->eq3_runs, cfg->eq3_runs_hand};
   char path[4096];
   int rc = GDL_OK;
   gdl_csv *csv = NULL;
   gdl_table t = {0};
-  double *corr = malloc(4 * R * sizeof *corr); /* [hand][target][run] */
-  if (!corr) return gdl_fail(GDL_ENOMEM, "out of memory");
+  double *corr[2][2] = {{NULL}};
   snprintf(path, sizeof path, "%s/equivariance_eq3.csv", out);
   GDL_TRY_CLEANUP(gdl_csv_open(path, 4, cols, &csv));
   for (size_t sub = 0; sub < 4; sub++) {
     int hand, target;
     eq3_point_learner(sub, &hand, &target);
+    const size_t n = R[hand];
+    double *v = corr[hand][target] = malloc(n * sizeof *v);
+    if (!v) GDL_TRY_CLEANUP(gdl_fail(GDL_ENOMEM, "out of memory"));
     GDL_TRY_CLEANUP(point_table(sw, equivariance_point_index(EQ_POINT_EQ3, sub), &t));
     int kc = gdl_table_col(&t, "corr");
-    if (t.nrows != R || kc < 0) GDL_TRY_CLEANUP(gdl_fail(GDL_EPARSE, "eq3 point %zu: bad table", sub));
-    for (size_t r = 0; r < R; r++) {
-      corr[(2 * hand + target) * R + r] = t.v[r * t.ncols + kc];
+    if (t.nrows != n || kc < 0) GDL_TRY_CLEANUP(gdl_fail(GDL_EPARSE, "eq3 point %zu: bad table", sub));
+    for (size_t r = 0; r < n; r++) {
+      v[r] = t.v[r * t.ncols + kc];
       GDL_TRY_CLEANUP(gdl_csv_row(csv, t.v + r * t.ncols));
     }
-    GDL_TRY_CLEANUP(gdl_mean_se(R, corr + (2 * hand + target) * R, &res->eq3_mean[hand][target], &res->eq3_se[hand][target]));
+    GDL_TRY_CLEANUP(gdl_mean_se(n, v, &res->eq3_mean[hand][target], &res->eq3_se[hand][target]));
     gdl_table_free(&t);
   }
-  for (int h = 0; h < 2; h++)
-    GDL_TRY_CLEANUP(gdl_ks2(R, corr + 2 * h * R, R, corr + (2 * h + 1) * R, &res->eq3_D[h], &res->eq3_p[h]));
+  for (int h = 0; h < 2; h++) GDL_TRY_CLEANUP(eq3_sym_test(R[h], corr[h][0], corr[h][1], 0.0, &res->eq3_T[h]));
+  GDL_TRY_CLEANUP(eq3_sym_test(R[0], corr[0][0], corr[0][1], 0.1, &res->eq3_Tup));
+  GDL_TRY_CLEANUP(eq3_sym_test(R[0], corr[0][0], corr[0][1], -0.1, &res->eq3_Tdown));
   rc = gdl_csv_commit(csv);
   csv = NULL;
 cleanup:
   gdl_table_free(&t);
   if (csv) gdl_csv_abort(csv);
-  free(corr);
+  for (int h = 0; h < 2; h++)
+    for (int t2 = 0; t2 < 2; t2++) free(corr[h][t2]);
   return rc;
+}
+
+/* EQ3's rows of summary.json (the checks of theorems/equivariance.c) */
+static int summary_eq3(gdl_summary *sm, const equivariance_config *cfg, const eq_results *res) {
+  const double(*m)[2] = res->eq3_mean, (*se)[2] = res->eq3_se, c = eq3_sym_threshold(1e-6);
+  char chk[256];
+  for (int t = 0; t < 2; t++) {
+    double v = m[0][t] - 4 * se[0][t];
+    snprintf(chk, sizeof chk, "FCN mean corr on %s - 4 SE (%zu runs; mean %.3f)", t ? "chi_pi(S)" : "chi_S",
+             cfg->eq3_runs, m[0][t]);
+    GDL_TRY(gdl_summary_check(sm, "EQ3", chk, v, ">", 0.5, v > 0.5));
+  }
+  snprintf(chk, sizeof chk, "FCN symmetric test |T|, corr chi_S vs chi_pi(S) (%zu pairs)", cfg->eq3_runs);
+  GDL_TRY(gdl_summary_check(sm, "EQ3", chk, fabs(res->eq3_T[0]), "<", c, fabs(res->eq3_T[0]) < c));
+  GDL_TRY(gdl_summary_check(sm, "EQ3", "power: FCN T with chi_pi(S) law shifted by -0.1", res->eq3_Tup, ">", c,
+                            res->eq3_Tup > c));
+  GDL_TRY(gdl_summary_check(sm, "EQ3", "power: -T with chi_pi(S) law shifted by +0.1", -res->eq3_Tdown, ">", c,
+                            -res->eq3_Tdown > c));
+  double gap = m[1][0] - m[1][1], gse = sqrt(se[1][0] * se[1][0] + se[1][1] * se[1][1]);
+  snprintf(chk, sizeof chk, "hand-placed twin: mean corr chi_S - chi_pi(S) - 4 SE (%.3f vs %.3f)", m[1][0], m[1][1]);
+  GDL_TRY(gdl_summary_check(sm, "EQ3", chk, gap - 4 * gse, ">", 0.5, gap - 4 * gse > 0.5));
+  GDL_TRY(gdl_summary_check(sm, "EQ3", "hand-placed twin: symmetric test T (control)", res->eq3_T[1], ">", c,
+                            res->eq3_T[1] > c));
+  return GDL_OK;
 }
 
 /* summary.json: the same checks as theorems/equivariance.c, on the sweep's values */
@@ -177,14 +206,7 @@ static int write_summary(const equivariance_config *cfg, const eq_results *res, 
     if (c.expect_equal) GDL_TRY_CLEANUP(gdl_summary_check(sm, "EQ2", chk, r->p, ">", 1e-7, r->nonfinite == 0 && r->p > 1e-7));
     else GDL_TRY_CLEANUP(gdl_summary_check(sm, "EQ2", chk, r->p, "<", 1e-12, r->nonfinite == 0 && r->p < 1e-12));
   }
-  const double(*m)[2] = res->eq3_mean;
-  snprintf(chk, sizeof chk, "KS p, FCN final corr chi_S vs chi_pi(S), %zu seeds (D = %.3f; mean corr %.3f vs %.3f)",
-           cfg->eq3_runs, res->eq3_D[0], m[0][0], m[0][1]);
-  GDL_TRY_CLEANUP(gdl_summary_check(sm, "EQ3", chk, res->eq3_p[0], ">", 1e-8, res->eq3_p[0] > 1e-8));
-  snprintf(chk, sizeof chk, "hand-placed learner: mean corr chi_S - chi_pi(S) (%.3f vs %.3f)", m[1][0], m[1][1]);
-  GDL_TRY_CLEANUP(gdl_summary_check(sm, "EQ3", chk, m[1][0] - m[1][1], ">", 0.5, m[1][0] - m[1][1] > 0.5));
-  snprintf(chk, sizeof chk, "hand-placed learner: KS p chi_S vs chi_pi(S) (control, D = %.3f)", res->eq3_D[1]);
-  GDL_TRY_CLEANUP(gdl_summary_check(sm, "EQ3", chk, res->eq3_p[1], "<", 1e-12, res->eq3_p[1] < 1e-12));
+  GDL_TRY_CLEANUP(summary_eq3(sm, cfg, res));
   GDL_TRY_CLEANUP(gdl_summary_figure(sm, "equivariance_error.png"));
   snprintf(path, sizeof path, "%s/summary.json", out);
   rc = gdl_summary_write(sm, path);
@@ -202,8 +224,8 @@ static int write_sidecar(gdl_json *doc, const eq_results *res, uint64_t seed, co
       if (eq1_expect_equivariant((eq_setup)s, (eq_algo)a)) worst = fmax(worst, res->maxerr[s][a]);
   GDL_TRY(gdl_json_begin(doc, "results"));
   GDL_TRY(gdl_json_num(doc, "eq1_worst_equivariant_maxerr", worst));
-  GDL_TRY(gdl_json_num(doc, "eq3_fcn_ks_p", res->eq3_p[0]));
-  GDL_TRY(gdl_json_num(doc, "eq3_hand_ks_p", res->eq3_p[1]));
+  GDL_TRY(gdl_json_num(doc, "eq3_fcn_T", res->eq3_T[0]));
+  GDL_TRY(gdl_json_num(doc, "eq3_twin_T", res->eq3_T[1]));
   GDL_TRY(gdl_json_end(doc));
   GDL_TRY(gdl_json_provenance(doc, seed));
   snprintf(path, sizeof path, "%s/equivariance.json", out);
@@ -239,8 +261,8 @@ int main(int argc, char **argv) {
     die_if(assemble_eq3(sw, &ctx.cfg, args.out, &res), "EQ3 assembly");
     die_if(write_sidecar(doc, &res, args.seed, args.out), "sidecar");
     die_if(write_summary(&ctx.cfg, &res, args.out), "summary");
-    printf("equivariance: results in %s (EQ1 worst equivariant error %.3g; EQ3 FCN KS p %.3g)\n", args.out,
-           fmax(fmax(res.maxerr[0][0], res.maxerr[1][0]), res.maxerr[2][0]), res.eq3_p[0]);
+    printf("equivariance: results in %s (EQ1 worst equivariant error %.3g; EQ3 FCN T %.3f)\n", args.out,
+           fmax(fmax(res.maxerr[0][0], res.maxerr[1][0]), res.maxerr[2][0]), res.eq3_T[0]);
   }
   gdl_json_free(doc);
   gdl_sweep_end(sw);

@@ -283,7 +283,7 @@ void eq2_config_case(eq2_config *c, size_t k) {
   } cases[EQ2_NCASES] = {{EQ2_GAUSS, GDL_GROUP_OD, 1},      {EQ2_GAUSS, GDL_GROUP_BN, 1},
                          {EQ2_RADEMACHER, GDL_GROUP_BN, 1}, {EQ2_UNIFORM01, GDL_GROUP_SN, 1},
                          {EQ2_RADEMACHER, GDL_GROUP_OD, 0}, {EQ2_UNIFORM01, GDL_GROUP_BN, 0},
-                         {EQ2_HAND, GDL_GROUP_SN, 0}};
+                         {EQ2_HAND, GDL_GROUP_SN, 0},       {EQ2_GAUSS, GDL_GROUP_SN, 1}};
   memset(c, 0, sizeof *c);
   if (k >= EQ2_NCASES) k = 0;
   c->init = cases[k].i;
@@ -400,22 +400,39 @@ int eq2_run(const eq2_config *c, uint64_t seed, double *s1, double *s2, eq2_resu
 void eq3_config_default(eq3_config *c, int hand, size_t t0, uint64_t run) {
   memset(c, 0, sizeof *c);
   c->n = 20;
-  c->k = 3;
+  c->k = 2;
   c->t0 = t0;
   c->hand = hand;
-  c->hand_scale = 1.0;
   c->hidden = 64;
   c->w0_sd = 1.0 / sqrt(20.0);
+  /* the twin's pre-activation w.x at every cube point has the FCN's law N(0, 1): k entries
+   * N(0, 1/k) instead of n entries N(0, 1/n); only the support differs */
+  c->hand_scale = 1.0 / sqrt(2.0);
   c->b0_sd = 0.5;
   c->lr = 0.05;
   c->batch = 32;
-  c->steps = 1500;
+  c->steps = 300;
   c->ntest = 4096;
   c->purpose_init_prefix = "eq3";
   c->purpose_train = "eq3.train";
   c->purpose_test = "eq3.test";
   c->index = run;
 }
+
+int eq3_sym_test(size_t N, const double *a, const double *b, double shift, double *T) {
+  GDL_CHECK_ARG(N >= 1 && a && b && T, "eq3_sym_test: bad arguments");
+  double s = 0, s2 = 0;
+  for (size_t i = 0; i < N; i++) {
+    double d = a[i] - b[i] + shift;
+    if (!isfinite(d)) return gdl_fail(GDL_EDIVERGED, "eq3_sym_test: value %zu is not finite", i);
+    s += d;
+    s2 += d * d;
+  }
+  *T = s2 > 0 ? s / sqrt(s2) : 0.0;
+  return GDL_OK;
+}
+
+double eq3_sym_threshold(double alpha) { return sqrt(2.0 * log(2.0 / alpha)); }
 
 int eq3_config_json(const void *cfg, gdl_json *j) {
   const eq3_config *c = cfg;
@@ -441,6 +458,7 @@ int eq3_config_json(const void *cfg, gdl_json *j) {
  * sample drawn per run (so the law is exactly invariant). */
 int eq3_run(const eq3_config *c, uint64_t seed, double *corr) {
   GDL_CHECK_ARG(c && corr && c->k >= 1 && c->k <= 16 && c->t0 + c->k <= c->n, "eq3_run: bad arguments");
+  GDL_CHECK_ARG(c->index < 500, "eq3_run: run index %llu >= 500 would share streams", (unsigned long long)c->index);
   *corr = NAN;
   int rc = GDL_OK;
   gsl_rng *ri = NULL, *rt = NULL, *rs = NULL;
@@ -512,7 +530,8 @@ cleanup:
 void equivariance_config_default(equivariance_config *c) {
   memset(c, 0, sizeof *c);
   c->eq1_steps = 300;
-  c->eq3_runs = 40;
+  c->eq3_runs = 100;
+  c->eq3_runs_hand = 64;
   c->eq3_t0[0] = 0;  /* chi_S, S = {1, 2, 3} */
   c->eq3_t0[1] = 10; /* chi_pi(S), pi(S) = {11, 12, 13} */
 }
@@ -537,6 +556,7 @@ int equivariance_config_json(const void *cfg, gdl_json *j) {
   GDL_TRY(gdl_json_end(j));
   GDL_TRY(gdl_json_begin(j, "eq3"));
   GDL_TRY(gdl_json_int(j, "runs", (long long)c->eq3_runs));
+  GDL_TRY(gdl_json_int(j, "runs_hand", (long long)c->eq3_runs_hand));
   GDL_TRY(gdl_json_int(j, "t0_S", (long long)c->eq3_t0[0]));
   GDL_TRY(gdl_json_int(j, "t0_piS", (long long)c->eq3_t0[1]));
   for (int hand = 0; hand < 2; hand++) {
@@ -631,7 +651,7 @@ static int eq2_point(uint64_t seed, size_t k, const char *path) {
 static int eq3_point(const equivariance_config *c, uint64_t seed, size_t sub, const char *path) {
   int hand, target;
   eq3_point_learner(sub, &hand, &target);
-  const size_t R = c->eq3_runs;
+  const size_t R = hand ? c->eq3_runs_hand : c->eq3_runs;
   double *corr = malloc(R * sizeof *corr);
   if (!corr) return gdl_fail(GDL_ENOMEM, "eq3 point: out of memory");
   int rc = GDL_OK;

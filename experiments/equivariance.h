@@ -78,13 +78,14 @@ typedef struct {
   size_t d;            /* input dimension; x = sqrt(d) e_1 */
   size_t hidden;       /* d -> hidden -> 1 tanh, output weights 1, output bias 0 */
   double bias_sd;      /* first-layer biases N(0, bias_sd^2) */
-  size_t hand_k;       /* hand-placed: N(0, 1/hand_k) on the first hand_k coordinates */
+  size_t hand_k;       /* hand-placed: N(0, 1/hand_k) on the first hand_k coordinates (the
+                        * orbit-averaged variance of w.x equals the Gaussian init's) */
   size_t m;            /* inits per sample */
   const char *purpose; /* stream (seed, "<purpose>.<init>.<group>", i), i < 2m */
 } eq2_config;
 
 /* The cases of the test and the sweep, in order (eq2_config_case). */
-#define EQ2_NCASES 7
+#define EQ2_NCASES 8
 void eq2_config_case(eq2_config *c, size_t k);
 int eq2_config_json(const void *cfg, gdl_json *j);
 typedef struct {
@@ -113,11 +114,19 @@ typedef struct {
 void eq3_config_default(eq3_config *c, int hand, size_t t0, uint64_t run);
 int eq3_config_json(const void *cfg, gdl_json *j);
 int eq3_run(const eq3_config *c, uint64_t seed, double *corr);
+/* The symmetric (sign-flip) test of EQ3 (theorems/equivariance.md): d_i = a_i - b_i + shift,
+ * T = sum d_i / sqrt(sum d_i^2) (0 when every d_i is 0). When a_i and b_i are independent with
+ * the same law and shift = 0, d_i is symmetric and P(|T| >= t) <= 2 exp(-t^2/2) (Hoeffding,
+ * conditionally on |d_i|). */
+int eq3_sym_test(size_t N, const double *a, const double *b, double shift, double *T);
+/* t with 2 exp(-t^2/2) = alpha */
+double eq3_sym_threshold(double alpha);
 
 /* ---------------- the whole family: the sweep's configuration ---------------- */
 typedef struct {
   size_t eq1_steps;    /* pair runs: every setup x algo x depth, eq1_config_default + steps */
-  size_t eq3_runs;     /* EQ3: runs per (learner, target) */
+  size_t eq3_runs;      /* EQ3: FCN runs per target (pairs of the symmetric test) */
+  size_t eq3_runs_hand; /* EQ3: hand-placed twin runs per target */
   size_t eq3_t0[2];    /* targets chi_S (t0[0]) and chi_pi(S) (t0[1]) */
 } equivariance_config;
 

@@ -8,23 +8,27 @@
  *      (independent inits, g uniform in the group, x = sqrt(d) e_1), 5000 + 5000 inits.
  *      Pass (p > 1e-7): Gaussian / O(d), Gaussian / B_n, Rademacher / B_n, uniform[0,1] / S_n.
  *      Controls (p < 1e-12): Rademacher / O(d), uniform[0,1] / B_n, hand-placed / S_n.
- * EQ3  In distribution after training: n = 20, |S| = 3, 40 seeds per target: KS of the final
- *      test correlations on chi_S vs chi_pi(S) for the Gaussian-init FCN, p > 1e-8; the
- *      hand-placed learner (first layer on S) learns chi_S better than chi_pi(S) (mean test
- *      correlation higher by > 0.5; KS p < 1e-12: the same test detects a difference in law).
+ * EQ3  In distribution after training: n = 20, chi_S with S = {1, 2} vs chi_pi(S), pi(S) =
+ *      {11, 12}; 100 FCN runs per target. d_i = corr_S,i - corr_piS,i is symmetric under the
+ *      claim, so the sign-flip statistic T = sum d / sqrt(sum d^2) has P(|T| >= 5.387) <= 1e-6
+ *      (Hoeffding, exact for any law): assert |T| < 5.387. Power: the same sample with the
+ *      chi_pi(S) law shifted by -+0.1 must give |T| > 5.387 (normal-approximation power at the
+ *      measured SD ~0.06: > 0.9999). The FCN's own level: mean corr - 4 SE > 0.5 on both.
+ *      Twin control (first layer N(0, 1/2) on S only: the same pre-activation law N(0, 1) at
+ *      every cube point, only the support differs): mean gap - 4 SE > 0.5 and T > 5.387.
  *
- * Any seed: the pass thresholds (p > 1e-7 for EQ2, 1e-8 for EQ3) make the false-failure
- * probability of each equal-law KS check ~1e-7 or less (analysis in equivariance.md), about
- * 5e-7 < 1e-6 in total; the controls' expected p is < 1e-28 (EQ2) and 6e-19 (EQ3). */
+ * Any seed: the KS thresholds (p > 1e-7 for EQ2) make the false-failure probability of each
+ * equal-law KS check ~1e-7 or less (analysis in equivariance.md); EQ3's symmetric test fails
+ * with probability <= 1e-6 by construction; the controls' expected p is < 1e-28 (EQ2). */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "experiments/equivariance.h"
+#include <gsl/gsl_cdf.h>
 #include "gdl_test.h"
 
 #define P_PASS 1e-7
-#define P_PASS_EQ3 1e-8  /* 40 vs 40: Stephens-corrected p is ~3x anti-conservative here */
 #define P_CTRL 1e-12
 
 /* ---------------- EQ1 ---------------- */
@@ -106,53 +110,90 @@ Test(eq2, uniform01_Sn) { eq2_case(3); }
 Test(eq2, control_rademacher_Od) { eq2_case(4); }
 Test(eq2, control_uniform01_Bn) { eq2_case(5); }
 Test(eq2, control_handplaced_Sn) { eq2_case(6); }
+Test(eq2, gaussian_Sn_twin_of_handplaced) { eq2_case(7); }
 
 /* ---------------- EQ3 ---------------- */
-#define EQ3_SEEDS 40
+#define EQ3_ALPHA 1e-6 /* false-failure probability of the symmetric test under the claim */
+#define EQ3_SHIFT 0.1  /* the shift of the correlation law the test must detect */
+#define EQ3_LEVEL 0.5  /* the FCN learns chi_S and chi_pi(S): mean corr - 4 SE above this */
 
-Test(eq3, trained_predictor_law_invariant_and_handplaced_control) {
-  uint64_t seed = gdl_test_seed();
-  /* [learner][target][seed]: target 0 = chi_S (x1 x2 x3), 1 = chi_pi(S) (x11 x12 x13) */
-  static double corr[2][2][EQ3_SEEDS];
-  static int rcs[2][2][EQ3_SEEDS];
+/* runs R runs of (hand, target) into corr[R]; returns the first failure */
+static int eq3_runs(int hand, const size_t t0[2], size_t R, uint64_t seed, double *corr[2]) {
+  int rc_all = GDL_OK;
+  const long long total = 2 * (long long)R;
 #ifdef GDL_HAVE_OPENMP
-#pragma omp parallel for schedule(dynamic) collapse(3)
+#pragma omp parallel for schedule(dynamic)
 #endif
-  for (int hand = 0; hand < 2; hand++)
-    for (int t = 0; t < 2; t++)
-      for (size_t s = 0; s < EQ3_SEEDS; s++) {
-        eq3_config c;
-        eq3_config_default(&c, hand, t ? 10 : 0, s);
-        rcs[hand][t][s] = eq3_run(&c, seed, &corr[hand][t][s]);
-      }
-  for (int hand = 0; hand < 2; hand++)
-    for (int t = 0; t < 2; t++)
-      for (size_t s = 0; s < EQ3_SEEDS; s++)
-        cr_assert(rcs[hand][t][s] == GDL_OK && isfinite(corr[hand][t][s]), "EQ3 run %d/%d/%zu failed: %s", hand, t, s,
-                  gdl_strerror_last());
-  double D, p, Dh, ph;
-  cr_assert(gdl_ks2(EQ3_SEEDS, corr[0][0], EQ3_SEEDS, corr[0][1], &D, &p) == GDL_OK);
-  cr_assert(gdl_ks2(EQ3_SEEDS, corr[1][0], EQ3_SEEDS, corr[1][1], &Dh, &ph) == GDL_OK);
-  double m[2][2];
+  for (long long q = 0; q < total; q++) {
+    size_t t = (size_t)q / R, r = (size_t)q % R;
+    eq3_config c;
+    eq3_config_default(&c, hand, t0[t], r);
+    int rc = eq3_run(&c, seed, &corr[t][r]);
+    if (rc == GDL_OK && !isfinite(corr[t][r])) rc = gdl_fail(GDL_EDIVERGED, "EQ3 run %zu/%zu: corr not finite", t, r);
+    if (rc != GDL_OK) {
+#ifdef GDL_HAVE_OPENMP
+#pragma omp critical(eq3_runs)
+#endif
+      rc_all = rc;
+    }
+  }
+  return rc_all;
+}
+
+Test(eq3, trained_predictor_law_invariant_and_handplaced_twin) {
+  uint64_t seed = gdl_test_seed();
+  equivariance_config cfg;
+  equivariance_config_default(&cfg);
+  const size_t N = cfg.eq3_runs, Nh = cfg.eq3_runs_hand;
+  double *buf = malloc(2 * (N + Nh) * sizeof *buf);
+  cr_assert(buf != NULL);
+  double *fcn[2] = {buf, buf + N}, *hnd[2] = {buf + 2 * N, buf + 2 * N + Nh};
+  gdl_test_check_rc(eq3_runs(0, cfg.eq3_t0, N, seed, fcn), "EQ3 FCN runs");
+  gdl_test_check_rc(eq3_runs(1, cfg.eq3_t0, Nh, seed, hnd), "EQ3 hand-placed runs");
+  double m[2][2], se[2][2];
   for (int h = 0; h < 2; h++)
     for (int t = 0; t < 2; t++) {
-      double se;
-      gdl_mean_se(EQ3_SEEDS, corr[h][t], &m[h][t], &se);
-      printf("EQ3 %-11s on %-9s: mean corr %.4f +- %.4f\n", h ? "hand-placed" : "FCN", t ? "chi_pi(S)" : "chi_S", m[h][t],
-             se);
+      gdl_mean_se(h ? Nh : N, h ? hnd[t] : fcn[t], &m[h][t], &se[h][t]);
+      printf("EQ3 %-11s on %-9s: mean corr %.4f +- %.4f (%zu runs)\n", h ? "hand-placed" : "FCN",
+             t ? "chi_pi(S)" : "chi_S", m[h][t], se[h][t], h ? Nh : N);
     }
-  double minS = INFINITY, maxP = -INFINITY;
-  for (size_t s = 0; s < EQ3_SEEDS; s++) {
-    minS = fmin(minS, corr[1][0][s]);
-    maxP = fmax(maxP, corr[1][1][s]);
-  }
-  printf("EQ3 FCN KS D=%.3f p=%.3e; hand-placed KS D=%.3f p=%.3e; hand-placed min corr(chi_S) %.4f, max corr(chi_pi(S)) %.4f\n",
-         D, p, Dh, ph, minS, maxP);
-  char params[200];
-  snprintf(params, sizeof params, "n=20, S={1,2,3}, pi(S)={11,12,13}, 20-64-1 relu, online SGD lr 0.05 batch 32, 1500 steps, %d seeds/target",
-           EQ3_SEEDS);
-  gdl_test_claim("EQ3", "FCN_KS_p_chiS_vs_chipiS", p, ">", P_PASS_EQ3, p > P_PASS_EQ3, seed, params);
-  double gapm = m[1][0] - m[1][1];
-  gdl_test_claim("EQ3", "handplaced_mean_corr_chiS_minus_chipiS", gapm, ">", 0.5, gapm > 0.5, seed, params);
-  gdl_test_claim("EQ3", "handplaced_KS_p_chiS_vs_chipiS", ph, "<", P_CTRL, ph < P_CTRL, seed, params);
+  const double c = eq3_sym_threshold(EQ3_ALPHA);
+  double T, Tup, Tdown, Th, md, sed;
+  double *d = malloc(N * sizeof *d);
+  cr_assert(d != NULL);
+  for (size_t i = 0; i < N; i++) d[i] = fcn[0][i] - fcn[1][i];
+  gdl_mean_se(N, d, &md, &sed);
+  const double sd = sed * sqrt((double)N), dl = EQ3_SHIFT;
+  gdl_test_check_rc(eq3_sym_test(N, fcn[0], fcn[1], 0.0, &T), "symmetric test");
+  gdl_test_check_rc(eq3_sym_test(N, fcn[0], fcn[1], dl, &Tup), "symmetric test, shifted");
+  gdl_test_check_rc(eq3_sym_test(N, fcn[0], fcn[1], -dl, &Tdown), "symmetric test, shifted");
+  gdl_test_check_rc(eq3_sym_test(Nh, hnd[0], hnd[1], 0.0, &Th), "symmetric test, twin");
+  /* normal-approximation power against a shift dl at the measured SD (theorems/equivariance.md) */
+  double power = gsl_cdf_ugaussian_P((sqrt((double)N) * dl - c * sqrt(sd * sd + dl * dl)) / sd);
+  printf("EQ3 FCN: d = corr(chi_S) - corr(chi_pi(S)): mean %.4f, SD %.4f; T = %.3f (pass |T| < %.3f); "
+         "shifted by +-%.1f: T = %.3f, %.3f; power at this SD %.6f. Twin: T = %.3f\n",
+         md, sd, T, c, dl, Tup, Tdown, power, Th);
+  char params[256];
+  eq3_config e;
+  eq3_config_default(&e, 0, 0, 0);
+  snprintf(params, sizeof params,
+           "n=%zu, S={1,2}, pi(S)={11,12}, %zu-%zu-1 relu, online SGD lr %g batch %zu, %zu steps, %zu FCN runs and %zu twin runs per target",
+           e.n, e.n, e.hidden, e.lr, e.batch, e.steps, N, Nh);
+  /* the FCN learns both targets (so the equality is not 0 = 0) */
+  gdl_test_claim("EQ3", "FCN_mean_corr_chiS_minus_4SE", m[0][0] - 4 * se[0][0], ">", EQ3_LEVEL,
+                 m[0][0] - 4 * se[0][0] > EQ3_LEVEL, seed, params);
+  gdl_test_claim("EQ3", "FCN_mean_corr_chipiS_minus_4SE", m[0][1] - 4 * se[0][1], ">", EQ3_LEVEL,
+                 m[0][1] - 4 * se[0][1] > EQ3_LEVEL, seed, params);
+  /* equal laws: |T| < c fails with probability <= 1e-6 under the claim, for any law */
+  gdl_test_claim("EQ3", "FCN_sym_test_abs_T", fabs(T), "<", c, fabs(T) < c, seed, params);
+  /* power, on this sample: the law of corr(chi_pi(S)) shifted by -+0.1 is rejected */
+  gdl_test_claim("EQ3", "FCN_sym_test_T_shift_plus_0.1", Tup, ">", c, Tup > c, seed, params);
+  gdl_test_claim("EQ3", "FCN_sym_test_T_shift_minus_0.1", -Tdown, ">", c, -Tdown > c, seed, params);
+  /* the twin (first layer supported on S, same pre-activation law) prefers chi_S, and the same
+   * test sees it */
+  double gap = m[1][0] - m[1][1], gse = sqrt(se[1][0] * se[1][0] + se[1][1] * se[1][1]);
+  gdl_test_claim("EQ3", "twin_mean_corr_gap_minus_4SE", gap - 4 * gse, ">", 0.5, gap - 4 * gse > 0.5, seed, params);
+  gdl_test_claim("EQ3", "twin_sym_test_T", Th, ">", c, Th > c, seed, params);
+  free(d);
+  free(buf);
 }

@@ -110,7 +110,7 @@ Test(same_as_test, eq3_fcn_chi_piS) {
   gdl_table t = {0};
   point_table(&ctx, sw, equivariance_point_index(EQ_POINT_EQ3, sub), &t);
   int kc = gdl_table_col(&t, "corr");
-  cr_assert(kc >= 0 && t.nrows == ctx.cfg.eq3_runs);
+  cr_assert(kc >= 0 && t.nrows == (hand ? ctx.cfg.eq3_runs_hand : ctx.cfg.eq3_runs));
   for (size_t r = 0; r < t.nrows; r++) {
     eq3_config c;
     eq3_config_default(&c, hand, ctx.cfg.eq3_t0[target], r);
