@@ -6,8 +6,11 @@
  *      Adam and coordinatewise clipping pass B_n and fail O(d) (error > 1e-4).
  * EQ2  The initialisation law is invariant: two-sample KS of f_theta(x) vs f_theta'(g x)
  *      (independent inits, g uniform in the group, x = sqrt(d) e_1), 5000 + 5000 inits.
- *      Pass (p > 1e-7): Gaussian / O(d), Gaussian / B_n, Rademacher / B_n, uniform[0,1] / S_n.
- *      Controls (p < 1e-12): Rademacher / O(d), uniform[0,1] / B_n, hand-placed / S_n.
+ *      Pass (p > 1e-7): Gaussian / O(d), Gaussian / B_n, Rademacher / B_n, uniform[0,1] / S_n,
+ *      Gaussian / S_n. Controls (p < 1e-12), each beside a passing twin that differs only in
+ *      the group or the law: Rademacher / O(d) (twin Rademacher / B_n), uniform[0,1] / B_n
+ *      (twin uniform / S_n), hand-placed / S_n (twin Gaussian / S_n: the same orbit-averaged
+ *      variance of w.x, full support).
  * EQ3  In distribution after training: n = 20, chi_S with S = {1, 2} vs chi_pi(S), pi(S) =
  *      {11, 12}; 100 FCN runs per target. d_i = corr_S,i - corr_piS,i is symmetric under the
  *      claim, so the sign-flip statistic T = sum d / sqrt(sum d^2) has P(|T| >= 5.387) <= 1e-6
@@ -15,7 +18,8 @@
  *      chi_pi(S) law shifted by -+0.1 must give |T| > 5.387 (normal-approximation power at the
  *      measured SD ~0.06: > 0.9999). The FCN's own level: mean corr - 4 SE > 0.5 on both.
  *      Twin control (first layer N(0, 1/2) on S only: the same pre-activation law N(0, 1) at
- *      every cube point, only the support differs): mean gap - 4 SE > 0.5 and T > 5.387.
+ *      every cube point, only the support differs; 64 runs per target): mean gap - 4 SE > 0.5
+ *      and T > 5.387.
  *
  * Any seed: the KS thresholds (p > 1e-7 for EQ2) make the false-failure probability of each
  * equal-law KS check ~1e-7 or less (analysis in equivariance.md); EQ3's symmetric test fails
@@ -24,8 +28,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include "experiments/equivariance.h"
 #include <gsl/gsl_cdf.h>
+#include "experiments/equivariance.h"
 #include "gdl_test.h"
 
 #define P_PASS 1e-7
