@@ -532,8 +532,9 @@ void equivariance_config_default(equivariance_config *c) {
   c->eq1_steps = 300;
   c->eq3_runs = 100;
   c->eq3_runs_hand = 64;
-  c->eq3_t0[0] = 0;  /* chi_S, S = {1, 2, 3} */
-  c->eq3_t0[1] = 10; /* chi_pi(S), pi(S) = {11, 12, 13} */
+  c->eq3_t0[0] = 0; /* chi_S, S = {1, 2} */
+  /* chi_pi(S), pi(S) = {19, 20}: the last coordinates, where off-by-one errors live */
+  c->eq3_t0[1] = 18;
 }
 
 int equivariance_config_json(const void *cfg, gdl_json *j) {

@@ -12,7 +12,7 @@
  *      (twin uniform / S_n), hand-placed / S_n (twin Gaussian / S_n: the same orbit-averaged
  *      variance of w.x, full support).
  * EQ3  In distribution after training: n = 20, chi_S with S = {1, 2} vs chi_pi(S), pi(S) =
- *      {11, 12}; 100 FCN runs per target. d_i = corr_S,i - corr_piS,i is symmetric under the
+ *      {19, 20} (the last coordinates, where off-by-one errors live); 100 FCN runs per target. d_i = corr_S,i - corr_piS,i is symmetric under the
  *      claim, so the sign-flip statistic T = sum d / sqrt(sum d^2) has P(|T| >= 5.387) <= 1e-6
  *      (Hoeffding, exact for any law): assert |T| < 5.387. Power: the same sample with the
  *      chi_pi(S) law shifted by -+0.1 must give |T| > 5.387 (normal-approximation power at the
@@ -181,8 +181,8 @@ Test(eq3, trained_predictor_law_invariant_and_handplaced_twin) {
   eq3_config e;
   eq3_config_default(&e, 0, 0, 0);
   snprintf(params, sizeof params,
-           "n=%zu, S={1,2}, pi(S)={11,12}, %zu-%zu-1 relu, online SGD lr %g batch %zu, %zu steps, %zu FCN runs and %zu twin runs per target",
-           e.n, e.n, e.hidden, e.lr, e.batch, e.steps, N, Nh);
+           "n=%zu, S={1,2}, pi(S)={%zu,%zu}, %zu-%zu-1 relu, online SGD lr %g batch %zu, %zu steps, %zu FCN runs and %zu twin runs per target",
+           e.n, cfg.eq3_t0[1] + 1, cfg.eq3_t0[1] + 2, e.n, e.hidden, e.lr, e.batch, e.steps, N, Nh);
   /* the FCN learns both targets (so the equality is not 0 = 0) */
   gdl_test_claim("EQ3", "FCN_mean_corr_chiS_minus_4SE", m[0][0] - 4 * se[0][0], ">", EQ3_LEVEL,
                  m[0][0] - 4 * se[0][0] > EQ3_LEVEL, seed, params);
