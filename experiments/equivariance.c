@@ -47,11 +47,8 @@ void eq1_config_default(eq1_config *c, eq_setup s, eq_algo a, size_t depth) {
   c->index = 1000 * (uint64_t)s + 10 * (uint64_t)a + (depth >= 2 ? depth - 2 : 0);
 }
 
-int eq1_config_json(const void *cfg, gdl_json *j) {
-  const eq1_config *c = cfg;
-  GDL_TRY(gdl_json_str(j, "setup", eq_setup_name(c->setup)));
-  GDL_TRY(gdl_json_str(j, "algo", eq_algo_name(c->algo)));
-  GDL_TRY(gdl_json_int(j, "depth", (long long)c->depth));
+/* every member but the grid coordinates (setup, algo, depth, index) */
+static int eq1_params_json(const eq1_config *c, gdl_json *j) {
   GDL_TRY(gdl_json_int(j, "n", (long long)c->n));
   GDL_TRY(gdl_json_int(j, "width", (long long)c->width));
   GDL_TRY(gdl_json_str(j, "activation", "tanh"));
@@ -70,7 +67,15 @@ int eq1_config_json(const void *cfg, gdl_json *j) {
   GDL_TRY(gdl_json_str(j, "purpose_data", c->purpose_data));
   GDL_TRY(gdl_json_str(j, "purpose_group", c->purpose_group));
   GDL_TRY(gdl_json_str(j, "purpose_train", c->purpose_train));
-  GDL_TRY(gdl_json_str(j, "purpose_noise", c->purpose_noise));
+  return gdl_json_str(j, "purpose_noise", c->purpose_noise);
+}
+
+int eq1_config_json(const void *cfg, gdl_json *j) {
+  const eq1_config *c = cfg;
+  GDL_TRY(gdl_json_str(j, "setup", eq_setup_name(c->setup)));
+  GDL_TRY(gdl_json_str(j, "algo", eq_algo_name(c->algo)));
+  GDL_TRY(gdl_json_int(j, "depth", (long long)c->depth));
+  GDL_TRY(eq1_params_json(c, j));
   return gdl_json_int(j, "index", (long long)c->index);
 }
 
@@ -543,8 +548,17 @@ int equivariance_config_json(const void *cfg, gdl_json *j) {
   eq1_config_default(&e1, EQ_CUBE_BN, EQ_GD, 2);
   e1.steps = c->eq1_steps;
   GDL_TRY(gdl_json_begin(j, "eq1"));
-  GDL_TRY(gdl_json_str(j, "grid", "setup x algo x depth 2..4; index = 1000 setup + 10 algo + depth - 2"));
-  GDL_TRY(eq1_config_json(&e1, j));
+  GDL_TRY(gdl_json_begin_list(j, "setups"));
+  for (int s = 0; s < EQ_NSETUPS; s++) GDL_TRY(gdl_json_str(j, NULL, eq_setup_name((eq_setup)s)));
+  GDL_TRY(gdl_json_end(j));
+  GDL_TRY(gdl_json_begin_list(j, "algos"));
+  for (int a = 0; a < EQ_NALGOS; a++) GDL_TRY(gdl_json_str(j, NULL, eq_algo_name((eq_algo)a)));
+  GDL_TRY(gdl_json_end(j));
+  GDL_TRY(gdl_json_begin_list(j, "depths"));
+  for (int d = 0; d < EQ1_NDEPTHS; d++) GDL_TRY(gdl_json_int(j, NULL, 2 + d));
+  GDL_TRY(gdl_json_end(j));
+  GDL_TRY(gdl_json_str(j, "stream_index", "1000 setup + 10 algo + depth - 2"));
+  GDL_TRY(eq1_params_json(&e1, j));
   GDL_TRY(gdl_json_end(j));
   GDL_TRY(gdl_json_begin_list(j, "eq2"));
   for (size_t k = 0; k < EQ2_NCASES; k++) {
