@@ -6,25 +6,33 @@
  *      Adam and coordinatewise clipping pass B_n and fail O(d) (error > 1e-4).
  * EQ2  The initialisation law is invariant: two-sample KS of f_theta(x) vs f_theta'(g x)
  *      (independent inits, g uniform in the group, x = sqrt(d) e_1), 5000 + 5000 inits.
- *      Pass (p > 1e-7): Gaussian / O(d), Gaussian / B_n, Rademacher / B_n, uniform[0,1] / S_n.
- *      Controls (p < 1e-12): Rademacher / O(d), uniform[0,1] / B_n, hand-placed / S_n.
- * EQ3  In distribution after training: n = 20, |S| = 3, 40 seeds per target: KS of the final
- *      test correlations on chi_S vs chi_pi(S) for the Gaussian-init FCN, p > 1e-8; the
- *      hand-placed learner (first layer on S) learns chi_S better than chi_pi(S) (mean test
- *      correlation higher by > 0.5; KS p < 1e-12: the same test detects a difference in law).
+ *      Pass (p > 1e-7): Gaussian / O(d), Gaussian / B_n, Rademacher / B_n, uniform[0,1] / S_n,
+ *      Gaussian / S_n. Controls (p < 1e-12), each beside a passing twin that differs only in
+ *      the group or the law: Rademacher / O(d) (twin Rademacher / B_n), uniform[0,1] / B_n
+ *      (twin uniform / S_n), hand-placed / S_n (twin Gaussian / S_n: the same orbit-averaged
+ *      variance of w.x, full support).
+ * EQ3  In distribution after training: n = 20, chi_S with S = {1, 2} vs chi_pi(S), pi(S) =
+ *      {19, 20} (the last coordinates, where off-by-one errors live); 100 FCN runs per target. d_i = corr_S,i - corr_piS,i is symmetric under the
+ *      claim, so the sign-flip statistic T = sum d / sqrt(sum d^2) has P(|T| >= 5.387) <= 1e-6
+ *      (Hoeffding, exact for any law): assert |T| < 5.387. Power: the same sample with the
+ *      chi_pi(S) law shifted by -+0.1 must give |T| > 5.387 (normal-approximation power at the
+ *      measured SD ~0.06: > 0.9999). The FCN's own level: mean corr - 4 SE > 0.5 on both.
+ *      Twin control (first layer N(0, 1/2) on S only: the same pre-activation law N(0, 1) at
+ *      every cube point, only the support differs; 64 runs per target): mean gap - 4 SE > 0.5
+ *      and T > 5.387.
  *
- * Any seed: the pass thresholds (p > 1e-7 for EQ2, 1e-8 for EQ3) make the false-failure
- * probability of each equal-law KS check ~1e-7 or less (analysis in equivariance.md), about
- * 5e-7 < 1e-6 in total; the controls' expected p is < 1e-28 (EQ2) and 6e-19 (EQ3). */
+ * Any seed: the KS thresholds (p > 1e-7 for EQ2) make the false-failure probability of each
+ * equal-law KS check ~1e-7 or less (analysis in equivariance.md); EQ3's symmetric test fails
+ * with probability <= 1e-6 by construction; the controls' expected p is < 1e-28 (EQ2). */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include "equivariance_run.h"
+#include <gsl/gsl_cdf.h>
+#include "experiments/equivariance.h"
 #include "gdl_test.h"
 
 #define P_PASS 1e-7
-#define P_PASS_EQ3 1e-8  /* 40 vs 40: Stephens-corrected p is ~3x anti-conservative here */
 #define P_CTRL 1e-12
 
 /* ---------------- EQ1 ---------------- */
@@ -49,9 +57,9 @@ static void eq1_family(eq_setup s, int controls) {
 #endif
   for (size_t a = 0; a < na; a++)
     for (size_t dd = 0; dd < 3; dd++) {
-      eq1_cfg c;
-      eq1_cfg_default(&c, s, algos[a], dd + 2);
-      rcs[a][dd] = eq1_pair_run(&c, seed, 1000 * (uint64_t)s + 10 * (uint64_t)algos[a] + dd, NULL, &err[a][dd]);
+      eq1_config c;
+      eq1_config_default(&c, s, algos[a], dd + 2);
+      rcs[a][dd] = eq1_run(&c, seed, NULL, &err[a][dd]);
     }
   for (size_t a = 0; a < na; a++)
     for (size_t dd = 0; dd < 3; dd++) {
@@ -59,11 +67,13 @@ static void eq1_family(eq_setup s, int controls) {
                 gdl_strerror_last());
       char name[96], params[160];
       snprintf(name, sizeof name, "%s_%s_depth%zu_maxerr", eq_setup_name(s), eq_algo_name(algos[a]), dd + 2);
-      snprintf(params, sizeof params, "n=10, width 32 tanh, lr 0.02, 300 steps, 64 test points, finite outputs checked first");
+      eq1_config c;
+      eq1_config_default(&c, s, algos[a], dd + 2);
+      snprintf(params, sizeof params, "n=%zu, width %zu tanh, lr %g, %zu steps, %zu test points, finite outputs checked first",
+               c.n, c.width, c.lr, c.steps, c.ntest);
       printf("EQ1 %-9s %-15s depth %zu: max |f_B(gx) - f_A(x)| = %.3e\n", eq_setup_name(s), eq_algo_name(algos[a]),
              dd + 2, err[a][dd]);
-      int od = s != EQ_CUBE_BN;
-      if (controls && od) {
+      if (!eq1_expect_equivariant(s, algos[a])) {
         /* the control must fail: coordinatewise rules are not O(d)-equivariant */
         gdl_test_claim("EQ1", name, err[a][dd], ">", 1e-4, isfinite(err[a][dd]) && err[a][dd] > 1e-4, seed, params);
       } else {
@@ -80,78 +90,114 @@ Test(eq1, control_coordinatewise_fail_Od_gauss) { eq1_family(EQ_GAUSS_OD, 1); }
 Test(eq1, control_coordinatewise_fail_Od_sphere) { eq1_family(EQ_SPHERE_OD, 1); }
 
 /* ---------------- EQ2 ---------------- */
-#define EQ2_M 5000
-
-static void eq2_case(eq2_init ik, gdl_group_kind gk, int expect_equal) {
+static void eq2_case(size_t k) {
   uint64_t seed = gdl_test_seed();
-  static double s1[EQ2_M], s2[EQ2_M];
-  eq2_samples(ik, gk, seed, EQ2_M, s1, s2);
-  for (size_t i = 0; i < EQ2_M; i++) cr_assert(isfinite(s1[i]) && isfinite(s2[i]), "non-finite output at init %zu", i);
-  double D, p;
-  cr_assert(gdl_ks2(EQ2_M, s1, EQ2_M, s2, &D, &p) == GDL_OK, "%s", gdl_strerror_last());
+  eq2_config c;
+  eq2_config_case(&c, k);
+  eq2_result r;
+  gdl_test_check_rc(eq2_run(&c, seed, NULL, NULL, &r), "eq2_run");
+  cr_assert(r.nonfinite == 0, "%zu non-finite outputs", r.nonfinite);
   char name[96], params[200];
-  snprintf(name, sizeof name, "KS_p_%s_under_%s", INIT_NAME[ik], GROUP_NAME[gk]);
-  snprintf(params, sizeof params, "f_theta(x) vs f_theta'(g x), x = 4 e1, d=16, net 16-2-1 tanh, %d + %d independent inits, KS D=%.4f",
-           EQ2_M, EQ2_M, D);
-  printf("EQ2 %-11s under %-4s: D = %.4f, p = %.3e (%s)\n", INIT_NAME[ik], GROUP_NAME[gk], D, p,
-         expect_equal ? "invariant" : "control");
-  if (expect_equal) gdl_test_claim("EQ2", name, p, ">", P_PASS, p > P_PASS, seed, params);
-  else gdl_test_claim("EQ2", name, p, "<", P_CTRL, p < P_CTRL, seed, params);
+  snprintf(name, sizeof name, "KS_p_%s_under_%s", eq2_init_name(c.init), eq2_group_name(c.group));
+  snprintf(params, sizeof params, "f_theta(x) vs f_theta'(g x), x = 4 e1, d=%zu, net %zu-%zu-1 tanh, %zu + %zu independent inits, KS D=%.4f",
+           c.d, c.d, c.hidden, c.m, c.m, r.D);
+  printf("EQ2 %-11s under %-4s: D = %.4f, p = %.3e (%s)\n", eq2_init_name(c.init), eq2_group_name(c.group), r.D, r.p,
+         c.expect_equal ? "invariant" : "control");
+  if (c.expect_equal) gdl_test_claim("EQ2", name, r.p, ">", P_PASS, r.p > P_PASS, seed, params);
+  else gdl_test_claim("EQ2", name, r.p, "<", P_CTRL, r.p < P_CTRL, seed, params);
 }
 
-Test(eq2, gaussian_Od) { eq2_case(INIT_GAUSS, GDL_GROUP_OD, 1); }
-Test(eq2, gaussian_Bn) { eq2_case(INIT_GAUSS, GDL_GROUP_BN, 1); }
-Test(eq2, rademacher_Bn) { eq2_case(INIT_RADEMACHER, GDL_GROUP_BN, 1); }
-Test(eq2, uniform01_Sn) { eq2_case(INIT_UNIFORM01, GDL_GROUP_SN, 1); }
-Test(eq2, control_rademacher_Od) { eq2_case(INIT_RADEMACHER, GDL_GROUP_OD, 0); }
-Test(eq2, control_uniform01_Bn) { eq2_case(INIT_UNIFORM01, GDL_GROUP_BN, 0); }
-Test(eq2, control_handplaced_Sn) { eq2_case(INIT_HAND, GDL_GROUP_SN, 0); }
+Test(eq2, gaussian_Od) { eq2_case(0); }
+Test(eq2, gaussian_Bn) { eq2_case(1); }
+Test(eq2, rademacher_Bn) { eq2_case(2); }
+Test(eq2, uniform01_Sn) { eq2_case(3); }
+Test(eq2, control_rademacher_Od) { eq2_case(4); }
+Test(eq2, control_uniform01_Bn) { eq2_case(5); }
+Test(eq2, control_handplaced_Sn) { eq2_case(6); }
+Test(eq2, gaussian_Sn_twin_of_handplaced) { eq2_case(7); }
 
 /* ---------------- EQ3 ---------------- */
-#define EQ3_SEEDS 40
+#define EQ3_ALPHA 1e-6 /* false-failure probability of the symmetric test under the claim */
+#define EQ3_SHIFT 0.1  /* the shift of the correlation law the test must detect */
+#define EQ3_LEVEL 0.5  /* the FCN learns chi_S and chi_pi(S): mean corr - 4 SE above this */
 
-Test(eq3, trained_predictor_law_invariant_and_handplaced_control) {
-  uint64_t seed = gdl_test_seed();
-  /* [learner][target][seed]: target 0 = chi_S (x1 x2 x3), 1 = chi_pi(S) (x11 x12 x13) */
-  static double corr[2][2][EQ3_SEEDS];
-  static int rcs[2][2][EQ3_SEEDS];
+/* runs R runs of (hand, target) into corr[R]; returns the first failure */
+static int eq3_runs(int hand, const size_t t0[2], size_t R, uint64_t seed, double *corr[2]) {
+  int rc_all = GDL_OK;
+  const long long total = 2 * (long long)R;
 #ifdef GDL_HAVE_OPENMP
-#pragma omp parallel for schedule(dynamic) collapse(3)
+#pragma omp parallel for schedule(dynamic)
 #endif
-  for (int hand = 0; hand < 2; hand++)
-    for (int t = 0; t < 2; t++)
-      for (size_t s = 0; s < EQ3_SEEDS; s++) {
-        corr[hand][t][s] = NAN;
-        rcs[hand][t][s] = eq3_run(hand, t ? 10 : 0, seed, s, &corr[hand][t][s]);
-      }
-  for (int hand = 0; hand < 2; hand++)
-    for (int t = 0; t < 2; t++)
-      for (size_t s = 0; s < EQ3_SEEDS; s++)
-        cr_assert(rcs[hand][t][s] == GDL_OK && isfinite(corr[hand][t][s]), "EQ3 run %d/%d/%zu failed: %s", hand, t, s,
-                  gdl_strerror_last());
-  double D, p, Dh, ph;
-  cr_assert(gdl_ks2(EQ3_SEEDS, corr[0][0], EQ3_SEEDS, corr[0][1], &D, &p) == GDL_OK);
-  cr_assert(gdl_ks2(EQ3_SEEDS, corr[1][0], EQ3_SEEDS, corr[1][1], &Dh, &ph) == GDL_OK);
-  double m[2][2];
+  for (long long q = 0; q < total; q++) {
+    size_t t = (size_t)q / R, r = (size_t)q % R;
+    eq3_config c;
+    eq3_config_default(&c, hand, t0[t], r);
+    int rc = eq3_run(&c, seed, &corr[t][r]);
+    if (rc == GDL_OK && !isfinite(corr[t][r])) rc = gdl_fail(GDL_EDIVERGED, "EQ3 run %zu/%zu: corr not finite", t, r);
+    if (rc != GDL_OK) {
+#ifdef GDL_HAVE_OPENMP
+#pragma omp critical(eq3_runs)
+#endif
+      rc_all = rc;
+    }
+  }
+  return rc_all;
+}
+
+Test(eq3, trained_predictor_law_invariant_and_handplaced_twin) {
+  uint64_t seed = gdl_test_seed();
+  equivariance_config cfg;
+  equivariance_config_default(&cfg);
+  const size_t N = cfg.eq3_runs, Nh = cfg.eq3_runs_hand;
+  double *buf = malloc(2 * (N + Nh) * sizeof *buf);
+  cr_assert(buf != NULL);
+  double *fcn[2] = {buf, buf + N}, *hnd[2] = {buf + 2 * N, buf + 2 * N + Nh};
+  gdl_test_check_rc(eq3_runs(0, cfg.eq3_t0, N, seed, fcn), "EQ3 FCN runs");
+  gdl_test_check_rc(eq3_runs(1, cfg.eq3_t0, Nh, seed, hnd), "EQ3 hand-placed runs");
+  double m[2][2], se[2][2];
   for (int h = 0; h < 2; h++)
     for (int t = 0; t < 2; t++) {
-      double se;
-      gdl_mean_se(EQ3_SEEDS, corr[h][t], &m[h][t], &se);
-      printf("EQ3 %-11s on %-9s: mean corr %.4f +- %.4f\n", h ? "hand-placed" : "FCN", t ? "chi_pi(S)" : "chi_S", m[h][t],
-             se);
+      gdl_mean_se(h ? Nh : N, h ? hnd[t] : fcn[t], &m[h][t], &se[h][t]);
+      printf("EQ3 %-11s on %-9s: mean corr %.4f +- %.4f (%zu runs)\n", h ? "hand-placed" : "FCN",
+             t ? "chi_pi(S)" : "chi_S", m[h][t], se[h][t], h ? Nh : N);
     }
-  double minS = INFINITY, maxP = -INFINITY;
-  for (size_t s = 0; s < EQ3_SEEDS; s++) {
-    minS = fmin(minS, corr[1][0][s]);
-    maxP = fmax(maxP, corr[1][1][s]);
-  }
-  printf("EQ3 FCN KS D=%.3f p=%.3e; hand-placed KS D=%.3f p=%.3e; hand-placed min corr(chi_S) %.4f, max corr(chi_pi(S)) %.4f\n",
-         D, p, Dh, ph, minS, maxP);
-  char params[200];
-  snprintf(params, sizeof params, "n=20, S={1,2,3}, pi(S)={11,12,13}, 20-64-1 relu, online SGD lr 0.05 batch 32, 1500 steps, %d seeds/target",
-           EQ3_SEEDS);
-  gdl_test_claim("EQ3", "FCN_KS_p_chiS_vs_chipiS", p, ">", P_PASS_EQ3, p > P_PASS_EQ3, seed, params);
-  double gapm = m[1][0] - m[1][1];
-  gdl_test_claim("EQ3", "handplaced_mean_corr_chiS_minus_chipiS", gapm, ">", 0.5, gapm > 0.5, seed, params);
-  gdl_test_claim("EQ3", "handplaced_KS_p_chiS_vs_chipiS", ph, "<", P_CTRL, ph < P_CTRL, seed, params);
+  const double c = eq3_sym_threshold(EQ3_ALPHA);
+  double T, Tup, Tdown, Th, md, sed;
+  double *d = malloc(N * sizeof *d);
+  cr_assert(d != NULL);
+  for (size_t i = 0; i < N; i++) d[i] = fcn[0][i] - fcn[1][i];
+  gdl_mean_se(N, d, &md, &sed);
+  const double sd = sed * sqrt((double)N), dl = EQ3_SHIFT;
+  gdl_test_check_rc(eq3_sym_test(N, fcn[0], fcn[1], 0.0, &T), "symmetric test");
+  gdl_test_check_rc(eq3_sym_test(N, fcn[0], fcn[1], dl, &Tup), "symmetric test, shifted");
+  gdl_test_check_rc(eq3_sym_test(N, fcn[0], fcn[1], -dl, &Tdown), "symmetric test, shifted");
+  gdl_test_check_rc(eq3_sym_test(Nh, hnd[0], hnd[1], 0.0, &Th), "symmetric test, twin");
+  /* normal-approximation power against a shift dl at the measured SD (theorems/equivariance.md) */
+  double power = gsl_cdf_ugaussian_P((sqrt((double)N) * dl - c * sqrt(sd * sd + dl * dl)) / sd);
+  printf("EQ3 FCN: d = corr(chi_S) - corr(chi_pi(S)): mean %.4f, SD %.4f; T = %.3f (pass |T| < %.3f); "
+         "shifted by +-%.1f: T = %.3f, %.3f; power at this SD %.6f. Twin: T = %.3f\n",
+         md, sd, T, c, dl, Tup, Tdown, power, Th);
+  char params[256];
+  eq3_config e;
+  eq3_config_default(&e, 0, 0, 0);
+  snprintf(params, sizeof params,
+           "n=%zu, S={1,2}, pi(S)={%zu,%zu}, %zu-%zu-1 relu, online SGD lr %g batch %zu, %zu steps, %zu FCN runs and %zu twin runs per target",
+           e.n, cfg.eq3_t0[1] + 1, cfg.eq3_t0[1] + 2, e.n, e.hidden, e.lr, e.batch, e.steps, N, Nh);
+  /* the FCN learns both targets (so the equality is not 0 = 0) */
+  gdl_test_claim("EQ3", "FCN_mean_corr_chiS_minus_4SE", m[0][0] - 4 * se[0][0], ">", EQ3_LEVEL,
+                 m[0][0] - 4 * se[0][0] > EQ3_LEVEL, seed, params);
+  gdl_test_claim("EQ3", "FCN_mean_corr_chipiS_minus_4SE", m[0][1] - 4 * se[0][1], ">", EQ3_LEVEL,
+                 m[0][1] - 4 * se[0][1] > EQ3_LEVEL, seed, params);
+  /* equal laws: |T| < c fails with probability <= 1e-6 under the claim, for any law */
+  gdl_test_claim("EQ3", "FCN_sym_test_abs_T", fabs(T), "<", c, fabs(T) < c, seed, params);
+  /* power, on this sample: the law of corr(chi_pi(S)) shifted by -+0.1 is rejected */
+  gdl_test_claim("EQ3", "FCN_sym_test_T_shift_plus_0.1", Tup, ">", c, Tup > c, seed, params);
+  gdl_test_claim("EQ3", "FCN_sym_test_T_shift_minus_0.1", -Tdown, ">", c, -Tdown > c, seed, params);
+  /* the twin (first layer supported on S, same pre-activation law) prefers chi_S, and the same
+   * test sees it */
+  double gap = m[1][0] - m[1][1], gse = sqrt(se[1][0] * se[1][0] + se[1][1] * se[1][1]);
+  gdl_test_claim("EQ3", "twin_mean_corr_gap_minus_4SE", gap - 4 * gse, ">", 0.5, gap - 4 * gse > 0.5, seed, params);
+  gdl_test_claim("EQ3", "twin_sym_test_T", Th, ">", c, Th > c, seed, params);
+  free(d);
+  free(buf);
 }
