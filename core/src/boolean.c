@@ -10,7 +10,9 @@
  * |S \ U| <= |S \ union(pi-predecessors of S)| <= L*. Hence the greedy minimum at this
  * step is <= L*, and by induction every greedy step is <= L*. Greedy is an ordering, so its
  * max is also >= L*: equality. (The key fact is monotonicity: covering more variables never
- * increases any new count.) Cost O(T^2 * deg). gdl_poly_leap_bruteforce enumerates all
+ * increases any new count.) Implementation: an inverted index (variable -> terms) and a
+ * min-heap of (new count, index) with lazy deletion: O(D log D), D = sum of degrees (ties
+ * break on the smaller index, as the old O(T^2 deg) scan did). gdl_poly_leap_bruteforce enumerates all
  * orderings as the reference. Terms with deg 0 or coef == 0 are not in the support and are
  * ignored (placed at the end of the returned order). */
 #include <stdint.h>
@@ -94,10 +96,136 @@ static int check_poly(const gdl_poly *p, const char *fn, size_t *nvars) {
   return GDL_OK;
 }
 
-static size_t new_count(const gdl_monomial *t, const unsigned char *covered) {
-  size_t c = 0;
-  for (size_t k = 0; k < t->deg; k++) c += !covered[t->vars[k]];
-  return c;
+/* Inverted index: for each variable, the active terms containing it (CSR), and each active
+ * term's count of uncovered variables. Shared by leap and reachable: both add terms, cover
+ * their variables and decrement the counts of the terms sharing them, so the total work is
+ * O(sum of degrees) plus the priority queue. */
+typedef struct {
+  size_t nv, T;
+  size_t *start, *list; /* terms of variable j: list[start[j] .. start[j+1]) */
+  size_t *count;        /* uncovered variables of term i (active terms) */
+  unsigned char *covered, *used;
+} cover_index;
+
+static void cover_free(cover_index *c) {
+  free(c->start);
+  free(c->list);
+  free(c->count);
+  free(c->covered);
+  free(c->used);
+}
+
+static int cover_init(cover_index *c, const gdl_poly *p, size_t nv, const char *fn) {
+  memset(c, 0, sizeof *c);
+  c->nv = nv;
+  c->T = p->nterms;
+  size_t total = 0;
+  for (size_t i = 0; i < c->T; i++)
+    if (term_active(&p->terms[i])) total += p->terms[i].deg;
+  c->start = calloc(nv + 1, sizeof *c->start);
+  c->list = malloc((total ? total : 1) * sizeof *c->list);
+  c->count = calloc(c->T ? c->T : 1, sizeof *c->count);
+  c->covered = calloc(nv ? nv : 1, 1);
+  c->used = calloc(c->T ? c->T : 1, 1);
+  if (!c->start || !c->list || !c->count || !c->covered || !c->used) {
+    cover_free(c);
+    return gdl_fail(GDL_ENOMEM, "%s: out of memory", fn);
+  }
+  for (size_t i = 0; i < c->T; i++) {
+    const gdl_monomial *t = &p->terms[i];
+    if (!term_active(t)) continue;
+    c->count[i] = t->deg;
+    for (size_t k = 0; k < t->deg; k++) c->start[t->vars[k] + 1]++;
+  }
+  for (size_t j = 0; j < nv; j++) c->start[j + 1] += c->start[j];
+  size_t *fill = malloc((nv ? nv : 1) * sizeof *fill);
+  if (!fill) {
+    cover_free(c);
+    return gdl_fail(GDL_ENOMEM, "%s: out of memory", fn);
+  }
+  memcpy(fill, c->start, nv * sizeof *fill);
+  for (size_t i = 0; i < c->T; i++) {
+    const gdl_monomial *t = &p->terms[i];
+    if (!term_active(t)) continue;
+    for (size_t k = 0; k < t->deg; k++) c->list[fill[t->vars[k]]++] = i;
+  }
+  free(fill);
+  return GDL_OK;
+}
+
+/* min-heap of (count, term index) with lazy deletion: an entry is stale when the term is
+ * used or its count changed. Ties break on the smaller index (the old linear scan's order). */
+typedef struct {
+  size_t cnt, idx;
+} heap_ent;
+
+typedef struct {
+  heap_ent *a;
+  size_t n, cap;
+} min_heap;
+
+static int ent_less(heap_ent x, heap_ent y) { return x.cnt < y.cnt || (x.cnt == y.cnt && x.idx < y.idx); }
+
+static int heap_push(min_heap *h, size_t cnt, size_t idx) {
+  if (h->n == h->cap) {
+    size_t nc = h->cap ? 2 * h->cap : 64;
+    heap_ent *t = realloc(h->a, nc * sizeof *t);
+    if (!t) return -1;
+    h->a = t;
+    h->cap = nc;
+  }
+  size_t i = h->n++;
+  heap_ent e = {cnt, idx};
+  while (i > 0 && ent_less(e, h->a[(i - 1) / 2])) {
+    h->a[i] = h->a[(i - 1) / 2];
+    i = (i - 1) / 2;
+  }
+  h->a[i] = e;
+  return 0;
+}
+
+static heap_ent heap_pop(min_heap *h) {
+  heap_ent top = h->a[0], last = h->a[--h->n];
+  size_t i = 0;
+  for (;;) {
+    size_t l = 2 * i + 1, r = l + 1, m = i;
+    heap_ent best = last;
+    if (l < h->n && ent_less(h->a[l], best)) { m = l; best = h->a[l]; }
+    if (r < h->n && ent_less(h->a[r], best)) m = r;
+    if (m == i) break;
+    h->a[i] = h->a[m];
+    i = m;
+  }
+  if (h->n) h->a[i] = last;
+  return top;
+}
+
+/* Marks term bi used and covers its variables; terms whose count drops are passed to
+ * `dropped` (their new count is c->count[i]). */
+static int cover_term(cover_index *c, const gdl_poly *p, size_t bi, int (*dropped)(void *, size_t), void *ctx) {
+  c->used[bi] = 1;
+  const gdl_monomial *t = &p->terms[bi];
+  for (size_t k = 0; k < t->deg; k++) {
+    size_t v = t->vars[k];
+    if (c->covered[v]) continue;
+    c->covered[v] = 1;
+    for (size_t q = c->start[v]; q < c->start[v + 1]; q++) {
+      size_t i = c->list[q];
+      c->count[i]--;
+      if (!c->used[i] && dropped(ctx, i)) return -1;
+    }
+  }
+  return 0;
+}
+
+typedef struct {
+  min_heap *h;
+  cover_index *c;
+} leap_ctx;
+
+static int leap_dropped(void *ctx, size_t i) {
+  leap_ctx *l = ctx;
+  return heap_push(l->h, l->c->count[i], i);
 }
 
 int gdl_poly_leap(const gdl_poly *p, size_t *leap, size_t *order) {
@@ -105,33 +233,28 @@ int gdl_poly_leap(const gdl_poly *p, size_t *leap, size_t *order) {
   GDL_TRY(check_poly(p, "gdl_poly_leap", &nv));
   GDL_CHECK_ARG(leap != NULL, "gdl_poly_leap: leap is NULL");
   size_t T = p->nterms;
-  unsigned char *covered = calloc(nv ? nv : 1, 1);
-  unsigned char *used = calloc(T ? T : 1, 1);
-  if (!covered || !used) {
-    free(covered);
-    free(used);
-    return gdl_fail(GDL_ENOMEM, "gdl_poly_leap: out of memory");
-  }
+  cover_index c;
+  GDL_TRY(cover_init(&c, p, nv, "gdl_poly_leap"));
+  min_heap h = {NULL, 0, 0};
+  leap_ctx lc = {&h, &c};
+  int oom = 0;
+  for (size_t i = 0; i < T && !oom; i++)
+    if (term_active(&p->terms[i])) oom = heap_push(&h, c.count[i], i) != 0;
   size_t best_leap = 0, pos = 0;
-  for (;;) {
-    size_t best = (size_t)-1, bi = 0;
-    for (size_t i = 0; i < T; i++) {
-      if (used[i] || !term_active(&p->terms[i])) continue;
-      size_t c = new_count(&p->terms[i], covered);
-      if (c < best) { best = c; bi = i; }
-    }
-    if (best == (size_t)-1) break;
-    used[bi] = 1;
-    if (order) order[pos] = bi;
+  while (!oom && h.n) {
+    heap_ent e = heap_pop(&h);
+    if (c.used[e.idx] || e.cnt != c.count[e.idx]) continue; /* stale */
+    if (order) order[pos] = e.idx;
     pos++;
-    if (best > best_leap) best_leap = best;
-    for (size_t k = 0; k < p->terms[bi].deg; k++) covered[p->terms[bi].vars[k]] = 1;
+    if (e.cnt > best_leap) best_leap = e.cnt;
+    oom = cover_term(&c, p, e.idx, leap_dropped, &lc) != 0;
   }
-  if (order)
+  if (!oom && order)
     for (size_t i = 0; i < T; i++)
-      if (!used[i]) order[pos++] = i;
-  free(covered);
-  free(used);
+      if (!c.used[i]) order[pos++] = i;
+  free(h.a);
+  cover_free(&c);
+  if (oom) return gdl_fail(GDL_ENOMEM, "gdl_poly_leap: out of memory");
   *leap = best_leap;
   return GDL_OK;
 }
@@ -184,35 +307,42 @@ int gdl_poly_has_msp(const gdl_poly *p, int *msp) {
   return GDL_OK;
 }
 
+typedef struct {
+  size_t *queue;
+  size_t n;
+  cover_index *c;
+} reach_ctx;
+
+static int reach_dropped(void *ctx, size_t i) {
+  reach_ctx *r = ctx;
+  if (r->c->count[i] == 1) r->queue[r->n++] = i; /* queued once: when its count reaches 1 */
+  return 0;
+}
+
 int gdl_poly_reachable(const gdl_poly *p, size_t nvars, int *reach) {
   size_t nv;
   GDL_TRY(check_poly(p, "gdl_poly_reachable", &nv));
   GDL_CHECK_ARG(reach != NULL, "gdl_poly_reachable: reach is NULL");
   GDL_CHECK_ARG(nvars >= nv, "gdl_poly_reachable: nvars = %zu < %zu variables used by the polynomial", nvars, nv);
-  unsigned char *covered = calloc(nvars ? nvars : 1, 1);
-  unsigned char *used = calloc(p->nterms ? p->nterms : 1, 1);
-  if (!covered || !used) {
-    free(covered);
-    free(used);
+  /* Closure: add any monomial with at most one new variable until nothing changes
+   * (adding only enlarges the covered set, so the closure is order-independent). A term
+   * enters the work queue once, when its uncovered count first is <= 1. */
+  cover_index c;
+  GDL_TRY(cover_init(&c, p, nv, "gdl_poly_reachable"));
+  reach_ctx rc = {malloc((p->nterms ? p->nterms : 1) * sizeof(size_t)), 0, &c};
+  if (!rc.queue) {
+    cover_free(&c);
     return gdl_fail(GDL_ENOMEM, "gdl_poly_reachable: out of memory");
   }
-  /* Closure: add any monomial with at most one new variable until nothing changes
-   * (adding only enlarges the covered set, so the closure is order-independent). */
-  int changed = 1;
-  while (changed) {
-    changed = 0;
-    for (size_t i = 0; i < p->nterms; i++) {
-      const gdl_monomial *t = &p->terms[i];
-      if (used[i] || !term_active(t)) continue;
-      if (new_count(t, covered) <= 1) {
-        used[i] = 1;
-        changed = 1;
-        for (size_t k = 0; k < t->deg; k++) covered[t->vars[k]] = 1;
-      }
-    }
+  for (size_t i = 0; i < p->nterms; i++)
+    if (term_active(&p->terms[i]) && c.count[i] <= 1) rc.queue[rc.n++] = i;
+  while (rc.n) {
+    size_t i = rc.queue[--rc.n];
+    if (c.used[i]) continue;
+    cover_term(&c, p, i, reach_dropped, &rc);
   }
-  for (size_t j = 0; j < nvars; j++) reach[j] = covered[j];
-  free(covered);
-  free(used);
+  for (size_t j = 0; j < nvars; j++) reach[j] = j < nv ? c.covered[j] : 0;
+  free(rc.queue);
+  cover_free(&c);
   return GDL_OK;
 }

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
@@ -75,12 +77,64 @@ static int tmp_name(const char *path, char *tmp, size_t len) {
   return GDL_OK;
 }
 
+int gdl_output_target_check(const char *fn, const char *path) {
+  struct stat st;
+  if (!fn) fn = "write";
+  if (!path) return gdl_fail(GDL_EINVAL, "%s: path is NULL", fn);
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+    return gdl_fail(GDL_EINVAL, "%s: '%s' exists and is not a regular file (%s); refusing to replace it", fn, path,
+                    S_ISDIR(st.st_mode) ? "a directory" : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                    : S_ISFIFO(st.st_mode) ? "a FIFO" : "not a file");
+  return GDL_OK;
+}
+
+size_t gdl_tmp_cleanup(const char *path) {
+  if (!path || !*path || strlen(path) + 32 >= REPORT_MAX_PATH) return 0;
+  const char *slash = strrchr(path, '/');
+  char dir[REPORT_MAX_PATH];
+  const char *base = path;
+  if (slash) {
+    size_t n = (size_t)(slash - path);
+    if (n == 0) n = 1; /* "/x" */
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+    base = slash + 1;
+  } else {
+    snprintf(dir, sizeof dir, ".");
+  }
+  size_t blen = strlen(base);
+  if (blen == 0) return 0;
+  DIR *d = opendir(dir);
+  if (!d) return 0;
+  size_t removed = 0;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    const char *nm = e->d_name;
+    if (strncmp(nm, base, blen) || strncmp(nm + blen, ".tmp.", 5)) continue;
+    const char *digits = nm + blen + 5;
+    if (!*digits || *digits == '0' || strlen(digits) > 9) continue;
+    long pid = 0;
+    const char *q = digits;
+    for (; *q >= '0' && *q <= '9'; q++) pid = pid * 10 + (*q - '0');
+    if (*q || pid <= 0 || pid == (long)getpid()) continue;
+    if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue; /* alive, or not ours to judge */
+    char full[2 * REPORT_MAX_PATH];
+    snprintf(full, sizeof full, "%s/%s", dir, nm);
+    struct stat st;
+    if (lstat(full, &st) == 0 && S_ISREG(st.st_mode) && unlink(full) == 0) removed++;
+  }
+  closedir(d);
+  return removed;
+}
+
 static int check_path(const char *fn, const char *path) {
   if (!path) return gdl_fail(GDL_EINVAL, "%s: path is NULL", fn);
   if (!*path) return gdl_fail(GDL_EINVAL, "%s: path is empty", fn);
   size_t n = strlen(path);
   if (n + 32 >= REPORT_MAX_PATH) return gdl_fail(GDL_EINVAL, "%s: path too long (%zu bytes)", fn, n);
   if (path[n - 1] == '/') return gdl_fail(GDL_EINVAL, "%s: '%s' names a directory, not a file", fn, path);
+  GDL_TRY(gdl_output_target_check(fn, path));
+  gdl_tmp_cleanup(path);
   return GDL_OK;
 }
 
