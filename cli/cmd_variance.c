@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "args.h"
 #include "cli.h"
 #include "gdl/gdl.h"
 
@@ -30,24 +31,10 @@ static void usage(FILE *f) {
           "  --act A       tanh | relu | sigmoid                                [tanh; relu for wave]\n"
           "  --seed S      base seed                                            [GDL_SEED or %llu]\n"
           "  --out PATH    write a CSV (header row) to PATH\n"
+          "  --mem-limit B refuse runs needing more memory (e.g. 8G)  [GDL_MEM_LIMIT or 3/4 of RAM]\n"
           "  --help        this text\n"
           "Exit status: 0 ok, 1 runtime failure, 2 bad flag or value.\n",
           GDL_MAX_LAYERS - 1, (unsigned long long)GDL_DEFAULT_SEED);
-}
-
-static int parse_hidden(const char *s, size_t *hid, size_t *nh) {
-  *nh = 0;
-  const char *p = s;
-  while (*p) {
-    char *end;
-    unsigned long v = strtoul(p, &end, 10);
-    if (end == p || v < 1 || v > 65536 || *nh >= GDL_MAX_LAYERS - 1) return -1;
-    hid[(*nh)++] = v;
-    if (*end == ',') p = end + 1;
-    else if (*end == 0) p = end;
-    else return -1;
-  }
-  return *nh >= 1 ? 0 : -1;
 }
 
 static double now_s(void) {
@@ -56,19 +43,28 @@ static double now_s(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* Bytes the exact engines allocate, roughly (see core/src/variance.c): the Z_p engine holds
+ * the phi table, the encoded inputs and ~10 FFT arrays of length p; the parity engine 2^n
+ * rows; both a 128 MB block of per-example gradients. */
+static double variance_bytes(int kind, size_t n, uint64_t p, size_t din, size_t P) {
+  const double block = 256.0 * 1048576.0;
+  if (kind == 0) return 8.0 * (double)((size_t)1 << n) * ((double)n + 8.0) + block + 8.0 * (double)P * 8.0;
+  if (kind == 1) return 8.0 * (double)p * ((double)din + 25.0) + block + 8.0 * (double)P * 8.0;
+  return block + 8.0 * (double)P * 8.0;
+}
+
 int cmd_variance(int argc, char **argv) {
-  const char *cls = NULL, *n_s = "12", *p_s = "1009", *enc = "bits", *A_s = "16", *hid_s = "64", *act_s = NULL,
-             *seed_s = NULL, *out = NULL;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(stdout); return 0; }
-    const char **dst = !strcmp(a, "--class") ? &cls : !strcmp(a, "--n") ? &n_s : !strcmp(a, "--p") ? &p_s
-                     : !strcmp(a, "--encoding") ? &enc : !strcmp(a, "--A") ? &A_s : !strcmp(a, "--hidden") ? &hid_s
-                     : !strcmp(a, "--act") ? &act_s : !strcmp(a, "--seed") ? &seed_s : !strcmp(a, "--out") ? &out : NULL;
-    if (!dst) return cli_usage_error(CMD, "unknown flag '%s' (try gdlimits variance --help)", a);
-    if (i + 1 >= argc) return cli_usage_error(CMD, "flag %s needs a value", a);
-    *dst = argv[++i];
-  }
+  const char *cls = NULL, *n_s = NULL, *p_s = NULL, *enc = NULL, *A_s = NULL, *hid_s = NULL, *act_s = NULL,
+             *seed_s = NULL, *out = NULL, *mem_s = NULL;
+  const gdl_args_flag defs[] = {
+      {"--class", &cls, 0}, {"--n", &n_s, 0},       {"--p", &p_s, 0},         {"--encoding", &enc, 0},
+      {"--A", &A_s, 0},     {"--hidden", &hid_s, 0}, {"--act", &act_s, 0},     {"--seed", &seed_s, 0},
+      {"--out", &out, 0},   {"--mem-limit", &mem_s, 0},
+  };
+  char err[512];
+  int st = gdl_args_collect(defs, sizeof defs / sizeof defs[0], argc, argv, NULL, err, sizeof err);
+  if (st == 1) { usage(stdout); return 0; }
+  if (st < 0) return cli_usage_error(CMD, "%s (try gdlimits variance --help)", err);
   if (!cls) return cli_usage_error(CMD, "--class is required (parity:K | modmul:PHI | wave:PSI)");
   int kind;
   const char *arg;
@@ -76,14 +72,30 @@ int cmd_variance(int argc, char **argv) {
   else if (!strncmp(cls, "modmul:", 7)) { kind = 1; arg = cls + 7; }
   else if (!strncmp(cls, "wave:", 5)) { kind = 2; arg = cls + 5; }
   else return cli_usage_error(CMD, "--class '%s': expected parity:K, modmul:PHI or wave:PSI", cls);
+  /* flags of another class are refused, not ignored */
+  if (kind != 0 && n_s) return cli_usage_error(CMD, "--n only applies to --class parity:K");
+  if (kind != 1 && (p_s || enc)) return cli_usage_error(CMD, "%s only applies to --class modmul:PHI", p_s ? "--p" : "--encoding");
+  if (kind != 2 && A_s) return cli_usage_error(CMD, "--A only applies to --class wave:PSI");
+  if (!n_s) n_s = "12";
+  if (!p_s) p_s = "1009";
+  if (!enc) enc = "bits";
+  if (!A_s) A_s = "16";
+  if (!hid_s) hid_s = "64";
+  if (out) {
+    size_t ol = strlen(out);
+    if (ol == 0 || out[ol - 1] == '/') return cli_usage_error(CMD, "--out: expected a file path, got '%s'", out);
+    if (gdl_output_target_check("--out", out) != GDL_OK) return cli_usage_error(CMD, "%s", gdl_strerror_last());
+  }
 
   size_t hid[GDL_MAX_LAYERS], nh;
-  if (parse_hidden(hid_s, hid, &nh)) return cli_usage_error(CMD, "--hidden '%s': expected widths like 64 or 32,16", hid_s);
+  if (gdl_args_size_list(hid_s, 1, 65536, GDL_MAX_LAYERS - 1, hid, &nh))
+    return cli_usage_error(CMD, "--hidden '%s': expected 1 to %d widths in [1, 65536] like 64 or 32,16", hid_s,
+                           GDL_MAX_LAYERS - 1);
   gdl_act act = kind == 2 ? GDL_ACT_RELU : GDL_ACT_TANH;
   if (act_s && gdl_act_parse(act_s, &act) != GDL_OK) return cli_usage_error(CMD, "--act '%s': unknown activation", act_s);
   uint64_t seed;
   if (seed_s) {
-    if (cli_parse_u64(seed_s, &seed)) return cli_usage_error(CMD, "--seed '%s': not an unsigned integer", seed_s);
+    if (gdl_args_u64(seed_s, &seed)) return cli_usage_error(CMD, "--seed '%s': not an unsigned integer", seed_s);
   } else if (gdl_seed_from_env(GDL_DEFAULT_SEED, &seed) != GDL_OK) {
     return cli_usage_error(CMD, "%s", gdl_strerror_last());
   }
@@ -97,16 +109,16 @@ int cmd_variance(int argc, char **argv) {
   gdl_domain dom;
   size_t din = 1;
   if (kind == 0) {
-    if (cli_parse_size(n_s, 1, 24, &n)) return cli_usage_error(CMD, "--n '%s': expected 1..24", n_s);
+    if (gdl_args_size(n_s, 1, 24, &n)) return cli_usage_error(CMD, "--n '%s': expected 1..24", n_s);
     if (!strcmp(arg, "all")) all_levels = 1;
-    else if (cli_parse_size(arg, 1, n, &K)) return cli_usage_error(CMD, "parity:%s: expected K in 1..n or 'all'", arg);
+    else if (gdl_args_size(arg, 1, n, &K)) return cli_usage_error(CMD, "parity:%s: expected K in 1..n or 'all'", arg);
     din = n;
   } else if (kind == 1) {
     if (!strcmp(arg, "linear")) phi = GDL_PHI_LINEAR;
     else if (!strcmp(arg, "parity")) phi = GDL_PHI_PARITY;
     else if (!strcmp(arg, "cos")) phi = GDL_PHI_COS;
     else return cli_usage_error(CMD, "modmul:%s: PHI must be linear, parity or cos", arg);
-    if (cli_parse_u64(p_s, &p) || p < 5 || p > ((uint64_t)1 << 31) || !gdl_is_prime(p))
+    if (gdl_args_u64(p_s, &p) || p < 5 || p > ((uint64_t)1 << 31) || !gdl_is_prime(p))
       return cli_usage_error(CMD, "--p '%s': expected a prime in [5, 2^31]", p_s);
     int bits;
     if (!strcmp(enc, "bits")) bits = 1;
@@ -118,13 +130,29 @@ int cmd_variance(int argc, char **argv) {
     if (!strcmp(arg, "sin")) psi = GDL_PSI_SIN;
     else if (!strcmp(arg, "cos")) psi = GDL_PSI_COS;
     else return cli_usage_error(CMD, "wave:%s: PSI must be sin or cos (the exact engine)", arg);
-    if (cli_parse_double(A_s, 1e-3, 4096, &A)) return cli_usage_error(CMD, "--A '%s': expected a number in [0.001, 4096]", A_s);
+    if (gdl_args_double(A_s, 1e-3, 4096, &A)) return cli_usage_error(CMD, "--A '%s': expected a number in [0.001, 4096]", A_s);
   }
 
   gdl_net_spec sp;
   gdl_net *net = NULL;
-  int rc = gdl_net_spec_mlp(&sp, din, nh, hid, 1, act, 1);
-  if (rc == GDL_OK) rc = gdl_net_create(&sp, &net);
+  if (gdl_net_spec_mlp(&sp, din, nh, hid, 1, act, 1) != GDL_OK) return cli_usage_error(CMD, "--hidden: %s", gdl_strerror_last());
+  double Pd = 0;
+  for (size_t l = 0; l < sp.nlayers; l++) Pd += (double)sp.width[l] * (double)sp.width[l + 1] + (double)sp.width[l + 1];
+  if (Pd > 2147483648.0) return cli_usage_error(CMD, "--hidden %s: the net would have %.3g parameters, more than 2^31", hid_s, Pd);
+  {
+    uint64_t limit;
+    const char *source;
+    if (gdl_args_mem_limit(mem_s, &limit, &source, err, sizeof err)) return cli_usage_error(CMD, "%s", err);
+    double need = variance_bytes(kind, n, p, din, (size_t)Pd);
+    if (need > (double)limit) {
+      char nb[32], lb[32];
+      gdl_args_fmt_bytes(nb, sizeof nb, need);
+      gdl_args_fmt_bytes(lb, sizeof lb, (double)limit);
+      return cli_usage_error(CMD, "%s: the run needs about %s, above the memory limit %s (%s; raise it with --mem-limit "
+                             "or GDL_MEM_LIMIT)", kind == 0 ? "--n" : kind == 1 ? "--p" : "--hidden", nb, lb, source);
+    }
+  }
+  int rc = gdl_net_create(&sp, &net);
   if (rc != GDL_OK) return cli_lib_error(CMD, rc);
   gsl_rng *r;
   if ((rc = gdl_rng_alloc(seed, "cli.variance.net", 0, &r))) { gdl_net_free(net); return cli_lib_error(CMD, rc); }
@@ -167,6 +195,12 @@ int cmd_variance(int argc, char **argv) {
   size_t P = net->nparams;
   gdl_net_free(net);
   if (rc != GDL_OK) return cli_lib_error(CMD, rc);
+  for (size_t i = 0; i < nres; i++)
+    if (!isfinite(res[i].var) || !isfinite(res[i].eg2) || !isfinite(res[i].bound)) {
+      fprintf(stderr, "gdlimits variance: the result is not finite (Var %g, E||g||^2 %g, bound %g)\n", res[i].var,
+              res[i].eg2, res[i].bound);
+      return 1;
+    }
 
   printf("class %s, net %zu", cls, din);
   for (size_t l = 0; l < nh; l++) printf("-%zu", hid[l]);

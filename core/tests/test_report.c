@@ -441,9 +441,11 @@ Test(report, writers_refuse_non_regular_targets_and_clean_stale_temps) {
   snprintf(sub, sizeof sub, "%s/sub", dir);
   cr_assert(mkfifo(fifo, 0600) == 0);
   cr_assert(mkdir(sub, 0700) == 0);
-  const char *targets[] = {"/dev/null", fifo, sub};
+  /* a FIFO stands for a device node: the test never names /dev/null, which the old code,
+   * run as root, would have replaced */
+  const char *targets[] = {fifo, sub};
   static const char *cols[1] = {"a"};
-  for (int i = 0; i < 3; i++) {
+  for (int i = 0; i < 2; i++) {
     cr_assert(gdl_write_atomic(targets[i], "x", 1) == GDL_EINVAL, "%s: %s", targets[i], gdl_strerror_last());
     cr_assert(strstr(gdl_strerror_last(), "not a regular file") != NULL, "%s", gdl_strerror_last());
     gdl_csv *c = NULL;
@@ -454,7 +456,6 @@ Test(report, writers_refuse_non_regular_targets_and_clean_stale_temps) {
     gdl_json_free(j);
   }
   struct stat st;
-  cr_assert(stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode));
   cr_assert(stat(fifo, &st) == 0 && S_ISFIFO(st.st_mode));
   /* stale temp files */
   char path[300], dead[400], live[400];
