@@ -88,9 +88,9 @@ ls "$D"/full.*tmp* >/dev/null 2>&1 && fail "full disk left temp files"
 # ---- stale temp files of dead processes are removed (item 8) ----
 : >"$D/st.csv.tmp.999999999"
 : >"$D/st.json.tmp.999999999"
-"$G" $run --out "$D/st" >/dev/null 2>&1 || fail "stale: run failed"
-[ -e "$D/st.csv.tmp.999999999" ] || [ -e "$D/st.json.tmp.999999999" ] && fail "stale temp files kept"
-[ -e "$D/st.csv" ] && [ -e "$D/st.json" ] && ok "stale temp files removed"
+if ! "$G" $run --out "$D/st" >/dev/null 2>&1; then fail "stale: run failed"
+elif [ -e "$D/st.csv.tmp.999999999" ] || [ -e "$D/st.json.tmp.999999999" ]; then fail "stale temp files kept"
+else ok "stale temp files removed"; fi
 
 echo "$fails failure(s)"
 [ "$fails" = 0 ]
