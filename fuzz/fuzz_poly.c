@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (q->terms[i].deg != p->terms[i].deg || q->terms[i].coef != p->terms[i].coef) abort();
       gdl_poly_free(q);
     }
-    if (nv >= 1 && nv <= (1u << 20)) {
+    if (nv >= 1 && nv <= 4096) { /* larger n: O(n) lgamma calls per input, too slow to fuzz */
       gdl_align a;
       if (gdl_align_bn_poly(p, nv, &a) == GDL_OK && (!isfinite(a.cp) || !isfinite(a.lambda))) abort();
     }
