@@ -5,7 +5,7 @@
 #
 #   --extras   also install the optional tools: python3-torch (the PyTorch peer of the
 #              trainer benchmark) and valgrind (memory checks of the core tests)
-#   --fuzz     also install clang and libfuzzer-14-dev for the libFuzzer harnesses
+#   --fuzz     also install clang and libclang-rt-14-dev (libFuzzer) for the harnesses
 #              (-DGDL_FUZZ=ON, fuzz/README.md); never needed by the default build
 #   --check    only report what is missing; install nothing (exit 1 if something is)
 #
@@ -15,7 +15,7 @@ set -euo pipefail
 
 required=(cmake pkg-config gcc make libopenblas-dev libgsl-dev libcriterion-dev gnuplot-nox)
 extras=(python3-torch valgrind)
-fuzz=(clang libfuzzer-14-dev)
+fuzz=(clang libclang-rt-14-dev)  # -fsanitize=fuzzer: libclang_rt.fuzzer (libfuzzer-14-dev: standalone libFuzzer, not needed)
 
 want_extras=0
 want_fuzz=0
