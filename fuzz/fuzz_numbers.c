@@ -39,7 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   size_t v[8], n;
   if (gdl_args_size_list(s, 1, 65536, 8, v, &n) == 0) {
-    if (n < 1 || n > 8 || s[size ? size - 1 : 0] == ',' || s[0] == ',') abort();
+    size_t len = strlen(s); /* the bytes may hold a NUL: the readers see the C string */
+    if (n < 1 || n > 8 || len == 0 || s[len - 1] == ',' || s[0] == ',') abort();
     for (size_t i = 0; i < n; i++)
       if (v[i] < 1 || v[i] > 65536) abort();
   }

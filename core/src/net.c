@@ -504,6 +504,7 @@ static int token_size(const char *t, size_t max, size_t *v) {
 /* An activation: its name, or its numeric code 0..4 (GDL_ACT_* order). */
 static int token_act(const char *t, gdl_act *a) {
   size_t code;
+  if (!t) return -1; /* missing or empty token (found by fuzz_net: "1  0", a double space) */
   if (token_size(t, GDL_ACT_QUADRATIC, &code) == 0) {
     *a = (gdl_act)code;
     return 0;

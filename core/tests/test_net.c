@@ -272,6 +272,7 @@ Test(net, load_header_is_strict) {
       "GDLNET 1 1 +3 1 1 1 4\n",     /* signed width */
       "GDLNET 1 1 03 1 1 1 4\n",     /* leading zero */
       "GDLNET 1 1  3 1 1 1 4\n",     /* double space */
+      "GDLNET 1 2 2 2 1  1 1 1 9\n",  /* empty activation token (fuzz_net found a NULL strcmp) */
       "GDLNET 1 2 3 4 1 swish 1 1 1 28\n", /* unknown activation */
       "GDLNET 1 2 3 4 1 5 1 1 1 21\n",     /* activation code out of range */
       "GDLNET 2 1 3 1 1 1 4\n",      /* version */
