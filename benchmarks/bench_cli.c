@@ -53,6 +53,12 @@ void gdl_bench_die(const char *prog, const char *what, int rc) {
 
 int gdl_bench_parse_u64(const char *s, uint64_t *v) { return gdl_args_u64(s, v); }
 
+int gdl_bench_parse_double(const char *s, double lo, double hi, double *v) { return gdl_args_double(s, lo, hi, v); }
+
+int gdl_bench_parse_sizes(const char *s, size_t lo, size_t hi, size_t max, size_t *vals, size_t *n) {
+  return gdl_args_size_list(s, lo, hi, max, vals, n);
+}
+
 const char *gdl_bench_value(const gdl_bench_args *args, int i, int argc, char **argv) {
   if (i + 1 >= argc) gdl_bench_usage_error(args, "%s needs a value", argv[i]);
   const char *v = argv[i + 1];
