@@ -494,7 +494,7 @@ static int token_size(const char *t, size_t max, size_t *v) {
   for (const char *p = t; *p; p++) {
     if (*p < '0' || *p > '9') return -1;
     size_t d = (size_t)(*p - '0');
-    if (x > (max - d) / 10) return -1;
+    if (d > max || x > (max - d) / 10) return -1; /* d > max: max - d would wrap (fuzz_net) */
     x = x * 10 + d;
   }
   *v = x;

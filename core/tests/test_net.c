@@ -277,6 +277,8 @@ Test(net, load_header_is_strict) {
       "GDLNET 1 2 3 4 1 5 1 1 1 21\n",     /* activation code out of range */
       "GDLNET 2 1 3 1 1 1 4\n",      /* version */
       "GDLNET 1 9 3 1 1 1 4\n",      /* too many layers */
+      "GDLNET 1 9 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1\n", /* 9 layers with enough tokens:
+                                                          the width loop wrote width[9] (fuzz_net) */
       "GDLNET 1 1 3 1 1 1 4",        /* no newline */
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
