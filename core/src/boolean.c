@@ -99,15 +99,23 @@ static int check_poly(const gdl_poly *p, const char *fn, size_t *nvars) {
 /* Inverted index: for each variable, the active terms containing it (CSR), and each active
  * term's count of uncovered variables. Shared by leap and reachable: both add terms, cover
  * their variables and decrement the counts of the terms sharing them, so the total work is
- * O(sum of degrees) plus the priority queue. */
+ * O(sum of degrees) plus the priority queue. Variables are renumbered densely (the sorted
+ * distinct indices in `ids`), so memory is O(D), D = sum of degrees, whatever the largest
+ * index (x16777216 costs no more than x1). vid[q] is the dense id of the q-th variable
+ * occurrence, in term order (active terms only). */
 typedef struct {
-  size_t nv, T;
-  size_t *start, *list; /* terms of variable j: list[start[j] .. start[j+1]) */
+  size_t nu, T;
+  size_t *ids;          /* dense id -> variable index, sorted */
+  size_t *tstart, *vid; /* term i's dense ids: vid[tstart[i] .. tstart[i+1]) */
+  size_t *start, *list; /* terms of dense variable u: list[start[u] .. start[u+1]) */
   size_t *count;        /* uncovered variables of term i (active terms) */
   unsigned char *covered, *used;
 } cover_index;
 
 static void cover_free(cover_index *c) {
+  free(c->ids);
+  free(c->tstart);
+  free(c->vid);
   free(c->start);
   free(c->list);
   free(c->count);
@@ -115,42 +123,74 @@ static void cover_free(cover_index *c) {
   free(c->used);
 }
 
-static int cover_init(cover_index *c, const gdl_poly *p, size_t nv, const char *fn) {
+static int cmp_sz(const void *a, const void *b) {
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  return (x > y) - (x < y);
+}
+
+static size_t dense_id(const size_t *ids, size_t nu, size_t v) {
+  size_t lo = 0, hi = nu; /* ids[lo..hi) sorted; v is present */
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (ids[mid] <= v) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+static int cover_init(cover_index *c, const gdl_poly *p, const char *fn) {
   memset(c, 0, sizeof *c);
-  c->nv = nv;
   c->T = p->nterms;
   size_t total = 0;
   for (size_t i = 0; i < c->T; i++)
     if (term_active(&p->terms[i])) total += p->terms[i].deg;
-  c->start = calloc(nv + 1, sizeof *c->start);
-  c->list = malloc((total ? total : 1) * sizeof *c->list);
+  size_t D = total ? total : 1;
+  c->ids = malloc(D * sizeof *c->ids);
+  c->tstart = calloc(c->T + 1, sizeof *c->tstart);
+  c->vid = malloc(D * sizeof *c->vid);
+  c->list = malloc(D * sizeof *c->list);
   c->count = calloc(c->T ? c->T : 1, sizeof *c->count);
-  c->covered = calloc(nv ? nv : 1, 1);
   c->used = calloc(c->T ? c->T : 1, 1);
-  if (!c->start || !c->list || !c->count || !c->covered || !c->used) {
-    cover_free(c);
-    return gdl_fail(GDL_ENOMEM, "%s: out of memory", fn);
+  if (!c->ids || !c->tstart || !c->vid || !c->list || !c->count || !c->used) goto oom;
+  size_t q = 0;
+  for (size_t i = 0; i < c->T; i++) {
+    const gdl_monomial *t = &p->terms[i];
+    c->tstart[i] = q;
+    if (!term_active(t)) continue;
+    for (size_t k = 0; k < t->deg; k++) c->ids[q++] = t->vars[k];
+  }
+  c->tstart[c->T] = q;
+  qsort(c->ids, total, sizeof *c->ids, cmp_sz);
+  size_t nu = 0;
+  for (size_t j = 0; j < total; j++)
+    if (nu == 0 || c->ids[j] != c->ids[nu - 1]) c->ids[nu++] = c->ids[j];
+  c->nu = nu;
+  c->start = calloc(nu + 1, sizeof *c->start);
+  c->covered = calloc(nu ? nu : 1, 1);
+  size_t *fill = malloc((nu ? nu : 1) * sizeof *fill);
+  if (!c->start || !c->covered || !fill) {
+    free(fill);
+    goto oom;
   }
   for (size_t i = 0; i < c->T; i++) {
     const gdl_monomial *t = &p->terms[i];
     if (!term_active(t)) continue;
     c->count[i] = t->deg;
-    for (size_t k = 0; k < t->deg; k++) c->start[t->vars[k] + 1]++;
+    for (size_t k = 0; k < t->deg; k++) {
+      size_t u = dense_id(c->ids, nu, t->vars[k]);
+      c->vid[c->tstart[i] + k] = u;
+      c->start[u + 1]++;
+    }
   }
-  for (size_t j = 0; j < nv; j++) c->start[j + 1] += c->start[j];
-  size_t *fill = malloc((nv ? nv : 1) * sizeof *fill);
-  if (!fill) {
-    cover_free(c);
-    return gdl_fail(GDL_ENOMEM, "%s: out of memory", fn);
-  }
-  memcpy(fill, c->start, nv * sizeof *fill);
-  for (size_t i = 0; i < c->T; i++) {
-    const gdl_monomial *t = &p->terms[i];
-    if (!term_active(t)) continue;
-    for (size_t k = 0; k < t->deg; k++) c->list[fill[t->vars[k]]++] = i;
-  }
+  for (size_t u = 0; u < nu; u++) c->start[u + 1] += c->start[u];
+  memcpy(fill, c->start, nu * sizeof *fill);
+  for (size_t i = 0; i < c->T; i++)
+    for (size_t r = c->tstart[i]; r < c->tstart[i + 1]; r++) c->list[fill[c->vid[r]]++] = i;
   free(fill);
   return GDL_OK;
+oom:
+  cover_free(c);
+  return gdl_fail(GDL_ENOMEM, "%s: out of memory", fn);
 }
 
 /* min-heap of (count, term index) with lazy deletion: an entry is stale when the term is
@@ -203,13 +243,13 @@ static heap_ent heap_pop(min_heap *h) {
 /* Marks term bi used and covers its variables; terms whose count drops are passed to
  * `dropped` (their new count is c->count[i]). */
 static int cover_term(cover_index *c, const gdl_poly *p, size_t bi, int (*dropped)(void *, size_t), void *ctx) {
+  (void)p;
   c->used[bi] = 1;
-  const gdl_monomial *t = &p->terms[bi];
-  for (size_t k = 0; k < t->deg; k++) {
-    size_t v = t->vars[k];
-    if (c->covered[v]) continue;
-    c->covered[v] = 1;
-    for (size_t q = c->start[v]; q < c->start[v + 1]; q++) {
+  for (size_t r = c->tstart[bi]; r < c->tstart[bi + 1]; r++) {
+    size_t u = c->vid[r];
+    if (c->covered[u]) continue;
+    c->covered[u] = 1;
+    for (size_t q = c->start[u]; q < c->start[u + 1]; q++) {
       size_t i = c->list[q];
       c->count[i]--;
       if (!c->used[i] && dropped(ctx, i)) return -1;
@@ -234,7 +274,7 @@ int gdl_poly_leap(const gdl_poly *p, size_t *leap, size_t *order) {
   GDL_CHECK_ARG(leap != NULL, "gdl_poly_leap: leap is NULL");
   size_t T = p->nterms;
   cover_index c;
-  GDL_TRY(cover_init(&c, p, nv, "gdl_poly_leap"));
+  GDL_TRY(cover_init(&c, p, "gdl_poly_leap"));
   min_heap h = {NULL, 0, 0};
   leap_ctx lc = {&h, &c};
   int oom = 0;
@@ -328,7 +368,7 @@ int gdl_poly_reachable(const gdl_poly *p, size_t nvars, int *reach) {
    * (adding only enlarges the covered set, so the closure is order-independent). A term
    * enters the work queue once, when its uncovered count first is <= 1. */
   cover_index c;
-  GDL_TRY(cover_init(&c, p, nv, "gdl_poly_reachable"));
+  GDL_TRY(cover_init(&c, p, "gdl_poly_reachable"));
   reach_ctx rc = {malloc((p->nterms ? p->nterms : 1) * sizeof(size_t)), 0, &c};
   if (!rc.queue) {
     cover_free(&c);
@@ -341,7 +381,8 @@ int gdl_poly_reachable(const gdl_poly *p, size_t nvars, int *reach) {
     if (c.used[i]) continue;
     cover_term(&c, p, i, reach_dropped, &rc);
   }
-  for (size_t j = 0; j < nvars; j++) reach[j] = j < nv ? c.covered[j] : 0;
+  for (size_t j = 0; j < nvars; j++) reach[j] = 0;
+  for (size_t u = 0; u < c.nu; u++) reach[c.ids[u]] = c.covered[u];
   free(rc.queue);
   cover_free(&c);
   return GDL_OK;
