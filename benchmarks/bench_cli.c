@@ -1,4 +1,5 @@
-/* benchmarks/bench_cli.c: the command line shared by the bench_* programs (bench_cli.h). */
+/* benchmarks/bench_cli.c: the command line shared by the bench_* programs (bench_cli.h), on
+ * the helper layer shared with gdlimits (cli/args.h: numbers, sanitised messages). */
 #include "bench_cli.h"
 
 #include <errno.h>
@@ -9,6 +10,7 @@
 
 #include <cblas.h>
 
+#include "args.h"
 #include "gdl/gdl.h"
 
 static const char COMMON_HELP[] =
@@ -32,27 +34,29 @@ static void print_help(const char *prog, const char *usage) {
 }
 
 void gdl_bench_usage_error(const gdl_bench_args *args, const char *fmt, ...) {
-  char msg[512];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  gdl_args_vprint(stderr, args && args->prog ? args->prog : "bench", " (try --help)", fmt, ap);
   va_end(ap);
-  fprintf(stderr, "%s: %s (try --help)\n", args && args->prog ? args->prog : "bench", msg);
   exit(2);
 }
 
 void gdl_bench_die(const char *prog, const char *what, int rc) {
-  const char *msg = gdl_strerror_last();
-  if (msg && *msg)
+  char msg[1024];
+  gdl_args_sanitize(msg, sizeof msg, gdl_strerror_last());
+  if (*msg)
     fprintf(stderr, "%s: %s: %s (%s)\n", prog, what, msg, gdl_status_name(rc));
   else
     fprintf(stderr, "%s: %s: %s\n", prog, what, gdl_status_name(rc));
   exit(1);
 }
 
-int gdl_bench_parse_u64(const char *s, uint64_t *v) {
-  if (!s) return -1;
-  return gdl_parse_u64(s, v) == GDL_OK ? 0 : -1;
+int gdl_bench_parse_u64(const char *s, uint64_t *v) { return gdl_args_u64(s, v); }
+
+int gdl_bench_parse_double(const char *s, double lo, double hi, double *v) { return gdl_args_double(s, lo, hi, v); }
+
+int gdl_bench_parse_sizes(const char *s, size_t lo, size_t hi, size_t max, size_t *vals, size_t *n) {
+  return gdl_args_size_list(s, lo, hi, max, vals, n);
 }
 
 const char *gdl_bench_value(const gdl_bench_args *args, int i, int argc, char **argv) {

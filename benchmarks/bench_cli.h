@@ -21,6 +21,7 @@
 #ifndef GDL_BENCH_CLI_H
 #define GDL_BENCH_CLI_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct {
@@ -57,7 +58,13 @@ const char *gdl_bench_value(const gdl_bench_args *args, int i, int argc, char **
  * Returns 0 and sets *v on success, -1 otherwise (*v untouched). */
 int gdl_bench_parse_u64(const char *s, uint64_t *v);
 
-/* Prints "prog: <message> (try --help)" on stderr and exits 2. */
+/* Strict real in [lo, hi] and strict comma list of sizes: the readers of gdlimits (cli/args.h
+ * gdl_args_double / gdl_args_size_list; " 4", "+4", "4," are rejected). 0 ok, -1 bad. */
+int gdl_bench_parse_double(const char *s, double lo, double hi, double *v);
+int gdl_bench_parse_sizes(const char *s, size_t lo, size_t hi, size_t max, size_t *vals, size_t *n);
+
+/* Prints "prog: <message> (try --help)" on stderr and exits 2 (control characters of the
+ * message escaped, one line). */
 _Noreturn void gdl_bench_usage_error(const gdl_bench_args *args, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -162,3 +162,20 @@ Test(bench_cli, blas_threads_default) {
   PARSE(&a, "--out", "d");
   cr_assert(a.blas_threads == 1 && openblas_get_num_threads() == 1);
 }
+
+/* The shared strict readers (cli/args.h) behind bench_cli: the inputs issue 14 found
+ * accepted by the old strtod/strtoul readers are rejected. */
+Test(bench_cli, shared_strict_readers) {
+  double d;
+  static const char *const bad[] = {" 4", "+4", "4,", "4 ", "", "nan", "inf", "0x10", "1e-400", "1e999", "--1", "."};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    cr_assert(gdl_bench_parse_double(bad[i], -1e300, 1e300, &d) == -1, "'%s' accepted", bad[i]);
+  cr_assert(gdl_bench_parse_double("-2.5e-3", -1, 1, &d) == 0 && d == -2.5e-3);
+  cr_assert(gdl_bench_parse_double(".5", 0, 1, &d) == 0 && d == 0.5);
+  cr_assert(gdl_bench_parse_double("2", 0, 1, &d) == -1, "out of range accepted");
+  size_t v[4], n;
+  static const char *const badl[] = {"4,", ",4", "4,,5", " 4", "+4", "0", "4,5,6,7,8", ""};
+  for (size_t i = 0; i < sizeof badl / sizeof badl[0]; i++)
+    cr_assert(gdl_bench_parse_sizes(badl[i], 1, 100, 4, v, &n) == -1, "list '%s' accepted", badl[i]);
+  cr_assert(gdl_bench_parse_sizes("64,32", 1, 100, 4, v, &n) == 0 && n == 2 && v[0] == 64 && v[1] == 32);
+}

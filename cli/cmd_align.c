@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "args.h"
 #include "cli.h"
 #include "gdl/domain.h"
 #include "gdl/error.h"
@@ -23,26 +24,16 @@ static int align_help(FILE *f) {
 }
 
 int cmd_align(int argc, char **argv) {
-  const char *text = NULL;
+  const char *text = NULL, *n_s = NULL, *check_s = NULL;
   size_t n = 0;
-  int have_n = 0, check = 0;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, "--help") || !strcmp(a, "-h")) return align_help(stdout);
-    if (!strcmp(a, "--check")) { check = 1; continue; }
-    if (!strcmp(a, "--poly") || !strcmp(a, "--n")) {
-      if (i + 1 >= argc) return cli_usage_error("align", "%s needs a value", a);
-      const char *v = argv[++i];
-      if (!strcmp(a, "--poly")) {
-        text = v;
-      } else {
-        if (cli_parse_size(v, 1, (size_t)1 << 20, &n)) return cli_usage_error("align", "--n: '%s' is not an integer in [1, 1048576]", v);
-        have_n = 1;
-      }
-      continue;
-    }
-    return cli_usage_error("align", "unknown argument '%s' (try gdlimits align --help)", a);
-  }
+  const gdl_args_flag defs[] = {{"--poly", &text, 0}, {"--n", &n_s, 0}, {"--check", &check_s, 1}};
+  char err[512];
+  int st = gdl_args_collect(defs, sizeof defs / sizeof defs[0], argc, argv, NULL, err, sizeof err);
+  if (st == 1) return align_help(stdout);
+  if (st < 0) return cli_usage_error("align", "%s (try gdlimits align --help)", err);
+  const int have_n = n_s != NULL, check = check_s != NULL;
+  if (have_n && gdl_args_size(n_s, 1, (size_t)1 << 20, &n))
+    return cli_usage_error("align", "--n: '%s' is not an integer in [1, 1048576]", n_s);
   if (!text) return cli_usage_error("align", "--poly is required, e.g. --poly \"x1*x2*x3\"");
   gdl_poly *p = NULL;
   int rc = gdl_poly_parse(text, &p);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "args.h"
 #include "cli.h"
 #include "gdl/boolean.h"
 #include "gdl/error.h"
@@ -22,21 +23,17 @@ static int leap_help(FILE *f) {
 }
 
 int cmd_leap(int argc, char **argv) {
-  const char *text = NULL;
-  int brute = 0;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, "--help") || !strcmp(a, "-h")) return leap_help(stdout);
-    if (!strcmp(a, "--brute")) { brute = 1; continue; }
-    if (!strcmp(a, "--poly")) {
-      if (i + 1 >= argc) return cli_usage_error("leap", "--poly needs a value");
-      a = argv[++i];
-    } else if (a[0] == '-' && a[1] == '-') {
-      return cli_usage_error("leap", "unknown flag '%s' (try gdlimits leap --help)", a);
-    }
-    if (text) return cli_usage_error("leap", "more than one polynomial given ('%s' and '%s'): quote the polynomial", text, a);
-    text = a;
-  }
+  const char *text = NULL, *poly_flag = NULL, *brute_s = NULL;
+  const gdl_args_flag defs[] = {{"--poly", &poly_flag, 0}, {"--brute", &brute_s, 1}};
+  char err[512];
+  int st = gdl_args_collect(defs, sizeof defs / sizeof defs[0], argc, argv, &text, err, sizeof err);
+  if (st == 1) return leap_help(stdout);
+  if (st < 0) return cli_usage_error("leap", "%s (try gdlimits leap --help)", err);
+  const int brute = brute_s != NULL;
+  if (text && poly_flag)
+    return cli_usage_error("leap", "more than one polynomial given ('%s' and --poly '%s'): quote the polynomial", text,
+                           poly_flag);
+  if (poly_flag) text = poly_flag;
   if (!text) return cli_usage_error("leap", "missing polynomial, e.g. gdlimits leap \"x1 + x1*x2*x3\"");
   gdl_poly *p = NULL;
   int rc = gdl_poly_parse(text, &p);

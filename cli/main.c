@@ -1,4 +1,5 @@
 /* gdlimits: command-line front end of libgdl. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
@@ -21,18 +22,28 @@ static void usage(FILE *f) {
   fprintf(f, "\ngdlimits %s (%s)\n", gdl_version(), gdl_git_describe());
 }
 
+/* A command's output that could not be written (a full disk, a closed pipe, /dev/full) is a
+ * failure: exit 1 with a message, never 0. */
+static int finish(const char *cmd, int status) {
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    fprintf(stderr, "gdlimits %s: writing the output to stdout failed: %s\n", cmd, strerror(errno));
+    return status ? status : 1;
+  }
+  return status;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) { usage(stderr); return 2; }
   if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
     usage(stdout);
-    return 0;
+    return finish("help", 0);
   }
   if (!strcmp(argv[1], "--version")) {
     printf("gdlimits %s (%s)\n", gdl_version(), gdl_git_describe());
-    return 0;
+    return finish("--version", 0);
   }
   for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-    if (!strcmp(argv[1], cmds[i].name)) return cmds[i].fn(argc - 1, argv + 1);
+    if (!strcmp(argv[1], cmds[i].name)) return finish(cmds[i].name, cmds[i].fn(argc - 1, argv + 1));
   fprintf(stderr, "gdlimits: unknown command '%s' (try gdlimits --help)\n", argv[1]);
   return 2;
 }

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Install the Debian 12 packages gdlimits needs, only those that are missing.
 #
-#   scripts/install-deps.sh [--extras] [--check]
+#   scripts/install-deps.sh [--extras] [--fuzz] [--check]
 #
 #   --extras   also install the optional tools: python3-torch (the PyTorch peer of the
 #              trainer benchmark) and valgrind (memory checks of the core tests)
+#   --fuzz     also install clang and libclang-rt-14-dev (libFuzzer) for the harnesses
+#              (-DGDL_FUZZ=ON, fuzz/README.md); never needed by the default build
 #   --check    only report what is missing; install nothing (exit 1 if something is)
 #
 # Works as root or through sudo, never asks questions (DEBIAN_FRONTEND=noninteractive),
@@ -13,20 +15,24 @@ set -euo pipefail
 
 required=(cmake pkg-config gcc make libopenblas-dev libgsl-dev libcriterion-dev gnuplot-nox)
 extras=(python3-torch valgrind)
+fuzz=(clang libclang-rt-14-dev)  # -fsanitize=fuzzer: libclang_rt.fuzzer (libfuzzer-14-dev: standalone libFuzzer, not needed)
 
 want_extras=0
+want_fuzz=0
 check_only=0
 for a in "$@"; do
   case "$a" in
     --extras) want_extras=1 ;;
+    --fuzz) want_fuzz=1 ;;
     --check) check_only=1 ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "install-deps.sh: unknown flag '$a' (try --help)" >&2; exit 2 ;;
   esac
 done
 
 pkgs=("${required[@]}")
 if [ "$want_extras" = 1 ]; then pkgs+=("${extras[@]}"); fi
+if [ "$want_fuzz" = 1 ]; then pkgs+=("${fuzz[@]}"); fi
 
 installed() {  # dpkg knows the package and it is fully installed
   dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null | grep -qx installed

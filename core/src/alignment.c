@@ -99,21 +99,49 @@ int gdl_align_bn_values(const double *f, unsigned n, gdl_align *out) {
   return GDL_OK;
 }
 
+typedef struct {
+  const gdl_monomial *t;
+  size_t idx;
+} term_ref;
+
+static int cmp_term_ref(const void *x, const void *y) {
+  const term_ref *a = x, *b = y;
+  if (a->t->deg != b->t->deg) return (a->t->deg > b->t->deg) - (a->t->deg < b->t->deg);
+  for (size_t k = 0; k < a->t->deg; k++)
+    if (a->t->vars[k] != b->t->vars[k]) return (a->t->vars[k] > b->t->vars[k]) - (a->t->vars[k] < b->t->vars[k]);
+  return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+static int same_monomial(const gdl_monomial *a, const gdl_monomial *b) {
+  return a->deg == b->deg && (a->deg == 0 || memcmp(a->vars, b->vars, a->deg * sizeof(size_t)) == 0);
+}
+
 int gdl_align_bn_poly(const gdl_poly *p, size_t n, gdl_align *out) {
   GDL_CHECK_ARG(p != NULL && out != NULL, "gdl_align_bn_poly: NULL argument");
   GDL_CHECK_ARG(p->nterms == 0 || p->terms != NULL, "gdl_align_bn_poly: polynomial has no terms array");
   GDL_CHECK_ARG(n >= 1 && n <= ((size_t)1 << 20), "gdl_align_bn_poly: n = %zu out of range [1, 2^20]", n);
   size_t nv = gdl_poly_nvars(p);
   GDL_CHECK_ARG(nv <= n, "gdl_align_bn_poly: polynomial uses %zu variables > n = %zu", nv, n);
-  /* distinct monomials (as sets) are orthonormal: W_j = sum of squared coefficients */
-  for (size_t a = 0; a < p->nterms; a++) {
+  /* distinct monomials (as sets) are orthonormal: W_j = sum of squared coefficients.
+   * Duplicates: sort the terms (degree, variables, index) and compare neighbours,
+   * O(D log T) instead of the pairwise O(T^2) scan. */
+  for (size_t a = 0; a < p->nterms; a++)
     if (!isfinite(p->terms[a].coef)) return gdl_fail(GDL_EINVAL, "gdl_align_bn_poly: term %zu has a non-finite coefficient", a);
-    for (size_t b = a + 1; b < p->nterms; b++) {
-      if (p->terms[a].deg != p->terms[b].deg) continue;
-      if (p->terms[a].deg == 0 ||
-          memcmp(p->terms[a].vars, p->terms[b].vars, p->terms[a].deg * sizeof(size_t)) == 0)
-        return gdl_fail(GDL_EINVAL, "gdl_align_bn_poly: terms %zu and %zu are the same monomial (merge them)", a, b);
-    }
+  if (p->nterms > 1) {
+    term_ref *ord = malloc(p->nterms * sizeof *ord);
+    if (!ord) return gdl_fail(GDL_ENOMEM, "gdl_align_bn_poly: out of memory");
+    for (size_t a = 0; a < p->nterms; a++) ord[a] = (term_ref){&p->terms[a], a};
+    qsort(ord, p->nterms, sizeof *ord, cmp_term_ref);
+    size_t da = 0, db = 0;
+    int dup = 0;
+    for (size_t a = 1; a < p->nterms; a++)
+      if (same_monomial(ord[a - 1].t, ord[a].t) && (!dup || ord[a - 1].idx < da)) {
+        dup = 1;
+        da = ord[a - 1].idx;
+        db = ord[a].idx;
+      }
+    free(ord);
+    if (dup) return gdl_fail(GDL_EINVAL, "gdl_align_bn_poly: terms %zu and %zu are the same monomial (merge them)", da, db);
   }
   double *W = calloc(n + 1, sizeof *W);
   if (!W) return gdl_fail(GDL_ENOMEM, "gdl_align_bn_poly: out of memory");
@@ -126,6 +154,8 @@ int gdl_align_bn_poly(const gdl_poly *p, size_t n, gdl_align *out) {
   free(W);
   GDL_TRY(rc);
   out->fbar = f0;
+  if (!isfinite(out->lambda) || !isfinite(out->cp) || !isfinite(out->dist2) || !isfinite(out->fbar))
+    return gdl_fail(GDL_ERANGE, "gdl_align_bn_poly: the result overflows a double (coefficients too large)");
   return GDL_OK;
 }
 

@@ -1,14 +1,17 @@
 /* net.c: fully-connected nets on one contiguous parameter buffer (see gdl/net.h). */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cblas.h>
 #include "gdl/error.h"
 #include "gdl/net.h"
+#include "gdl/report.h"
 #include "gdl/rng.h"
 
 #define NO_BIAS ((size_t)-1)
@@ -437,11 +440,13 @@ int gdl_net_per_example_grad(gdl_net *n, size_t m, const double *X, size_t o_idx
 /* ---------------- storage ---------------- */
 
 int gdl_net_save(const gdl_net *n, const char *path) {
-  GDL_CHECK_ARG(n && path, "gdl_net_save: NULL argument");
+  GDL_CHECK_ARG(n && path && *path, "gdl_net_save: NULL or empty argument");
   const gdl_net_spec *s = &n->spec;
+  GDL_TRY(gdl_output_target_check("gdl_net_save", path));
   char tmp[4096];
   int k = snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
   GDL_CHECK_ARG(k > 0 && (size_t)k < sizeof tmp, "gdl_net_save: path too long");
+  gdl_tmp_cleanup(path);
   FILE *f = fopen(tmp, "wb");
   if (!f) return gdl_fail(GDL_EIO, "gdl_net_save: cannot open %s: %s", tmp, strerror(errno));
   int ok = fprintf(f, "GDLNET 1 %zu", s->nlayers) > 0;
@@ -465,56 +470,162 @@ int gdl_net_save(const gdl_net *n, const char *path) {
   return GDL_OK;
 }
 
+#define HEADER_MAX 1024
+
+/* One header token: the bytes up to the next ' ' or '\n' (exactly one separator). */
+static const char *next_token(char **cur, char *tok, size_t len) {
+  char *p = *cur;
+  size_t k = 0;
+  while (*p && *p != ' ' && *p != '\n') {
+    if (k + 1 >= len) return NULL;
+    tok[k++] = *p++;
+  }
+  if (k == 0) return NULL;
+  tok[k] = '\0';
+  if (*p == ' ') p++;
+  *cur = p;
+  return tok;
+}
+
+/* Strict decimal size_t: digits only, no sign, no leading zero, <= max. */
+static int token_size(const char *t, size_t max, size_t *v) {
+  if (!t || !*t || (t[0] == '0' && t[1])) return -1;
+  size_t x = 0;
+  for (const char *p = t; *p; p++) {
+    if (*p < '0' || *p > '9') return -1;
+    size_t d = (size_t)(*p - '0');
+    if (d > max || x > (max - d) / 10) return -1; /* d > max: max - d would wrap (fuzz_net) */
+    x = x * 10 + d;
+  }
+  *v = x;
+  return 0;
+}
+
+/* An activation: its name, or its numeric code 0..4 (GDL_ACT_* order). */
+static int token_act(const char *t, gdl_act *a) {
+  size_t code;
+  if (!t) return -1; /* missing or empty token (found by fuzz_net: "1  0", a double space) */
+  if (token_size(t, GDL_ACT_QUADRATIC, &code) == 0) {
+    *a = (gdl_act)code;
+    return 0;
+  }
+  static const gdl_act all[] = {GDL_ACT_IDENTITY, GDL_ACT_RELU, GDL_ACT_TANH, GDL_ACT_SIGMOID,
+                                GDL_ACT_QUADRATIC};
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+    if (!strcmp(t, gdl_act_name(all[i]))) { *a = all[i]; return 0; }
+  return -1;
+}
+
+/* Parameter count of a spec (check_spec passed), without allocating; -1 if too many. */
+static int spec_nparams(const gdl_net_spec *s, size_t *np) {
+  size_t off = 0;
+  for (size_t l = 0; l < s->nlayers; l++) {
+    double add = (double)s->width[l] * (double)s->width[l + 1] + (s->bias[l] ? (double)s->width[l + 1] : 0);
+    if ((double)off + add > (double)MAX_PARAMS) return -1;
+    off += s->width[l] * s->width[l + 1] + (s->bias[l] ? s->width[l + 1] : 0);
+  }
+  *np = off;
+  return 0;
+}
+
+/* Parses the header line (NUL-terminated, ending in '\n') into *s and *np. */
+static int parse_header(char *line, const char *path, gdl_net_spec *s, size_t *np) {
+  char tok[64];
+  char *cur = line;
+  const char *t;
+#define BAD(...) return gdl_fail(GDL_EPARSE, __VA_ARGS__)
+  if (!(t = next_token(&cur, tok, sizeof tok)) || strcmp(t, "GDLNET")) BAD("gdl_net_load: %s is not a GDLNET file", path);
+  if (!(t = next_token(&cur, tok, sizeof tok)) || strcmp(t, "1")) BAD("gdl_net_load: %s: unsupported version (want 1)", path);
+  if (token_size(next_token(&cur, tok, sizeof tok), GDL_MAX_LAYERS, &s->nlayers) || s->nlayers < 1)
+    BAD("gdl_net_load: %s: the layer count must be an integer in [1, %d]", path, GDL_MAX_LAYERS);
+  for (size_t l = 0; l <= s->nlayers; l++)
+    if (token_size(next_token(&cur, tok, sizeof tok), MAX_WIDTH, &s->width[l]) || s->width[l] < 1)
+      BAD("gdl_net_load: %s: width %zu must be an integer in [1, %zu]", path, l, MAX_WIDTH);
+  for (size_t l = 0; l + 1 < s->nlayers; l++)
+    if (token_act(next_token(&cur, tok, sizeof tok), &s->act[l]))
+      BAD("gdl_net_load: %s: activation %zu must be identity|relu|tanh|sigmoid|quadratic (or 0..4)", path, l);
+  for (size_t l = 0; l < s->nlayers; l++) {
+    t = next_token(&cur, tok, sizeof tok);
+    if (!t || (strcmp(t, "0") && strcmp(t, "1"))) BAD("gdl_net_load: %s: bias flag %zu must be 0 or 1", path, l);
+    s->bias[l] = t[0] == '1';
+  }
+  t = next_token(&cur, tok, sizeof tok);
+  char *end = NULL;
+  if (t) {
+    errno = 0;
+    s->out_scale = strtod(t, &end);
+  }
+  if (!t || *end || errno || !isfinite(s->out_scale) || s->out_scale == 0.0 || isspace((unsigned char)t[0]))
+    BAD("gdl_net_load: %s: out_scale must be a finite non-zero number", path);
+  if (token_size(next_token(&cur, tok, sizeof tok), SIZE_MAX, np))
+    BAD("gdl_net_load: %s: bad parameter count", path);
+  if (strcmp(cur, "\n")) BAD("gdl_net_load: %s: unexpected text at the end of the header line", path);
+#undef BAD
+  return GDL_OK;
+}
+
 int gdl_net_load(const char *path, gdl_net **out) {
   GDL_CHECK_ARG(path && out, "gdl_net_load: NULL argument");
   *out = NULL;
   FILE *f = fopen(path, "rb");
   if (!f) return gdl_fail(GDL_EIO, "gdl_net_load: cannot open %s: %s", path, strerror(errno));
+  int rc = GDL_OK;
+  gdl_net *n = NULL;
+  char line[HEADER_MAX + 1];
+  size_t len = 0;
+  int c = 0;
+  while (len < HEADER_MAX && (c = fgetc(f)) != EOF) {
+    if (c == '\0') break;
+    line[len++] = (char)c;
+    if (c == '\n') break;
+  }
+  line[len] = '\0';
+  if (len == 0 || line[len - 1] != '\n') {
+    rc = gdl_fail(GDL_EPARSE, "gdl_net_load: %s has no GDLNET header line (at most %d bytes)", path, HEADER_MAX);
+    goto done;
+  }
   gdl_net_spec s;
   memset(&s, 0, sizeof s);
-  int ver = 0;
-  size_t np = 0;
-  int rc = GDL_OK;
-  if (fscanf(f, "GDLNET %d %zu", &ver, &s.nlayers) != 2 || ver != 1 || s.nlayers < 1 ||
-      s.nlayers > GDL_MAX_LAYERS) {
-    rc = gdl_fail(GDL_EPARSE, "gdl_net_load: %s is not a GDLNET 1 file", path);
+  size_t np = 0, shape_np = 0;
+  if ((rc = parse_header(line, path, &s, &np)) != GDL_OK) goto done;
+  if ((rc = check_spec(&s)) != GDL_OK) goto done;
+  if (spec_nparams(&s, &shape_np)) {
+    rc = gdl_fail(GDL_ERANGE, "gdl_net_load: %s: the shape has more than %zu parameters", path, MAX_PARAMS);
     goto done;
   }
-  for (size_t l = 0; l <= s.nlayers; l++)
-    if (fscanf(f, "%zu", &s.width[l]) != 1) { rc = gdl_fail(GDL_EPARSE, "gdl_net_load: bad widths in %s", path); goto done; }
-  for (size_t l = 0; l + 1 < s.nlayers; l++) {
-    char name[32];
-    if (fscanf(f, "%31s", name) != 1 || gdl_act_parse(name, &s.act[l]) != GDL_OK) {
-      rc = gdl_fail(GDL_EPARSE, "gdl_net_load: bad activation in %s", path);
-      goto done;
-    }
-  }
-  for (size_t l = 0; l < s.nlayers; l++)
-    if (fscanf(f, "%d", &s.bias[l]) != 1) { rc = gdl_fail(GDL_EPARSE, "gdl_net_load: bad bias flags in %s", path); goto done; }
-  if (fscanf(f, "%lf %zu", &s.out_scale, &np) != 2 || fgetc(f) != '\n') {
-    rc = gdl_fail(GDL_EPARSE, "gdl_net_load: bad header end in %s", path);
+  if (np != shape_np) {
+    rc = gdl_fail(GDL_EPARSE, "gdl_net_load: %s declares %zu parameters, its shape has %zu", path, np, shape_np);
     goto done;
   }
-  gdl_net *n;
+  /* the file length must match the header before anything is allocated */
+  struct stat st;
+  long here = ftell(f);
+  if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || here < 0) {
+    rc = gdl_fail(GDL_EIO, "gdl_net_load: %s is not a regular file", path);
+    goto done;
+  }
+  uint64_t have = (uint64_t)st.st_size - (uint64_t)here, want = (uint64_t)np * 8u;
+  if (have != want) {
+    rc = gdl_fail(GDL_EPARSE, "gdl_net_load: %s has %llu bytes of parameters, its header needs %llu (%s)", path,
+                  (unsigned long long)have, (unsigned long long)want, have < want ? "truncated" : "trailing bytes");
+    goto done;
+  }
   if ((rc = gdl_net_create(&s, &n)) != GDL_OK) goto done;
-  if (n->nparams != np) {
-    gdl_net_free(n);
-    rc = gdl_fail(GDL_EPARSE, "gdl_net_load: %s declares %zu parameters, its shape has %zu", path, np, n->nparams);
+  if (fread(n->params, 8, np, f) != np || fgetc(f) != EOF) {
+    rc = gdl_fail(GDL_EPARSE, "gdl_net_load: %s changed size while reading", path);
     goto done;
   }
-  for (size_t i = 0; i < np; i++) {
+  for (size_t i = 0; i < np; i++) { /* little-endian bytes -> host double */
     unsigned char b[8];
-    if (fread(b, 1, 8, f) != 8) {
-      gdl_net_free(n);
-      rc = gdl_fail(GDL_EPARSE, "gdl_net_load: %s is truncated", path);
-      goto done;
-    }
+    memcpy(b, &n->params[i], 8);
     uint64_t u = 0;
     for (int j = 0; j < 8; j++) u |= (uint64_t)b[j] << (8 * j);
     memcpy(&n->params[i], &u, 8);
   }
   *out = n;
+  n = NULL;
 done:
+  gdl_net_free(n);
   fclose(f);
   return rc;
 }

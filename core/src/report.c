@@ -5,10 +5,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
@@ -75,12 +78,100 @@ static int tmp_name(const char *path, char *tmp, size_t len) {
   return GDL_OK;
 }
 
+int gdl_output_target_check(const char *fn, const char *path) {
+  struct stat st;
+  if (!fn) fn = "write";
+  if (!path) return gdl_fail(GDL_EINVAL, "%s: path is NULL", fn);
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+    return gdl_fail(GDL_EINVAL, "%s: '%s' exists and is not a regular file (%s); refusing to replace it", fn, path,
+                    S_ISDIR(st.st_mode) ? "a directory" : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                    : S_ISFIFO(st.st_mode) ? "a FIFO" : "not a file");
+  return GDL_OK;
+}
+
+/* Splits path into its directory (dir, "." if none) and base name. 0 ok, -1 too long. */
+static int split_dir(const char *path, char *dir, size_t len, const char **base) {
+  const char *slash = strrchr(path, '/');
+  if (!slash) {
+    snprintf(dir, len, ".");
+    *base = path;
+    return 0;
+  }
+  size_t n = (size_t)(slash - path);
+  if (n == 0) n = 1; /* "/x" */
+  if (n >= len) return -1;
+  memcpy(dir, path, n);
+  dir[n] = '\0';
+  *base = slash + 1;
+  return 0;
+}
+
+/* Removes "<base>.tmp.<pid>" (any base if base is NULL) in dir whose process is gone. */
+static size_t scan_stale(const char *dir, const char *base) {
+  size_t blen = base ? strlen(base) : 0;
+  DIR *d = opendir(dir);
+  if (!d) return 0;
+  size_t removed = 0;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    const char *nm = e->d_name;
+    const char *tag = base ? (strncmp(nm, base, blen) ? NULL : nm + blen) : strstr(nm, ".tmp.");
+    if (!tag || strncmp(tag, ".tmp.", 5) || tag == nm) continue;
+    const char *digits = tag + 5;
+    if (!*digits || *digits == '0' || strlen(digits) > 9) continue;
+    long pid = 0;
+    const char *q = digits;
+    for (; *q >= '0' && *q <= '9'; q++) pid = pid * 10 + (*q - '0');
+    if (*q || pid <= 0 || pid == (long)getpid()) continue;
+    if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue; /* alive, or not ours to judge */
+    char full[2 * REPORT_MAX_PATH];
+    snprintf(full, sizeof full, "%s/%s", dir, nm);
+    struct stat st;
+    if (lstat(full, &st) == 0 && S_ISREG(st.st_mode) && unlink(full) == 0) removed++;
+  }
+  closedir(d);
+  return removed;
+}
+
+size_t gdl_tmp_cleanup(const char *path) {
+  if (!path || !*path || strlen(path) + 32 >= REPORT_MAX_PATH) return 0;
+  char dir[REPORT_MAX_PATH];
+  const char *base;
+  if (split_dir(path, dir, sizeof dir, &base) || !*base) return 0;
+  return scan_stale(dir, base);
+}
+
+/* The writers clean each directory once per process (the first write into it), so a sweep
+ * writing thousands of files does not rescan the directory for each one. */
+#define CLEANED_DIRS 64
+static pthread_mutex_t cleaned_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *cleaned[CLEANED_DIRS];
+static size_t cleaned_next;
+
+static void cleanup_dir_once(const char *path) {
+  char dir[REPORT_MAX_PATH];
+  const char *base;
+  if (split_dir(path, dir, sizeof dir, &base)) return;
+  pthread_mutex_lock(&cleaned_lock);
+  int seen = 0;
+  for (size_t i = 0; i < CLEANED_DIRS && !seen; i++) seen = cleaned[i] && !strcmp(cleaned[i], dir);
+  if (!seen) {
+    scan_stale(dir, NULL);
+    free(cleaned[cleaned_next]);
+    cleaned[cleaned_next] = strdup(dir);
+    cleaned_next = (cleaned_next + 1) % CLEANED_DIRS;
+  }
+  pthread_mutex_unlock(&cleaned_lock);
+}
+
 static int check_path(const char *fn, const char *path) {
   if (!path) return gdl_fail(GDL_EINVAL, "%s: path is NULL", fn);
   if (!*path) return gdl_fail(GDL_EINVAL, "%s: path is empty", fn);
   size_t n = strlen(path);
   if (n + 32 >= REPORT_MAX_PATH) return gdl_fail(GDL_EINVAL, "%s: path too long (%zu bytes)", fn, n);
   if (path[n - 1] == '/') return gdl_fail(GDL_EINVAL, "%s: '%s' names a directory, not a file", fn, path);
+  GDL_TRY(gdl_output_target_check(fn, path));
+  cleanup_dir_once(path);
   return GDL_OK;
 }
 

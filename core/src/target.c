@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,17 +35,62 @@ static int mono_equal(const gdl_monomial *a, const gdl_monomial *b) {
   return 1;
 }
 
-/* growable polynomial used while building */
+/* growable polynomial used while building, with a hash set of its monomials (open
+ * addressing on term indices) so that the duplicate check is O(deg) per term, not O(T). */
 typedef struct {
   gdl_poly *p;
   size_t cap;
+  size_t *slot;   /* term index + 1, 0 = empty; hcap slots (a power of two) */
+  size_t hcap;
 } poly_builder;
 
 static int builder_init(poly_builder *b) {
   b->p = calloc(1, sizeof *b->p);
   b->cap = 0;
+  b->slot = NULL;
+  b->hcap = 0;
   if (!b->p) return gdl_fail(GDL_ENOMEM, "out of memory");
   return GDL_OK;
+}
+
+static uint64_t mono_hash(size_t deg, const size_t *vars) {
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t)deg;
+  for (size_t i = 0; i < deg; i++) {
+    h ^= (uint64_t)vars[i] + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+    h *= 0xff51afd7ed558ccdull;
+  }
+  h ^= h >> 33;
+  return h;
+}
+
+static void builder_insert_slot(size_t *slot, size_t hcap, const gdl_monomial *m, size_t idx) {
+  size_t i = (size_t)mono_hash(m->deg, m->vars) & (hcap - 1);
+  while (slot[i]) i = (i + 1) & (hcap - 1);
+  slot[i] = idx + 1;
+}
+
+static int builder_grow_hash(poly_builder *b) {
+  size_t nc = b->hcap ? 2 * b->hcap : 64;
+  size_t *ns = calloc(nc, sizeof *ns);
+  if (!ns) return gdl_fail(GDL_ENOMEM, "out of memory");
+  for (size_t t = 0; t < b->p->nterms; t++) builder_insert_slot(ns, nc, &b->p->terms[t], t);
+  free(b->slot);
+  b->slot = ns;
+  b->hcap = nc;
+  return GDL_OK;
+}
+
+static gdl_poly *builder_done(poly_builder *b) {
+  free(b->slot);
+  b->slot = NULL;
+  return b->p;
+}
+
+static void builder_drop(poly_builder *b) {
+  free(b->slot);
+  b->slot = NULL;
+  gdl_poly_free(b->p);
+  b->p = NULL;
 }
 
 /* Takes ownership of vars (sorted, distinct). Returns index of an equal monomial in *dup
@@ -52,12 +98,15 @@ static int builder_init(poly_builder *b) {
 static int builder_add(poly_builder *b, double coef, size_t deg, size_t *vars, size_t *dup) {
   gdl_poly *p = b->p;
   gdl_monomial m = {coef, deg, vars};
-  for (size_t i = 0; i < p->nterms; i++)
-    if (mono_equal(&p->terms[i], &m)) {
-      *dup = i;
-      free(vars);
-      return GDL_EINVAL;
-    }
+  if (b->hcap) {
+    size_t i = (size_t)mono_hash(deg, vars) & (b->hcap - 1);
+    for (; b->slot[i]; i = (i + 1) & (b->hcap - 1))
+      if (mono_equal(&p->terms[b->slot[i] - 1], &m)) {
+        *dup = b->slot[i] - 1;
+        free(vars);
+        return GDL_EINVAL;
+      }
+  }
   if (p->nterms >= POLY_MAX_TERMS) {
     free(vars);
     return gdl_fail(GDL_ERANGE, "polynomial has more than %u terms", POLY_MAX_TERMS);
@@ -72,7 +121,16 @@ static int builder_add(poly_builder *b, double coef, size_t deg, size_t *vars, s
     p->terms = t;
     b->cap = nc;
   }
-  p->terms[p->nterms++] = m;
+  if (2 * (p->nterms + 1) > b->hcap) {
+    int rc = builder_grow_hash(b);
+    if (rc != GDL_OK) {
+      free(vars);
+      return rc;
+    }
+  }
+  p->terms[p->nterms] = m;
+  builder_insert_slot(b->slot, b->hcap, &p->terms[p->nterms], p->nterms);
+  p->nterms++;
   return GDL_OK;
 }
 
@@ -144,13 +202,42 @@ static int lex_number(lexer *L, double *v, int *err) {
   buf[len] = '\0';
   errno = 0;
   double x = strtod(buf, NULL);
-  if (!isfinite(x)) {
+  int nonzero_mantissa = 0;
+  for (size_t q = 0; q < len && buf[q] != 'e' && buf[q] != 'E'; q++) nonzero_mantissa |= buf[q] >= '1' && buf[q] <= '9';
+  if (!isfinite(x) || (x == 0.0 && nonzero_mantissa)) { /* overflow, or a non-zero value that underflows to 0 */
     *err = 2;
     return 0;
   }
   *v = x;
   L->i = i;
   return 1;
+}
+
+typedef struct {
+  size_t var, pos;
+} var_at;
+
+static int cmp_var_at(const void *a, const void *b) {
+  const var_at *x = a, *y = b;
+  if (x->var != y->var) return (x->var > y->var) - (x->var < y->var);
+  return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* The text position of the first variable of a monomial that repeats an earlier one, or
+ * (size_t)-1. sorted = the variables sorted (a quick exit when all are distinct). O(d log d). */
+static size_t repeated_var_at(const size_t *vars, const size_t *pos, size_t deg, const size_t *sorted) {
+  int any = 0;
+  for (size_t q = 1; q < deg && !any; q++) any = sorted[q] == sorted[q - 1];
+  if (!any) return (size_t)-1;
+  var_at *a = malloc(deg * sizeof *a);
+  if (!a) return pos[1]; /* cannot say which: some later one */
+  for (size_t q = 0; q < deg; q++) a[q] = (var_at){vars[q], pos[q]};
+  qsort(a, deg, sizeof *a, cmp_var_at);
+  size_t best = (size_t)-1;
+  for (size_t q = 1; q < deg; q++)
+    if (a[q].var == a[q - 1].var && (q < 2 || a[q - 2].var != a[q].var) && a[q].pos < best) best = a[q].pos;
+  free(a);
+  return best;
 }
 
 int gdl_poly_parse(const char *text, gdl_poly **out) {
@@ -160,7 +247,7 @@ int gdl_poly_parse(const char *text, gdl_poly **out) {
   poly_builder b;
   GDL_TRY(builder_init(&b));
   lexer L = {text, 0};
-  size_t *vars = NULL;
+  size_t *vars = NULL, *vpos_of = NULL;
   size_t vcap = 0;
   int rc = GDL_OK;
   int first = 1;
@@ -202,7 +289,7 @@ int gdl_poly_parse(const char *text, gdl_poly **out) {
       rc = parse_fail(text, L.i, "malformed exponent in number");
       goto fail;
     } else if (nerr == 2) {
-      rc = parse_fail(text, num_pos, "number out of range");
+      rc = parse_fail(text, num_pos, "number out of range (overflows a double, or a non-zero value underflows to 0)");
       goto fail;
     }
     size_t deg = 0;
@@ -227,21 +314,19 @@ int gdl_poly_parse(const char *text, gdl_poly **out) {
         rc = parse_fail(text, vpos, "variables are numbered from x1");
         goto fail;
       }
-      for (size_t q = 0; q < deg; q++)
-        if (vars[q] == k - 1) {
-          rc = parse_fail(text, vpos, "repeated variable in a monomial");
-          goto fail;
-        }
       if (deg == vcap) {
         size_t nc = vcap ? 2 * vcap : 8;
         size_t *t = realloc(vars, nc * sizeof *t);
-        if (!t) {
+        size_t *tp = t ? realloc(vpos_of, nc * sizeof *tp) : NULL;
+        if (t) vars = t;
+        if (tp) vpos_of = tp;
+        if (!t || !tp) {
           rc = gdl_fail(GDL_ENOMEM, "gdl_poly_parse: out of memory");
           goto fail;
         }
-        vars = t;
         vcap = nc;
       }
+      vpos_of[deg] = vpos;
       vars[deg++] = k - 1;
       have_var = 1;
       skip_ws(&L);
@@ -267,6 +352,12 @@ int gdl_poly_parse(const char *text, gdl_poly **out) {
       }
       memcpy(mv, vars, deg * sizeof *mv);
       qsort(mv, deg, sizeof *mv, cmp_size);
+      size_t rep = repeated_var_at(vars, vpos_of, deg, mv);
+      if (rep != (size_t)-1) {
+        free(mv);
+        rc = parse_fail(text, rep, "repeated variable in a monomial");
+        goto fail;
+      }
     }
     size_t dup = 0;
     int arc = builder_add(&b, sign * coef, deg, mv, &dup);
@@ -282,11 +373,13 @@ int gdl_poly_parse(const char *text, gdl_poly **out) {
     if (!text[L.i]) break;
   }
   free(vars);
-  *out = b.p;
+  free(vpos_of);
+  *out = builder_done(&b);
   return GDL_OK;
 fail:
   free(vars);
-  gdl_poly_free(b.p);
+  free(vpos_of);
+  builder_drop(&b);
   return rc;
 }
 
@@ -389,7 +482,7 @@ int gdl_poly_from_sets(size_t nterms, const double *coefs, const size_t *const *
     if (deg) {
       mv = malloc(deg * sizeof *mv);
       if (!mv) {
-        gdl_poly_free(b.p);
+        builder_drop(&b);
         return gdl_fail(GDL_ENOMEM, "gdl_poly_from_sets: out of memory");
       }
       memcpy(mv, sets[i], deg * sizeof *mv);
@@ -398,20 +491,20 @@ int gdl_poly_from_sets(size_t nterms, const double *coefs, const size_t *const *
         if (mv[q] == mv[q - 1]) {
           size_t v = mv[q];
           free(mv);
-          gdl_poly_free(b.p);
+          builder_drop(&b);
           return gdl_fail(GDL_EINVAL, "gdl_poly_from_sets: term %zu repeats variable %zu", i, v);
         }
     }
     size_t dup = 0;
     int rc = builder_add(&b, coefs[i], deg, mv, &dup);
     if (rc != GDL_OK) {
-      gdl_poly_free(b.p);
+      builder_drop(&b);
       if (rc == GDL_EINVAL)
         return gdl_fail(GDL_EINVAL, "gdl_poly_from_sets: term %zu duplicates term %zu", i, dup);
       return rc;
     }
   }
-  *out = b.p;
+  *out = builder_done(&b);
   return GDL_OK;
 }
 
@@ -436,18 +529,18 @@ int gdl_poly_staircase(size_t k, gdl_poly **out) {
   for (size_t i = 1; i <= k; i++) {
     size_t *mv = malloc(i * sizeof *mv);
     if (!mv) {
-      gdl_poly_free(b.p);
+      builder_drop(&b);
       return gdl_fail(GDL_ENOMEM, "gdl_poly_staircase: out of memory");
     }
     for (size_t q = 0; q < i; q++) mv[q] = q;
     size_t dup;
     int rc = builder_add(&b, 1.0, i, mv, &dup);
     if (rc != GDL_OK) {
-      gdl_poly_free(b.p);
+      builder_drop(&b);
       return rc;
     }
   }
-  *out = b.p;
+  *out = builder_done(&b);
   return GDL_OK;
 }
 

@@ -10,10 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <criterion/criterion.h>
 
+#include "gdl/alignment.h"
 #include "gdl/boolean.h"
+#include "gdl/target.h"
 #include "gdl/error.h"
 #include "gdl/report.h"
 #include "gdl/rng.h"
@@ -220,4 +223,148 @@ Test(boolean, leap_ignores_constant_and_zero_terms) {
   cr_assert(L == 1);
   freepoly(p);
   cr_assert(gdl_poly_leap(NULL, &L, NULL) == GDL_EINVAL);
+}
+
+/* ---- issue 14 item 5: n log n building, leap, reachability and alignment ---- */
+
+/* The old O(T^2 deg) greedy, kept here as the reference for the heap version: same leap,
+ * same order (ties on the smaller index), same reachable set (closure to a fixed point). */
+static size_t ref_leap(const gdl_poly *p, size_t nv, size_t *order, int *reach) {
+  size_t T = p->nterms, best_leap = 0, pos = 0;
+  unsigned char *cov = calloc(nv + 1, 1), *used = calloc(T + 1, 1);
+  for (;;) {
+    size_t best = (size_t)-1, bi = 0;
+    for (size_t i = 0; i < T; i++) {
+      const gdl_monomial *t = &p->terms[i];
+      if (used[i] || t->deg == 0 || t->coef == 0) continue;
+      size_t c = 0;
+      for (size_t k = 0; k < t->deg; k++) c += !cov[t->vars[k]];
+      if (c < best) { best = c; bi = i; }
+    }
+    if (best == (size_t)-1) break;
+    used[bi] = 1;
+    order[pos++] = bi;
+    if (best > best_leap) best_leap = best;
+    for (size_t k = 0; k < p->terms[bi].deg; k++) cov[p->terms[bi].vars[k]] = 1;
+  }
+  for (size_t i = 0; i < T; i++)
+    if (!used[i]) order[pos++] = i;
+  /* reachable: closure */
+  memset(cov, 0, nv + 1);
+  memset(used, 0, T + 1);
+  for (int changed = 1; changed;) {
+    changed = 0;
+    for (size_t i = 0; i < T; i++) {
+      const gdl_monomial *t = &p->terms[i];
+      if (used[i] || t->deg == 0 || t->coef == 0) continue;
+      size_t c = 0;
+      for (size_t k = 0; k < t->deg; k++) c += !cov[t->vars[k]];
+      if (c <= 1) {
+        used[i] = 1;
+        changed = 1;
+        for (size_t k = 0; k < t->deg; k++) cov[t->vars[k]] = 1;
+      }
+    }
+  }
+  for (size_t j = 0; j < nv; j++) reach[j] = cov[j];
+  free(cov);
+  free(used);
+  return best_leap;
+}
+
+Test(boolean, heap_leap_matches_quadratic_reference) {
+  gsl_rng *r = gdl_test_rng("test_boolean.leap_ref", 0);
+  char text[8192];
+  for (size_t trial = 0; trial < 200; trial++) {
+    size_t T = 1 + gsl_rng_uniform_int(r, 60), nv = 2 + gsl_rng_uniform_int(r, 30);
+    size_t off = 0;
+    for (size_t i = 0; i < T; i++) {
+      off += (size_t)snprintf(text + off, sizeof text - off, "%s%s", i ? " + " : "",
+                              gsl_rng_uniform(r) < 0.1 ? "0*" : "");
+      size_t deg = 1 + gsl_rng_uniform_int(r, 5);
+      for (size_t k = 0; k < deg; k++)
+        off += (size_t)snprintf(text + off, sizeof text - off, "%sx%lu", k ? "*" : "",
+                                1 + gsl_rng_uniform_int(r, nv));
+    }
+    gdl_poly *p = NULL;
+    if (gdl_poly_parse(text, &p) != GDL_OK) continue; /* repeated variable or duplicate monomial */
+    size_t n = gdl_poly_nvars(p);
+    size_t *o1 = malloc(p->nterms * sizeof *o1), *o2 = malloc(p->nterms * sizeof *o2);
+    int *r1 = malloc(n * sizeof *r1), *r2 = malloc(n * sizeof *r2);
+    size_t L;
+    cr_assert(gdl_poly_leap(p, &L, o1) == GDL_OK);
+    cr_assert(gdl_poly_reachable(p, n, r1) == GDL_OK);
+    size_t Lr = ref_leap(p, n, o2, r2);
+    cr_assert(L == Lr, "%s: leap %zu != reference %zu", text, L, Lr);
+    cr_assert(memcmp(o1, o2, p->nterms * sizeof *o1) == 0, "%s: order differs from the reference", text);
+    cr_assert(memcmp(r1, r2, n * sizeof *r1) == 0, "%s: reachable set differs from the reference", text);
+    free(o1), free(o2), free(r1), free(r2);
+    gdl_poly_free(p);
+  }
+  gdl_rng_free(r);
+}
+
+static double cpu_s(void) { return (double)clock() / CLOCKS_PER_SEC; }
+
+/* 10^5 terms: parse + leap + reachable + align. The old code took 13 s + 16 s + 14 s; now
+ * ~0.1 s in total (CPU time, so other load on the machine does not count). Bound 3 s: far
+ * below the old cost, room for a sanitizer build. */
+Test(boolean, hundred_thousand_terms_fast, .timeout = 120) {
+  const size_t T = 100000;
+  char *text = malloc(T * 24);
+  size_t off = (size_t)sprintf(text, "x1");
+  for (size_t i = 1; i < T; i++) off += (size_t)sprintf(text + off, " + x%zu*x%zu", i, i + 1); /* chain: leap 1 */
+  double t0 = cpu_s();
+  gdl_poly *p = NULL;
+  cr_assert(gdl_poly_parse(text, &p) == GDL_OK, "%s", gdl_strerror_last());
+  double t_parse = cpu_s() - t0;
+  size_t L, *order = malloc(T * sizeof *order);
+  int *reach = malloc(T * sizeof *reach);
+  t0 = cpu_s();
+  cr_assert(gdl_poly_leap(p, &L, order) == GDL_OK);
+  cr_assert(gdl_poly_reachable(p, T, reach) == GDL_OK);
+  double t_leap = cpu_s() - t0;
+  gdl_align a;
+  t0 = cpu_s();
+  cr_assert(gdl_align_bn_poly(p, T, &a) == GDL_OK, "%s", gdl_strerror_last());
+  double t_align = cpu_s() - t0;
+  cr_assert(L == 1 && reach[T - 1] == 1);
+  /* worst case for the leap: reversed chain, each step unlocks the next term only */
+  char *rev = malloc(T * 24);
+  off = 0;
+  for (size_t i = T - 1; i >= 1; i--) off += (size_t)sprintf(rev + off, "x%zu*x%zu + ", i, i + 1);
+  sprintf(rev + off, "x1");
+  gdl_poly *q = NULL;
+  t0 = cpu_s();
+  cr_assert(gdl_poly_parse(rev, &q) == GDL_OK);
+  cr_assert(gdl_poly_leap(q, &L, order) == GDL_OK && L == 1);
+  double t_rev = cpu_s() - t0;
+  /* a duplicate at the far end is still found (hash set and the sorted align check) */
+  off = strlen(text);
+  sprintf(text + off, " + x2*x1");
+  gdl_poly *d = NULL;
+  cr_assert(gdl_poly_parse(text, &d) == GDL_EPARSE && d == NULL);
+  cr_assert(strstr(gdl_strerror_last(), "duplicate monomial") != NULL, "%s", gdl_strerror_last());
+  printf("1e5 terms (CPU s): parse %.3f, leap+reachable %.3f, align %.3f, reversed parse+leap %.3f\n", t_parse,
+         t_leap, t_align, t_rev);
+  cr_assert(t_parse + t_leap + t_align < 3.0 && t_rev < 3.0, "too slow: %.2f s, %.2f s", t_parse + t_leap + t_align,
+            t_rev);
+  free(text), free(rev), free(order), free(reach);
+  gdl_poly_free(p);
+  gdl_poly_free(q);
+}
+
+/* Item 8: a coefficient that underflows is refused (it used to become 0: leap 0). */
+Test(boolean, underflowing_coefficient_is_refused) {
+  gdl_poly *p = NULL;
+  cr_assert(gdl_poly_parse("1e-400*x1*x2*x3", &p) == GDL_EPARSE && p == NULL);
+  cr_assert(strstr(gdl_strerror_last(), "out of range") != NULL, "%s", gdl_strerror_last());
+  cr_assert(gdl_poly_parse("x1 + 1e999*x2", &p) == GDL_EPARSE && p == NULL);
+  cr_assert(gdl_poly_parse("0e-400*x1 + 1e-300*x2", &p) == GDL_OK, "%s", gdl_strerror_last());
+  gdl_poly_free(p);
+  /* an alignment whose value overflows is an error, not inf */
+  cr_assert(gdl_poly_parse("1e100*x1", &p) == GDL_OK);
+  gdl_align a;
+  cr_assert(gdl_align_bn_poly(p, 1, &a) == GDL_ERANGE, "%s", gdl_strerror_last());
+  gdl_poly_free(p);
 }

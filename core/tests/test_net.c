@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "gdl/gdl.h"
 #include "gdl_test.h"
@@ -212,4 +214,146 @@ Test(net, rejects_bad_arguments) {
   cr_assert(gdl_net_load("/nonexistent/x", &none) == GDL_EIO && none == NULL);
   gdl_net_free(net);
   gdl_rng_free(r);
+}
+
+/* ---- issue 14: loader strictness and hostile files ---- */
+
+static void write_file(const char *path, const char *header, const void *body, size_t blen) {
+  FILE *f = fopen(path, "wb");
+  cr_assert(f != NULL);
+  fputs(header, f);
+  if (blen) fwrite(body, 1, blen, f);
+  fclose(f);
+}
+
+static int load_text(const char *header, size_t nbody_bytes, gdl_net **out) {
+  char path[] = "/tmp/gdl_netbad_XXXXXX";
+  int fd = mkstemp(path);
+  cr_assert(fd >= 0);
+  close(fd);
+  unsigned char *body = calloc(nbody_bytes ? nbody_bytes : 1, 1);
+  write_file(path, header, body, nbody_bytes);
+  free(body);
+  int rc = gdl_net_load(path, out);
+  remove(path);
+  return rc;
+}
+
+/* Item 1: the nparams-mismatch path freed the net and then read n->nparams (ASan: heap
+ * use-after-free). Now the count is checked before anything is allocated. */
+Test(net, load_nparams_mismatch_no_use_after_free) {
+  gdl_net *n = NULL;
+  cr_assert(load_text("GDLNET 1 1 3 1 1 1 5\n", 40, &n) == GDL_EPARSE && n == NULL);
+  cr_assert(strstr(gdl_strerror_last(), "declares 5 parameters, its shape has 4") != NULL, "%s", gdl_strerror_last());
+}
+
+/* Item 3: a 40-byte file whose header claims 134 M parameters is refused from its length,
+ * before allocating (the old loader allocated 2.1 GB and then said "truncated"). */
+Test(net, load_checks_length_before_allocating) {
+  gdl_net *n = NULL;
+  cr_assert(load_text("GDLNET 1 1 11585 11585 0 1 134212225\n", 0, &n) == GDL_EPARSE && n == NULL);
+  cr_assert(strstr(gdl_strerror_last(), "its header needs 1073697800") != NULL, "%s", gdl_strerror_last());
+  /* trailing bytes after the parameters are refused too */
+  cr_assert(load_text("GDLNET 1 1 3 1 1 1 4\n", 33, &n) == GDL_EPARSE && n == NULL);
+  cr_assert(strstr(gdl_strerror_last(), "trailing") != NULL, "%s", gdl_strerror_last());
+  cr_assert(load_text("GDLNET 1 1 3 1 1 1 4\n", 32, &n) == GDL_OK && n != NULL);
+  gdl_net_free(n);
+}
+
+/* Item 8: bias flags other than 0/1, out_scale 0, signs, spaces and extra tokens. */
+Test(net, load_header_is_strict) {
+  static const char *bad[] = {
+      "GDLNET 1 1 3 1 2 1 4\n",      /* bias flag 2 */
+      "GDLNET 1 1 3 1 -1 1 4\n",     /* bias flag -1 */
+      "GDLNET 1 1 3 1 1 0 4\n",      /* out_scale 0 (was loaded as 1) */
+      "GDLNET 1 1 3 1 1 nan 4\n",    /* out_scale nan */
+      "GDLNET 1 1 3 1 1 1 4 7\n",    /* extra token */
+      "GDLNET 1 1 -3 1 1 1 4\n",     /* signed width */
+      "GDLNET 1 1 +3 1 1 1 4\n",     /* signed width */
+      "GDLNET 1 1 03 1 1 1 4\n",     /* leading zero */
+      "GDLNET 1 1  3 1 1 1 4\n",     /* double space */
+      "GDLNET 1 2 2 2 1  1 1 1 9\n",  /* empty activation token (fuzz_net found a NULL strcmp) */
+      "GDLNET 1 2 3 4 1 swish 1 1 1 28\n", /* unknown activation */
+      "GDLNET 1 2 3 4 1 5 1 1 1 21\n",     /* activation code out of range */
+      "GDLNET 2 1 3 1 1 1 4\n",      /* version */
+      "GDLNET 1 9 3 1 1 1 4\n",      /* too many layers */
+      "GDLNET 1 9 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1\n", /* 9 layers with enough tokens:
+                                                          the width loop wrote width[9] (fuzz_net) */
+      "GDLNET 1 1 3 1 1 1 4",        /* no newline */
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    gdl_net *n = NULL;
+    int rc = load_text(bad[i], 32, &n);
+    cr_assert(rc != GDL_OK && n == NULL, "accepted header %zu: %s", i, bad[i]);
+    cr_assert(strlen(gdl_strerror_last()) > 0);
+  }
+}
+
+/* Item 7: a file written from the README's description alone (not by gdl_net_save): text
+ * header, activation by name or by numeric code, raw little-endian doubles. Net 2 -> 2 -> 1,
+ * tanh, bias on layer 0 only, out_scale 0.5. */
+Test(net, loads_file_written_from_the_format_description) {
+  const double P[] = {1.0, -2.0, 0.5, 0.25, /* W0 (2 x 2, row = unit) */
+                      0.1, -0.3,            /* b0 */
+                      3.0, -1.0};           /* W1 (1 x 2), no b1 */
+  unsigned char body[sizeof P];
+  for (size_t i = 0; i < 8; i++) {
+    uint64_t u;
+    memcpy(&u, &P[i], 8);
+    for (int j = 0; j < 8; j++) body[8 * i + (size_t)j] = (unsigned char)(u >> (8 * j));
+  }
+  const char *headers[] = {"GDLNET 1 2 2 2 1 tanh 1 0 0.5 8\n", "GDLNET 1 2 2 2 1 2 1 0 0.5 8\n"};
+  for (int h = 0; h < 2; h++) {
+    char path[] = "/tmp/gdl_netdoc_XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    close(fd);
+    write_file(path, headers[h], body, sizeof body);
+    gdl_net *n = NULL;
+    cr_assert(gdl_net_load(path, &n) == GDL_OK, "%s: %s", headers[h], gdl_strerror_last());
+    remove(path);
+    cr_assert(n->spec.act[0] == GDL_ACT_TANH && n->spec.bias[0] == 1 && n->spec.bias[1] == 0);
+    const double x[2] = {0.3, -0.7};
+    double y;
+    cr_assert(gdl_net_forward(n, 1, x, &y) == GDL_OK);
+    double h0 = tanh(1.0 * 0.3 - 2.0 * -0.7 + 0.1), h1 = tanh(0.5 * 0.3 + 0.25 * -0.7 - 0.3);
+    double want = 0.5 * (3.0 * h0 - 1.0 * h1);
+    cr_assert(fabs(y - want) <= 1e-15 * fabs(want) + 1e-300, "f = %.17g, want %.17g", y, want);
+    gdl_net_free(n);
+  }
+}
+
+/* Item 6: saving over a device node is refused (the rename would replace it); item 8:
+ * temp files of dead processes are removed, those of live ones kept. */
+Test(net, save_refuses_devices_and_cleans_stale_temps) {
+  size_t h[1] = {2};
+  gdl_net_spec spec;
+  gdl_net_spec_mlp(&spec, 2, 1, h, 1, GDL_ACT_RELU, 1);
+  gdl_net *n;
+  cr_assert(gdl_net_create(&spec, &n) == GDL_OK);
+  /* a FIFO stands for the device: never /dev/null itself, which the old code, run as root,
+   * would have replaced */
+  char dir[] = "/tmp/gdl_netdir_XXXXXX";
+  cr_assert(mkdtemp(dir) != NULL);
+  char path[256], dead[300], live[300], fifo[300];
+  snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+  cr_assert(mkfifo(fifo, 0600) == 0);
+  cr_assert(gdl_net_save(n, fifo) == GDL_EINVAL, "%s", gdl_strerror_last());
+  cr_assert(strstr(gdl_strerror_last(), "not a regular file") != NULL, "%s", gdl_strerror_last());
+  struct stat st;
+  cr_assert(stat(fifo, &st) == 0 && S_ISFIFO(st.st_mode));
+  cr_assert(gdl_net_save(n, dir) == GDL_EINVAL, "a directory target accepted");
+  unlink(fifo);
+  snprintf(path, sizeof path, "%s/a.net", dir);
+  snprintf(dead, sizeof dead, "%s.tmp.999999999", path);       /* above any pid_max */
+  snprintf(live, sizeof live, "%s.tmp.%ld", path, (long)getppid());
+  write_file(dead, "x", NULL, 0);
+  write_file(live, "x", NULL, 0);
+  cr_assert(gdl_net_save(n, path) == GDL_OK, "%s", gdl_strerror_last());
+  cr_assert(access(dead, F_OK) != 0, "stale temp file of a dead process kept");
+  cr_assert(access(live, F_OK) == 0, "temp file of a live process removed");
+  remove(live);
+  remove(path);
+  rmdir(dir);
+  gdl_net_free(n);
 }

@@ -97,11 +97,11 @@ Test(report, failed_write_keeps_old_file_and_no_temp) {
   snprintf(bad, sizeof bad, "%s/file/sub/x.txt", tmpdir);
   GDL_EXPECT_FAIL(gdl_write_atomic(bad, "abc", 3), GDL_EIO);
   GDL_EXPECT_FAIL(gdl_mkdir_p(bad), GDL_EIO);
-  /* renaming over a directory fails: the directory stays, no temp is left */
+  /* a directory target is refused before any temp file: it stays, no temp is left */
   char dirpath[512];
   snprintf(dirpath, sizeof dirpath, "%s/adir", tmpdir);
   cr_assert(gdl_mkdir_p(dirpath) == GDL_OK);
-  GDL_EXPECT_FAIL(gdl_write_atomic(dirpath, "abc", 3), GDL_EIO);
+  GDL_EXPECT_FAIL(gdl_write_atomic(dirpath, "abc", 3), GDL_EINVAL);
   struct stat st;
   cr_assert(stat(dirpath, &st) == 0 && S_ISDIR(st.st_mode));
   cr_assert(count_tmp(tmpdir) == 0, "temp file left after a failed rename");
@@ -428,4 +428,48 @@ Test(report, csv_read_round_trip_and_errors) {
     cr_assert(t.v == NULL && t.names == NULL);
   }
   GDL_EXPECT_FAIL(gdl_csv_read("/nonexistent/x.csv", &t), GDL_EIO);
+}
+
+/* Issue 14 item 6: an existing target that is not a regular file (device, FIFO, directory)
+ * is refused by every writer: temp file + rename would replace it (as root: /dev/null).
+ * Item 8: temp files of dead processes are removed, those of live processes kept. */
+Test(report, writers_refuse_non_regular_targets_and_clean_stale_temps) {
+  char dir[] = "/tmp/gdl_rep_nonreg_XXXXXX";
+  cr_assert(mkdtemp(dir) != NULL);
+  char fifo[300], sub[300];
+  snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+  snprintf(sub, sizeof sub, "%s/sub", dir);
+  cr_assert(mkfifo(fifo, 0600) == 0);
+  cr_assert(mkdir(sub, 0700) == 0);
+  /* a FIFO stands for a device node: the test never names /dev/null, which the old code,
+   * run as root, would have replaced */
+  const char *targets[] = {fifo, sub};
+  static const char *cols[1] = {"a"};
+  for (int i = 0; i < 2; i++) {
+    cr_assert(gdl_write_atomic(targets[i], "x", 1) == GDL_EINVAL, "%s: %s", targets[i], gdl_strerror_last());
+    cr_assert(strstr(gdl_strerror_last(), "not a regular file") != NULL, "%s", gdl_strerror_last());
+    gdl_csv *c = NULL;
+    cr_assert(gdl_csv_open(targets[i], 1, cols, &c) == GDL_EINVAL && c == NULL, "%s", targets[i]);
+    gdl_json *j;
+    cr_assert(gdl_json_new(&j) == GDL_OK);
+    cr_assert(gdl_json_write(j, targets[i]) == GDL_EINVAL, "%s", targets[i]);
+    gdl_json_free(j);
+  }
+  struct stat st;
+  cr_assert(stat(fifo, &st) == 0 && S_ISFIFO(st.st_mode));
+  /* stale temp files */
+  char path[300], dead[400], live[400];
+  snprintf(path, sizeof path, "%s/r.csv", dir);
+  snprintf(dead, sizeof dead, "%s.tmp.999999999", path);
+  snprintf(live, sizeof live, "%s.tmp.%ld", path, (long)getppid());
+  FILE *f = fopen(dead, "w");
+  fclose(f);
+  f = fopen(live, "w");
+  fclose(f);
+  gdl_csv *c = NULL;
+  cr_assert(gdl_csv_open(path, 1, cols, &c) == GDL_OK);
+  cr_assert(gdl_csv_commit(c) == GDL_OK);
+  cr_assert(access(dead, F_OK) != 0, "stale temp file of a dead process kept");
+  cr_assert(access(live, F_OK) == 0, "temp file of a live process removed");
+  unlink(live), unlink(path), unlink(fifo), rmdir(sub), rmdir(dir);
 }

@@ -2,7 +2,13 @@
  * and the per-claim records that the claims report reads.
  *
  * Every file is written to "<path>.tmp.<pid>" and renamed over <path> on commit, so an
- * interrupted run never leaves a half file. */
+ * interrupted run never leaves a half file. Every writer (gdl_write_atomic, gdl_csv_open,
+ * gdl_json_write, gdl_summary_write, gdl_net_save) refuses an existing target that is not a
+ * regular file (a device such as /dev/null, a FIFO, a directory): the rename would replace
+ * it. On the first write into a directory, each process removes the temp files "*.tmp.<pid>"
+ * there whose process no longer exists (a SIGKILLed run; a pid of another PID namespace
+ * sharing the directory would look dead: do not share result directories across
+ * containers while they write). */
 #ifndef GDL_REPORT_H
 #define GDL_REPORT_H
 
@@ -18,6 +24,14 @@ extern "C" {
 int gdl_mkdir_p(const char *path);
 /* Write `len` bytes to path atomically (creates parent directories). */
 int gdl_write_atomic(const char *path, const char *data, size_t len);
+
+/* GDL_OK if path does not exist or is a regular file (or a symlink to one); GDL_EINVAL
+ * naming `fn` and the path otherwise. */
+int gdl_output_target_check(const char *fn, const char *path);
+/* Removes "<path>.tmp.<pid>" files whose process no longer exists (kill(pid, 0) fails with
+ * ESRCH); files of live processes are kept. Returns how many were removed. Best effort;
+ * always scans (the writers do it once per directory and process by themselves). */
+size_t gdl_tmp_cleanup(const char *path);
 
 /* ---- CSV ---- */
 typedef struct gdl_csv gdl_csv;
