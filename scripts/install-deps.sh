@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Install the Debian 12 packages gdlimits needs, only those that are missing.
+# Install the Debian 12 packages gdlimits needs, only those that are missing: the build
+# (cmake, pkg-config, gcc, make), OpenBLAS, GSL, Criterion, gnuplot, and Open MPI (the test
+# command's second build runs quick sweeps under mpirun -n 2, ctest -L mpi).
 #
 #   scripts/install-deps.sh [--extras] [--fuzz] [--check]
 #
@@ -13,7 +15,7 @@
 # and runs `apt-get update` only when something has to be installed.
 set -euo pipefail
 
-required=(cmake pkg-config gcc make libopenblas-dev libgsl-dev libcriterion-dev gnuplot-nox)
+required=(cmake pkg-config gcc make libopenblas-dev libgsl-dev libcriterion-dev gnuplot-nox libopenmpi-dev openmpi-bin)
 extras=(python3-torch valgrind)
 fuzz=(clang libclang-rt-14-dev)  # -fsanitize=fuzzer: libclang_rt.fuzzer (libfuzzer-14-dev: standalone libFuzzer, not needed)
 
