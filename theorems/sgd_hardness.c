@@ -76,7 +76,7 @@ Test(sh1, orbit_variance_under_schur_bound) {
   for (size_t n = 0; n < NNETS; n++) {
     for (size_t g = 0; g < NG; g++) {
       cr_assert(isfinite(var[n][g]) && var[n][g] > 0, "net %zu gamma %g: var %.3g", n, GAMMAS[g], var[n][g]);
-      worst_ratio = fmax(worst_ratio, var[n][g] / B[g]);
+      worst_ratio = fmax(worst_ratio, B[g] > 0 ? var[n][g] / B[g] : INFINITY); /* B <= 0: broken bound */
       tight = fmin(tight, B[g] / var[n][g]);
       loose = fmax(loose, B[g] / var[n][g]);
       if (g > 0 && !(var[n][g] < var[n][g - 1])) decreasing = 0;
