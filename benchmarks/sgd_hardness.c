@@ -63,7 +63,9 @@ static int sweep_config_json(const void *cfg, gdl_json *j) {
   GDL_TRY(gdl_json_nums(j, "d_fcn", x->nd, dd));
   GDL_TRY(gdl_json_nums(j, "gamma_fvu", NGA, GA));
   GDL_TRY(gdl_json_int(j, "seeds", (long long)x->ns));
-  GDL_TRY(gdl_json_str(j, "index", "100000 learner + 1000 d + 10 gamma_index + seed (the twin uses learner 3)"));
+  /* stream index of a run: weights of (learner, d, gamma index, repetition); sh_grid_config */
+  static const double iw[4] = {100000, 1000, 10, 1};
+  GDL_TRY(gdl_json_nums(j, "index_weights", 4, iw));
   sh_orbit_config oc;
   sh_orbit_config_default(&oc, NAN, 0);
   oc.nsampled = NSAMPLED;
