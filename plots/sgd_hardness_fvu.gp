@@ -1,6 +1,7 @@
 # Claim SH2, figure: fraction of variance unexplained after online training on
 # cos(2 pi gamma x_1), x ~ N(0, I_d), vs gamma: the Gaussian-init FCN (SGD, Adam; every d in
-# the data) and the coordinate-aware learner (Adam, ridge), median over seeds with min-max bars.
+# the data), the coordinate-aware learner (Adam, ridge) and its equivariant twin (ridge, same
+# radial law and kinks, random directions), median over seeds with min-max bars.
 # Dashed: 0.2 (learned) and 0.9 (failed).
 # Reads resdir/sgd_hardness_fvu.csv (learner,d,gamma,median,min,max,nseeds).
 if (!exists("resdir")) resdir = "."
@@ -9,8 +10,8 @@ system("mkdir -p '".figdir."'")  # figure-<family> does not create it
 reset
 set datafile separator comma
 f = resdir."/sgd_hardness_fvu.csv"
-array LN[4] = ["FCN, SGD", "FCN, Adam", "first layer along e1, Adam", "first layer along e1, ridge"]
-array PT[4] = [7, 5, 9, 11]
+array LN[5] = ["FCN, SGD", "FCN, Adam", "first layer along e1, Adam", "first layer along e1, ridge", "random directions (twin), ridge"]
+array PT[5] = [7, 5, 9, 11, 13]
 array DS[3] = [8, 16, 64]
 set xlabel "frequency gamma"
 set ylabel "FVU on fresh test points"
@@ -23,7 +24,7 @@ do for [fmt in "png svg"] {
   set title "SH2: the O(d)-equivariant FCN fails at large gamma, the coordinate-aware learner does not"
   plot for [l=0:1] for [k=1:3] f skip 1 using 3:(($1==l && $2==DS[k]) ? $4 : 1/0):5:6 with yerrorlines \
           lw 2 pt PT[l+1] lc l+1 dt k title sprintf("%s, d = %d", LN[l+1], DS[k]), \
-       for [l=2:3] f skip 1 using 3:(($1==l) ? $4 : 1/0):5:6 with yerrorlines lw 2 pt PT[l+1] lc l+1 \
+       for [l=2:4] f skip 1 using 3:(($1==l) ? $4 : 1/0):5:6 with yerrorlines lw 2 pt PT[l+1] lc l+1 \
           title LN[l+1].", d = 16", \
        0.2 with lines dt 2 lc rgb "gray40" title "FVU 0.2 (learned)", \
        0.9 with lines dt 3 lc rgb "gray20" title "FVU 0.9 (failed)"
