@@ -20,7 +20,7 @@
 #include <gsl/gsl_sf_gamma.h>
 #include "gdl/gdl.h"
 #include "gdl_test.h"
-#include "noisy_gd_lib.h"
+#include "experiments/noisy_gd.h"
 
 /* The claim targets as text on n variables (n >= 8). */
 static void claim_targets(unsigned n, char texts[][256], const char **names, size_t *count) {
