@@ -355,6 +355,7 @@ void noisy_gd_grid_make(noisy_gd_grid *g, int full, uint64_t seed) {
     grid_add(g, &c, 1);
   }
   for (unsigned n = 10; n <= (full ? 20u : 14u); n += 2) {
+    if (n == 16) continue; /* n = 16 at depth 2 is the NG1 point (T = 300) */
     noisy_gd_config_ng2(&c, n);
     if (n >= 16) {
       c.stride = 5;

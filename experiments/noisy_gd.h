@@ -124,9 +124,9 @@ int noisy_gd_point_csv(const noisy_gd_config *c, int panel, uint64_t seed, const
 
 /* ---------------- the sweep's grid ----------------
  * Quick: the test's configurations exactly (panel 1: NG1 at depth 2, n = 16 and depths 3, 4
- * at n = 14; panel 2: NG2 at n = 10, 12, 14; panel 3: the tight regime). Full (panel 1 at
- * n = 16 for every depth, panel 2 at n = 10..20 with the profile every 5th step and 6 junk
- * runs from n = 16, panel 3). The heaviest point comes first (points are handed out in
+ * at n = 14; panel 2: NG2 at n = 10, 12, 14; panel 3: the tight regime). Full: panel 1 at
+ * n = 16 for every depth, panel 2 at n = 10, 12, 14, 18, 20 (n = 16 is the panel-1 point;
+ * from n = 18 the profile every 5th step and 6 junk runs), panel 3. The heaviest point comes first (points are handed out in
  * index order). */
 #define NOISY_GD_MAXP 16
 typedef struct {
