@@ -2,7 +2,9 @@
  *
  * NG0  the G(theta) engines: definition by enumeration of B_n (n = 5) = level-weight
  *      identity with FWHT of all gradient columns = the fast first-layer-shift engine.
- * NG1  n = 16, all 2^16 points, exact population noisy GD, depths 2, 3, 4:
+ * NG0b the strided junk-sum estimator (profile every 5th step, x5) vs the exact sum on the
+ *      same trajectories.
+ * NG1  n = 16 (depth 2) and n = 14 (depths 3, 4), all 2^n points, exact population noisy GD:
  *      E|<f_T, chi_S>| <= sqrt(lambda) + 1/2 ||f - fbar|| (sum_t E G(theta^J_t) / tau^2)^(1/2)
  *      for |S| = 8, with the control that the same trainer learns |S| = 1 (corr >= 0.5),
  *      and that the bound (also valid at |S| = 1) is not violated by that learning run.
