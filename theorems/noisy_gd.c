@@ -238,7 +238,7 @@ ParameterizedTestParameters(noisy_gd, NG1_depth) {
   return cr_make_param_array(ng1_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(ng1_case *cs, noisy_gd, NG1_depth, .timeout = 400) {
+ParameterizedTest(ng1_case *cs, noisy_gd, NG1_depth, .timeout = 900) {
   uint64_t seed = gdl_test_seed();
   noisy_gd_config c;
   noisy_gd_config_default(&c, cs->n, cs->depth);
