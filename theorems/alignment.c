@@ -253,7 +253,13 @@ static enum_align enumerate_align(const double *f, unsigned n) {
       size_t b = G - g0 < B ? G - g0 : B;
       cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)b, (int)G, (int)N, 1.0 / (double)N, U + g0 * N, (int)N,
                   U, (int)N, 0.0, Gr, (int)G);
-      for (size_t q = 0; q < b * G; q++) acc += Gr[q] * Gr[q];
+      double part = 0; /* row sums, block sums, total: three-level summation */
+      for (size_t q = 0; q < b; q++) {
+        double row = 0;
+        for (size_t c = 0; c < G; c++) row += Gr[q * G + c] * Gr[q * G + c];
+        part += row;
+      }
+      acc += part;
     }
     free(Gr);
     r.cp_pairs = acc / ((double)G * (double)G);
