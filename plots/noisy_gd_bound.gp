@@ -16,12 +16,13 @@ set ylabel "correlation"
 set grid
 set key bottom left box opaque
 set xtics 2
-dep2(c) = ($3 == 2 ? column(c) : 1/0)
+# depth-2 points of the NG1/NG2 panels (column 19 "panel": 3 is the tight regime at k = 1)
+dep2(c) = ($3 == 2 && $19 != 3 ? column(c) : 1/0)
 pos(x) = (x > 0 ? x : 1/0)
 do for [fmt in "png svg"] {
   if (fmt eq "png") { set terminal pngcairo size 900,600 font ",11"; set output figdir."/noisy_gd_bound.png" }
   if (fmt eq "svg") { set terminal svg size 900,600 font ",11"; set output figdir."/noisy_gd_bound.svg" }
-  set title "NG: noisy GD (depth 2, tanh, exact population gradients) vs the explicit bound"
+  set title "NG: noisy GD (depth 2, tanh, exact population gradients; T = 150 at n <= 14, 300 at n = 16) vs the explicit bound"
   plot f skip 1 using 1:(dep2(15)):(dep2(16)) with filledcurves lc rgb "#c8d8f0" fs solid 0.6 title "bound, junk sum +-4 SE", \
        f skip 1 using 1:(dep2(14)) with linespoints lw 2 pt 7 lc rgb "#1f4e9c" title "NG bound (measured G)", \
        f skip 1 using 1:(dep2(6)) with linespoints lw 2 dt 2 pt 6 lc rgb "black" title "sqrt(lambda) = C(n,n/2)^{-1/2}", \

@@ -1,14 +1,16 @@
 /* theorems/alignment.c: claim AL (theorems/alignment.md), on the targets the other claims use.
  *
- * AL1a  level-weight formula (gdl_align_bn_values) = brute force over all subsets
- *       (gdl_align_bn_bruteforce) for lambda and CP, n = 12, relative error <= 1e-10;
- *       = the sparse-polynomial form (gdl_align_bn_poly) without enumeration.
+ * AL1a  level-weight formula (gdl_align_bn_values) = the library's subset-sum reference
+ *       (gdl_align_bn_bruteforce; it reuses the level formula, so this is a consistency check)
+ *       = the sparse-polynomial form (gdl_align_bn_poly, no enumeration), n = 12, 1e-10.
  * AL1b  E_g <h, f o g - fbar>^2 by the formula = Monte Carlo over 10^4 uniform g in B_16
  *       (values of f permuted, no Fourier identity), within 4 SE, for h = the output of a
  *       random tanh net (the kind of h the NG bound feeds in).
- * AL1c  lambda^2 <= CP <= lambda ||f - fbar||^2 on the claim targets and on random sparse
- *       polynomials; lambda = 1/C(n, k) exactly for parities; controls: the sandwich is
- *       tight (both ends attained) so a wrong CP or lambda would break it.
+ * AL1c  independent brute force by group enumeration (n = 4, 5, 6: all 2^n n! elements of
+ *       B_n, f o g on all points, M = E_g u_g u_g^T, lambda = top eigenvalue (GSL), CP =
+ *       ||M/2^n||_F^2 and, for n <= 5, CP over all pairs (g, g')): equal to the fast formula
+ *       to 1e-10 on the claim targets that fit and random functions; parities: lambda = CP =
+ *       1/#(k-subsets); lambda^2 <= CP <= lambda ||f - fbar||^2 on these numbers.
  * Targets: parities of degree 1, n/2 (NG, WL3 middle), n-1 and n (WL near-full), the WL3
  * mixed target 0.6 x1 + 0.8 chi_{2..7}, the MS staircase x1 + x1x2 + x1x2x3 + x1x2x3x4 and
  * the MS non-MSP targets x1 + x1x2x3x4 and x1x2x3. */
@@ -18,9 +20,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_sf_gamma.h>
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_cblas.h> /* cblas_* declarations (linked against the project BLAS) */
+#include <gsl/gsl_randist.h>
 #include "gdl/gdl.h"
 #include "gdl_test.h"
-#include "noisy_gd_lib.h"
+#include "experiments/noisy_gd.h"
 
 /* The claim targets as text on n variables (n >= 8). */
 static void claim_targets(unsigned n, char texts[][256], const char **names, size_t *count) {
@@ -127,6 +132,29 @@ Test(alignment, AL1b_formula_vs_montecarlo, .timeout = 200) {
     poly_values(texts[t], n, X, f);
     double formula, mean, se;
     gdl_test_check_rc(gdl_align_bn_expect(f, h, n, &formula), "gdl_align_bn_expect");
+    if (!strcmp(names[t], "parity_middle")) {
+      /* The orbit of chi_S (|S| = n/2) is {+-chi_T : |T| = n/2}, each T equally likely under
+       * uniform g, and the per-g values <h, chi_T>^2 are heavy-tailed over the C(16, 8) = 12870
+       * subsets (a 10^4-sample mean missed the rare large ones by 5 SE for GDL_SEED=8). So the
+       * orbit average is computed exactly: every T, <h, chi_T> as a direct sum over the 2^n
+       * points (no transform, no level identity). */
+      double acc = 0, cnt = 0;
+      for (size_t T = 0; T < N; T++) {
+        if ((unsigned)__builtin_popcountll(T) != n / 2) continue;
+        double ip = 0;
+        for (size_t i = 0; i < N; i++) ip += (__builtin_popcountll(i & T) & 1) ? -h[i] : h[i];
+        ip /= (double)N;
+        acc += ip * ip;
+        cnt += 1;
+      }
+      double exact = acc / cnt, e = relerr(exact, formula);
+      char chk[96], params[300];
+      snprintf(params, sizeof params, "n=%u f=%s h=random tanh net: formula=%.10g orbit average=%.10g (%.0f subsets)",
+               n, texts[t], formula, exact, cnt);
+      snprintf(chk, sizeof chk, "AL1b_orbit_exact_%s", names[t]);
+      gdl_test_claim("AL", chk, e, "<=", 1e-10, e <= 1e-10, seed, params);
+      continue;
+    }
     gdl_test_check_rc(gdl_rng_alloc(seed, "AL1b/mc", t, &r), "rng");
     gdl_test_check_rc(gdl_align_bn_mc(f, h, n, 10000, r, &mean, &se), "gdl_align_bn_mc");
     gdl_rng_free(r);
@@ -140,76 +168,197 @@ Test(alignment, AL1b_formula_vs_montecarlo, .timeout = 200) {
   free(X); free(f); free(h);
 }
 
-Test(alignment, AL1c_sandwich_and_parities, .timeout = 120) {
-  uint64_t seed = gdl_test_seed();
-  /* parities: lambda = 1/C(n,k), CP = 1/C(n,k), ||f - fbar|| = 1: both ends of the sandwich
-   * are attained (lambda^2 < CP = lambda ||f-fbar||^2), so an error in either side shows. */
-  const unsigned ns[3] = {16, 20, 24};
-  for (int a = 0; a < 3; a++) {
-    unsigned n = ns[a];
-    for (unsigned k = 1; k <= n; k += (k == 1 ? n / 2 - 1 : n / 2)) {
-      double W[64] = {0};
-      W[k] = 1.0;
-      gdl_align al;
-      gdl_test_check_rc(gdl_align_bn_levels(W, n, &al), "levels");
-      double want = 1.0 / gsl_sf_choose(n, k);
-      char chk[96], params[128];
-      snprintf(params, sizeof params, "n=%u parity of degree %u: lambda=%.6g, 1/C(n,k)=%.6g", n, k, al.lambda, want);
-      snprintf(chk, sizeof chk, "AL1c_parity_lambda_n%u_k%u", n, k);
-      double e = relerr(al.lambda, want);
-      gdl_test_claim("AL", chk, e, "<=", 1e-12, e <= 1e-12, seed, params);
+/* ---------------- AL1c: independent brute force by group enumeration ----------------
+ * No Fourier identity: enumerate every g = (signs s, permutation p) of B_n, (g x)_a =
+ * s_a x_{p(a)}, compute u_g = f o g - fbar on all 2^n points directly (fbar = the average
+ * of f o g over the group, a function of x), M = E_g u_g u_g^T; the operator
+ * K h = E_g <h, u_g> u_g under <a, b> = 2^-n sum_x a(x) b(x) is M / 2^n, so
+ *   lambda = top eigenvalue of M / 2^n (GSL symmetric eigensolver),
+ *   CP = trace K^2 = ||M / 2^n||_F^2,   ||f - fbar||^2 = trace K,
+ * and CP is also computed by its definition E_{g,g'} <u_g, u_g'>^2 over all pairs (n <= 5),
+ * which checks the normalisation of the Frobenius form. */
+typedef struct { double lambda, cp, cp_pairs, dist2, fbar_min, fbar_max; } enum_align;
+
+static int next_perm(unsigned *p, unsigned n) {
+  int i = (int)n - 2;
+  while (i >= 0 && p[i] > p[i + 1]) i--;
+  if (i < 0) return 0;
+  int j = (int)n - 1;
+  while (p[j] < p[i]) j--;
+  unsigned t = p[i]; p[i] = p[j]; p[j] = t;
+  for (int a = i + 1, b = (int)n - 1; a < b; a++, b--) { t = p[a]; p[a] = p[b]; p[b] = t; }
+  return 1;
+}
+
+/* all u_g (before centring) as rows of U (|G| x N); returns |G| */
+static size_t orbit_values(const double *f, unsigned n, double *U) {
+  size_t N = (size_t)1 << n, G = 0;
+  unsigned p[8];
+  for (unsigned i = 0; i < n; i++) p[i] = i;
+  do {
+    for (size_t s = 0; s < N; s++, G++) {
+      for (size_t i = 0; i < N; i++) {
+        size_t gi = 0;
+        for (unsigned a = 0; a < n; a++) {
+          double xa = ((i >> p[a]) & 1u) ? -1.0 : 1.0; /* x_{p(a)} */
+          double ya = ((s >> a) & 1u) ? -xa : xa;      /* (g x)_a */
+          if (ya < 0) gi |= (size_t)1 << a;
+        }
+        U[G * N + i] = f[gi];
+      }
     }
+  } while (next_perm(p, n));
+  return G;
+}
+
+static enum_align enumerate_align(const double *f, unsigned n) {
+  size_t N = (size_t)1 << n, Gmax = N;
+  for (unsigned i = 2; i <= n; i++) Gmax *= i;
+  double *U = malloc(Gmax * N * sizeof *U), *fbar = calloc(N, sizeof *fbar), *M = calloc(N * N, sizeof *M);
+  cr_assert(U && fbar && M);
+  size_t G = orbit_values(f, n, U);
+  cr_assert_eq(G, Gmax);
+  for (size_t g = 0; g < G; g++)
+    for (size_t i = 0; i < N; i++) fbar[i] += U[g * N + i] / (double)G;
+  enum_align r = {0};
+  r.fbar_min = INFINITY;
+  r.fbar_max = -INFINITY;
+  for (size_t i = 0; i < N; i++) {
+    r.fbar_min = fmin(r.fbar_min, fbar[i]);
+    r.fbar_max = fmax(r.fbar_max, fbar[i]);
   }
-  /* random sparse polynomials on n = 16 and the claim targets */
-  const unsigned n = 16;
-  size_t nt = 0;
-  char texts[16][256];
-  const char *names[16];
-  claim_targets(n, texts, names, &nt);
-  gsl_rng *r = NULL;
-  gdl_test_check_rc(gdl_rng_alloc(seed, "AL1c/poly", 0, &r), "rng");
+  for (size_t g = 0; g < G; g++)
+    for (size_t i = 0; i < N; i++) U[g * N + i] -= fbar[i];
+  /* K = M / N with M = E_g u u^T: K = U^T U / (G N) (upper triangle, then mirrored) */
+  cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)N, (int)G, 1.0 / ((double)G * (double)N), U, (int)N, 0.0,
+              M, (int)N);
+  for (size_t i = 0; i < N; i++)
+    for (size_t j = 0; j < i; j++) M[i * N + j] = M[j * N + i];
+  for (size_t i = 0; i < N; i++) r.dist2 += M[i * N + i];
+  for (size_t q = 0; q < N * N; q++) r.cp += M[q] * M[q];
+  gsl_matrix_view mv = gsl_matrix_view_array(M, N, N);
+  gsl_vector *ev = gsl_vector_alloc(N);
+  gsl_eigen_symm_workspace *w = gsl_eigen_symm_alloc(N);
+  cr_assert(ev && w);
+  cr_assert_eq(gsl_eigen_symm(&mv.matrix, ev, w), 0);
+  r.lambda = gsl_vector_max(ev);
+  gsl_eigen_symm_free(w);
+  gsl_vector_free(ev);
+  r.cp_pairs = NAN;
+  if (n <= 5) { /* CP by its definition over all pairs (g, g') */
+    const size_t B = 128; /* Gram matrix <u_g, u_h> in row blocks */
+    double *Gr = malloc(B * G * sizeof *Gr), acc = 0;
+    cr_assert(Gr != NULL);
+    for (size_t g0 = 0; g0 < G; g0 += B) {
+      size_t b = G - g0 < B ? G - g0 : B;
+      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)b, (int)G, (int)N, 1.0 / (double)N, U + g0 * N, (int)N,
+                  U, (int)N, 0.0, Gr, (int)G);
+      double part = 0; /* row sums, block sums, total: three-level summation */
+      for (size_t q = 0; q < b; q++) {
+        double row = 0;
+        for (size_t c = 0; c < G; c++) row += Gr[q * G + c] * Gr[q * G + c];
+        part += row;
+      }
+      acc += part;
+    }
+    free(Gr);
+    r.cp_pairs = acc / ((double)G * (double)G);
+  }
+  free(U); free(fbar); free(M);
+  return r;
+}
+
+/* targets on small n (n = 4, 5, 6): the claim targets that fit, and random functions */
+static size_t small_targets(unsigned n, char texts[][256], const char **names) {
+  size_t c = 0;
+  names[c] = "x1";
+  snprintf(texts[c++], 256, "x1");
+  names[c] = "parity_half";
+  snprintf(texts[c++], 256, n >= 6 ? "x1*x2*x3" : "x1*x2");
+  names[c] = "parity_n-1";
+  snprintf(texts[c++], 256, n == 4 ? "x1*x2*x3" : (n == 5 ? "x1*x2*x3*x4" : "x1*x2*x3*x4*x5"));
+  names[c] = "parity_n";
+  snprintf(texts[c++], 256, n == 4 ? "x1*x2*x3*x4" : (n == 5 ? "x1*x2*x3*x4*x5" : "x1*x2*x3*x4*x5*x6"));
+  names[c] = "mixed";
+  snprintf(texts[c++], 256, "0.6*x1 + 0.8*x2*x3*x4");
+  names[c] = "staircase";
+  snprintf(texts[c++], 256, "x1 + x1*x2 + x1*x2*x3 + x1*x2*x3*x4");
+  names[c] = "x1+x1x2x3x4";
+  snprintf(texts[c++], 256, "x1 + x1*x2*x3*x4");
+  names[c] = "x1x2x3_plus_const";
+  snprintf(texts[c++], 256, "0.5 + x1*x2*x3");
+  return c;
+}
+
+Test(alignment, AL1c_group_enumeration, .timeout = 200) {
+  uint64_t seed = gdl_test_seed();
+  gsl_rng *r = gdl_test_rng("AL1c/random", 0);
   int viol = 0;
   double worst_lo = INFINITY, worst_hi = INFINITY;
-  for (int t = 0; t < 200 + (int)nt; t++) {
-    gdl_poly *p = NULL;
-    if (t < (int)nt) {
-      gdl_test_check_rc(gdl_poly_parse(texts[t], &p), "parse");
-    } else {
-      size_t nterm = 1 + gsl_rng_uniform_int(r, 6);
-      double coef[8];
-      size_t sizes[8], store[8][16];
-      const size_t *sets[8];
-      uint64_t used[8];
-      size_t m = 0;
-      while (m < nterm) {
-        uint64_t S = 1 + gsl_rng_uniform_int(r, ((uint64_t)1 << n) - 1);
-        int dup = 0;
-        for (size_t q = 0; q < m; q++) dup |= used[q] == S;
-        if (dup) continue;
-        used[m] = S;
-        sizes[m] = 0;
-        for (unsigned i = 0; i < n; i++)
-          if (S >> i & 1) store[m][sizes[m]++] = i;
-        sets[m] = store[m];
-        gdl_rng_gaussian(r, 1.0, 1, &coef[m]);
-        m++;
+  for (unsigned n = 4; n <= 6; n++) {
+    size_t N = (size_t)1 << n;
+    char texts[16][256];
+    const char *names[16];
+    size_t nt = small_targets(n, texts, names);
+    double *X = malloc(N * n * sizeof *X), *f = malloc(N * sizeof *f);
+    cr_assert(X && f);
+    ng_cube_enumerate(n, X);
+    for (size_t t = 0; t < nt + 3; t++) {
+      const char *name = t < nt ? names[t] : "random_values";
+      if (t < nt) {
+        poly_values(texts[t], n, X, f);
+      } else { /* a random function: every level, non-zero mean */
+        for (size_t i = 0; i < N; i++) f[i] = gsl_ran_gaussian(r, 1.0) + (double)(t - nt);
       }
-      gdl_test_check_rc(gdl_poly_from_sets(nterm, coef, sets, sizes, &p), "from_sets");
+      enum_align e = enumerate_align(f, n);
+      gdl_align a;
+      gdl_test_check_rc(gdl_align_bn_values(f, n, &a), "gdl_align_bn_values");
+      double err = fmax(fmax(relerr(e.lambda, a.lambda), relerr(e.cp, a.cp)), relerr(e.dist2, a.dist2));
+      err = fmax(err, fmax(fabs(e.fbar_min - a.fbar), fabs(e.fbar_max - a.fbar)));
+      char chk[96], params[700];
+      snprintf(params, sizeof params,
+               "n=%u f=%.200s: enumeration of B_n (%s): lambda=%.10g CP=%.10g dist2=%.10g fbar in [%.6g, %.6g]; formula: "
+               "lambda=%.10g CP=%.10g dist2=%.10g fbar=%.6g",
+               n, t < nt ? texts[t] : "random values", n <= 5 ? "CP also over all pairs" : "Frobenius", e.lambda, e.cp,
+               e.dist2, e.fbar_min, e.fbar_max, a.lambda, a.cp, a.dist2, a.fbar);
+      snprintf(chk, sizeof chk, "AL1c_enumeration_vs_formula_n%u_%s%s", n, name,
+               t < nt ? "" : (t == nt ? "0" : (t == nt + 1 ? "1" : "2")));
+      gdl_test_claim("AL", chk, err, "<=", 1e-10, err <= 1e-10, seed, params);
+      if (n <= 5) {
+        double ep = relerr(e.cp, e.cp_pairs);
+        snprintf(chk, sizeof chk, "AL1c_CP_frobenius_vs_pairs_n%u_%s%s", n, name,
+                 t < nt ? "" : (t == nt ? "0" : (t == nt + 1 ? "1" : "2")));
+        gdl_test_claim("AL", chk, ep, "<=", 1e-10, ep <= 1e-10, seed, params);
+      }
+      /* the sandwich on the independently computed numbers */
+      double sc = e.lambda * e.dist2, lo = e.cp - e.lambda * e.lambda, hi = sc - e.cp;
+      if (sc > 0) {
+        if (lo < -1e-12 * sc || hi < -1e-12 * sc) viol++;
+        worst_lo = fmin(worst_lo, lo / sc);
+        worst_hi = fmin(worst_hi, hi / sc);
+      }
     }
-    gdl_align al;
-    gdl_test_check_rc(gdl_align_bn_poly(p, n, &al), "align poly");
-    gdl_poly_free(p);
-    double lo = al.cp - al.lambda * al.lambda, hi = al.lambda * al.dist2 - al.cp;
-    double sc = al.lambda * al.dist2;
-    if (lo < -1e-12 * sc || hi < -1e-12 * sc) viol++;
-    worst_lo = fmin(worst_lo, lo / sc);
-    worst_hi = fmin(worst_hi, hi / sc);
+    /* parities: lambda = CP = 1/C(n, k), with C(n, k) counted (popcount over subsets) */
+    for (unsigned k = 1; k <= n; k++) {
+      double cnt = 0;
+      for (size_t S = 0; S < N; S++) cnt += (unsigned)__builtin_popcountll(S) == k;
+      ng_parity_values(n, ng_first_k(k), f);
+      enum_align e = enumerate_align(f, n);
+      double err = fmax(relerr(e.lambda, 1.0 / cnt), relerr(e.cp, 1.0 / cnt));
+      char chk[96], params[160];
+      snprintf(params, sizeof params, "n=%u parity of degree %u by enumeration: lambda=%.10g CP=%.10g, 1/#k-subsets=%.10g",
+               n, k, e.lambda, e.cp, 1.0 / cnt);
+      snprintf(chk, sizeof chk, "AL1c_parity_enumeration_n%u_k%u", n, k);
+      gdl_test_claim("AL", chk, err, "<=", 1e-10, err <= 1e-10, seed, params);
+    }
+    free(X);
+    free(f);
   }
-  gdl_rng_free(r);
-  char params[200];
+  gsl_rng_free(r);
+  char params[240];
   snprintf(params, sizeof params,
-           "n=16, 200 random sparse polynomials + %zu claim targets: min (CP-lambda^2)/(lambda||f-fbar||^2)=%.3g, "
-           "min (lambda||f-fbar||^2-CP)/(same)=%.3g",
-           nt, worst_lo, worst_hi);
-  gdl_test_claim("AL", "AL1c_sandwich_violations", viol, "==", 0, viol == 0, seed, params);
+           "n=4,5,6, claim targets + random functions, numbers from group enumeration: min (CP-lambda^2)/(lambda "
+           "dist2)=%.3g, min (lambda dist2-CP)/(lambda dist2)=%.3g",
+           worst_lo, worst_hi);
+  gdl_test_claim("AL", "AL1c_sandwich_on_enumeration_violations", viol, "==", 0, viol == 0, seed, params);
 }

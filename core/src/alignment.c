@@ -362,18 +362,16 @@ done:
  *   b(T) = (n - |T|) A(|T| + 1) + |T| A(|T| - 1),  A(k) = W_k(f)/C(n,k) (A(0) = A(n+1) = 0),
  * and sum_c ||x_c delta_j||^2 = n ||delta_j||^2. delta_j = x_0 * (column of W_0[j][0]) since
  * x_0 = +-1. So the first layer costs one FWHT per hidden unit instead of n. */
-int gdl_ng_G(gdl_net *net, unsigned n, const double *Wf, double *G, double *gradsq) {
-  GDL_CHECK_ARG(net != NULL && Wf != NULL && G != NULL, "gdl_ng_G: NULL argument");
-  GDL_CHECK_ARG(n >= 1, "gdl_ng_G: n must be >= 1");
-  if (n > 22) return gdl_fail(GDL_ERANGE, "gdl_ng_G: n = %u > 22", n);
-  GDL_CHECK_ARG(net->spec.width[0] == n, "gdl_ng_G: net input width %zu != n = %u", net->spec.width[0], n);
-  for (unsigned j = 0; j <= n; j++)
-    GDL_CHECK_ARG(isfinite(Wf[j]) && Wf[j] >= 0, "gdl_ng_G: Wf[%u] = %g is not a finite weight", j, Wf[j]);
+int gdl_ng_profile(gdl_net *net, unsigned n, double *prof, double *gradsq) {
+  GDL_CHECK_ARG(net != NULL && prof != NULL, "gdl_ng_profile: NULL argument");
+  GDL_CHECK_ARG(n >= 1, "gdl_ng_profile: n must be >= 1");
+  if (n > 22) return gdl_fail(GDL_ERANGE, "gdl_ng_profile: n = %u > 22", n);
+  GDL_CHECK_ARG(net->spec.width[0] == n, "gdl_ng_profile: net input width %zu != n = %u", net->spec.width[0], n);
   size_t N = (size_t)1 << n, P = net->nparams, h0 = net->spec.width[1], w0 = net->w_off[0];
   /* column list: h0 "delta" columns (W_0[j][0], times x_0), then every parameter outside W_0 */
   size_t ncols = h0 + (P - h0 * n);
   size_t *cols = malloc(ncols * sizeof *cols);
-  if (!cols) return gdl_fail(GDL_ENOMEM, "gdl_ng_G: out of memory");
+  if (!cols) return gdl_fail(GDL_ENOMEM, "gdl_ng_profile: out of memory");
   size_t k = 0;
   for (size_t j = 0; j < h0; j++) cols[k++] = w0 + j * n;
   for (size_t q = 0; q < P; q++)
@@ -386,22 +384,13 @@ int gdl_ng_G(gdl_net *net, unsigned n, const double *Wf, double *G, double *grad
   size_t C = ((size_t)1 << 25) / N;
   if (C < 1) C = 1;
   if (C > ncols) C = ncols;
-  double *X = malloc(mc * n * sizeof *X), *Gc = malloc(mc * P * sizeof *Gc), *B = malloc(N * C * sizeof *B),
-         *aS = malloc(N * sizeof *aS), *bS = malloc(N * sizeof *bS);
-  if (!X || !Gc || !B || !aS || !bS) {
-    free(X); free(Gc); free(B); free(aS); free(bS); free(cols);
-    return gdl_fail(GDL_ENOMEM, "gdl_ng_G: out of memory (2^%u points x %zu columns)", n, C);
+  double *X = malloc(mc * n * sizeof *X), *Gc = malloc(mc * P * sizeof *Gc), *B = malloc(N * C * sizeof *B);
+  if (!X || !Gc || !B) {
+    free(X); free(Gc); free(B); free(cols);
+    return gdl_fail(GDL_ENOMEM, "gdl_ng_profile: out of memory (2^%u points x %zu columns)", n, C);
   }
-  double A[24];
-  A[0] = 0.0;
-  for (unsigned j = 1; j <= n; j++) A[j] = Wf[j] / choose(n, j);
-  A[n + 1] = 0.0;
-  for (size_t S = 0; S < N; S++) {
-    unsigned j = (unsigned)__builtin_popcountll(S);
-    aS[S] = A[j];
-    bS[S] = (double)(n - j) * A[j + 1] + (j >= 1 ? (double)j * A[j - 1] : 0.0);
-  }
-  double Gsum = 0, gsq = 0, inv = 1.0 / (double)N;
+  /* sd[t], so[t]: level-t weight of the delta columns and of the other columns */
+  double sd[24] = {0}, so[24] = {0}, inv = 1.0 / (double)N;
   int rc = GDL_OK;
   for (size_t c0 = 0; c0 < ncols && rc == GDL_OK; c0 += C) {
     size_t cw = (c0 + C <= ncols) ? C : ncols - c0;
@@ -424,21 +413,42 @@ int gdl_ng_G(gdl_net *net, unsigned n, const double *Wf, double *G, double *grad
     if ((rc = gdl_fwht_cols(B, n, cw)) != GDL_OK) break;
     size_t nd = c0 < h0 ? (h0 - c0 < cw ? h0 - c0 : cw) : 0; /* delta columns in this block */
     for (size_t S = 0; S < N; S++) {
+      unsigned t = (unsigned)__builtin_popcountll(S);
       const double *b = B + S * cw;
-      double sd = 0, so = 0;
-      for (size_t c = 0; c < nd; c++) sd += b[c] * b[c];
-      for (size_t c = nd; c < cw; c++) so += b[c] * b[c];
-      sd *= inv * inv;
-      so *= inv * inv;
-      gsq += (double)n * sd + so;
-      Gsum += bS[S] * sd + aS[S] * so;
+      double d = 0, o = 0;
+      for (size_t c = 0; c < nd; c++) d += b[c] * b[c];
+      for (size_t c = nd; c < cw; c++) o += b[c] * b[c];
+      sd[t] += d * inv * inv;
+      so[t] += o * inv * inv;
     }
   }
-  free(X); free(Gc); free(B); free(aS); free(bS); free(cols);
+  free(X); free(Gc); free(B); free(cols);
   GDL_TRY(rc);
-  if (!isfinite(Gsum) || !isfinite(gsq)) return gdl_fail(GDL_EDIVERGED, "gdl_ng_G: non-finite gradients");
-  *G = Gsum;
+  /* level j of x_c delta_u collects level j-1 (c not in T) and j+1 (c in T) of delta_u */
+  double gsq = 0;
+  for (unsigned j = 0; j <= n; j++) {
+    prof[j] = so[j] + (j >= 1 ? (double)(n - j + 1) * sd[j - 1] : 0.0) + (j + 1 <= n ? (double)(j + 1) * sd[j + 1] : 0.0);
+    gsq += so[j] + (double)n * sd[j];
+    if (!isfinite(prof[j])) return gdl_fail(GDL_EDIVERGED, "gdl_ng_profile: non-finite gradients");
+  }
   if (gradsq) *gradsq = gsq;
+  return GDL_OK;
+}
+
+double gdl_ng_profile_dot(unsigned n, const double *Wf, const double *prof) {
+  double g = 0.0;
+  for (unsigned j = 1; j <= n; j++) g += Wf[j] / choose(n, j) * prof[j];
+  return g;
+}
+
+int gdl_ng_G(gdl_net *net, unsigned n, const double *Wf, double *G, double *gradsq) {
+  GDL_CHECK_ARG(net != NULL && Wf != NULL && G != NULL, "gdl_ng_G: NULL argument");
+  GDL_CHECK_ARG(n >= 1 && n <= 22, "gdl_ng_G: n = %u must be in 1..22", n);
+  for (unsigned j = 0; j <= n; j++)
+    GDL_CHECK_ARG(isfinite(Wf[j]) && Wf[j] >= 0, "gdl_ng_G: Wf[%u] = %g is not a finite weight", j, Wf[j]);
+  double prof[24];
+  GDL_TRY(gdl_ng_profile(net, n, prof, gradsq));
+  *G = gdl_ng_profile_dot(n, Wf, prof);
   return GDL_OK;
 }
 

@@ -73,6 +73,12 @@ int gdl_align_cp_mc(gdl_eval_fn f, void *fctx, gdl_eval_fn fbar_fn, void *fbar_c
  * Wf = level weights of f (n+1 entries). gradsq (optional) = sum_i ||d_i f_theta||^2, so
  * that G <= lambda * gradsq can be checked. The net must have width[0] == n and use output 0. */
 int gdl_ng_G(gdl_net *net, unsigned n, const double *Wf, double *G, double *gradsq);
+/* The level profile of the gradient: prof[j] = sum_i W_j(d_i f_theta), j = 0..n (n+1
+ * entries), so that G = sum_{j>=1} W_j(f)/C(n,j) prof[j] for every target f at once (one
+ * profile serves several targets). gradsq as in gdl_ng_G (optional). */
+int gdl_ng_profile(gdl_net *net, unsigned n, double *prof, double *gradsq);
+/* sum_{j>=1} W_j(f)/C(n,j) prof[j]: G from a profile. */
+double gdl_ng_profile_dot(unsigned n, const double *Wf, const double *prof);
 /* The bound sqrt(lambda) + 0.5 ||f - fbar|| (sumG / tau^2)^{1/2}, where sumG accumulates
  * E[G(theta^J_t)] over the steps t < T of the junk run (trained on fbar). */
 typedef struct { double lambda, dist2, tau, sumG; size_t steps; } gdl_ng_bound;

@@ -1,0 +1,388 @@
+/* experiments/noisy_gd.c: the experiment of claim NG (experiments/noisy_gd.h). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <gsl/gsl_sf_gamma.h>
+#include "experiments/noisy_gd.h"
+
+/* ---------------- one training run ---------------- */
+void ng_cfg_default(ng_cfg *c, unsigned n, size_t depth) {
+  c->n = n;
+  c->depth = depth;
+  c->width = 8;
+  c->lr = 0.5;
+  c->tau = 0.1;
+  c->clip = 1.0;
+  c->box = 1.0 / 8.0;
+  c->steps = 300;
+  c->b0_scale = 0.5;
+}
+
+int ng_net_create(const ng_cfg *c, gdl_net **out) {
+  gdl_net_spec s;
+  size_t hidden[GDL_MAX_LAYERS];
+  if (c->depth < 2 || c->depth > GDL_MAX_LAYERS) return gdl_fail(GDL_EINVAL, "ng: depth %zu", c->depth);
+  for (size_t l = 0; l + 1 < c->depth; l++) hidden[l] = c->width;
+  GDL_TRY(gdl_net_spec_mlp(&s, c->n, c->depth - 1, hidden, 1, GDL_ACT_TANH, 1));
+  s.bias[c->depth - 1] = 0; /* |f| <= width * box * sup|tanh| */
+  return gdl_net_create(&s, out);
+}
+
+int ng_net_init(const ng_cfg *c, gdl_net *net, gsl_rng *r) {
+  size_t L = net->spec.nlayers;
+  for (size_t l = 0; l < L; l++) {
+    gdl_init w = {GDL_INIT_GAUSSIAN, 1.0 / sqrt((double)net->spec.width[l]), 0, 0};
+    gdl_init b = {GDL_INIT_ZERO, 0, 0, 0};
+    if (l == 0) b = (gdl_init){GDL_INIT_GAUSSIAN, c->b0_scale, 0, 0};
+    if (l == L - 1) w = (gdl_init){GDL_INIT_UNIFORM, 0, -c->box, c->box};
+    GDL_TRY(gdl_net_init_layer(net, l, w, b, r));
+  }
+  return GDL_OK;
+}
+
+void ng_train_config(const ng_cfg *c, gdl_train_config *tc) {
+  gdl_train_config_default(tc);
+  tc->loss = GDL_LOSS_SQUARED;
+  tc->opt = GDL_OPT_GD;
+  tc->lr = c->lr;
+  tc->clip = GDL_CLIP_L2;
+  tc->clip_value = c->clip;
+  tc->noise_tau = c->tau;
+  tc->out_box = c->box;
+  tc->data = GDL_DATA_POPULATION;
+  tc->steps = c->steps;
+}
+
+void ng_cube_enumerate(unsigned n, double *X) {
+  size_t N = (size_t)1 << n;
+  for (size_t i = 0; i < N; i++)
+    for (unsigned j = 0; j < n; j++) X[i * n + j] = ((i >> j) & 1u) ? -1.0 : 1.0;
+}
+
+void ng_parity_values(unsigned n, uint64_t S, double *y) {
+  size_t N = (size_t)1 << n;
+  for (size_t i = 0; i < N; i++) y[i] = (__builtin_popcountll((unsigned long long)(i & S)) & 1) ? -1.0 : 1.0;
+}
+
+uint64_t ng_first_k(unsigned k) { return k >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << k) - 1); }
+
+void ng_level_coefs(unsigned n, const double *Wf, double *cj) {
+  cj[0] = 0.0;
+  for (unsigned j = 1; j <= n; j++) cj[j] = Wf[j] / gsl_sf_choose(n, j);
+}
+
+double ng_profile_dot(unsigned n, const double *cj, const double *prof) {
+  double g = 0.0;
+  for (unsigned j = 1; j <= n; j++) g += cj[j] * prof[j];
+  return g;
+}
+
+double ng_bound(double lambda, double fnorm_c, double sumG, double tau) {
+  gdl_ng_bound b;
+  if (gdl_ng_bound_init(&b, lambda, fnorm_c * fnorm_c, tau) != GDL_OK) return NAN;
+  if (gdl_ng_bound_add(&b, sumG > 0 ? sumG : 0.0) != GDL_OK) return NAN;
+  return gdl_ng_bound_value(&b);
+}
+
+/* the training loop of ng_run (profile accumulation on the junk runs) */
+static int ng_train(const ng_cfg *c, gdl_net *net, gdl_trainer *tr, size_t stride, size_t off, ng_result *res) {
+  for (size_t t = 0; t < c->steps; t++) {
+    if (stride > 0 && t % stride == off) {
+      double pr[GDL_CUBE_MAX_ENUM + 1];
+      GDL_TRY(gdl_ng_profile(net, c->n, pr, NULL));
+      for (unsigned j = 0; j <= c->n; j++) res->prof[j] += (double)stride * pr[j];
+      res->nG++;
+    }
+    GDL_TRY(gdl_trainer_step(tr, NULL));
+  }
+  return GDL_OK;
+}
+
+int ng_run(const ng_cfg *c, const double *X, const double *y, const double *fc, uint64_t seed, const char *purpose,
+           uint64_t idx, size_t stride, ng_result *res) {
+  size_t N = (size_t)1 << c->n;
+  gdl_net *net = NULL;
+  gsl_rng *ri = NULL, *rn = NULL, *ro = NULL;
+  gdl_trainer *tr = NULL;
+  double *f = NULL;
+  char pur[160];
+  int rc = GDL_OK;
+  memset(res, 0, sizeof *res);
+  if (c->n > 22) return gdl_fail(GDL_ERANGE, "ng_run: n = %u too large", c->n);
+  if (stride > 0 && c->steps % stride != 0)
+    return gdl_fail(GDL_EINVAL, "ng_run: steps %zu not a multiple of stride %zu", c->steps, stride);
+  GDL_TRY_CLEANUP(ng_net_create(c, &net));
+  snprintf(pur, sizeof pur, "%s/init", purpose);
+  GDL_TRY_CLEANUP(gdl_rng_alloc(seed, pur, idx, &ri));
+  snprintf(pur, sizeof pur, "%s/noise", purpose);
+  GDL_TRY_CLEANUP(gdl_rng_alloc(seed, pur, idx, &rn));
+  snprintf(pur, sizeof pur, "%s/offset", purpose);
+  GDL_TRY_CLEANUP(gdl_rng_alloc(seed, pur, idx, &ro));
+  GDL_TRY_CLEANUP(ng_net_init(c, net, ri));
+  gdl_train_config tc;
+  ng_train_config(c, &tc);
+  gdl_data d = {.m = N, .X = X, .Y = y, .w = NULL};
+  GDL_TRY_CLEANUP(gdl_trainer_create(net, &tc, &d, rn, &tr));
+  size_t off = stride > 0 ? (size_t)gsl_rng_uniform_int(ro, stride) : 0;
+  GDL_TRY_CLEANUP(ng_train(c, net, tr, stride, off, res));
+  f = malloc(N * sizeof(double));
+  if (!f) GDL_TRY_CLEANUP(gdl_fail(GDL_ENOMEM, "ng_run: output"));
+  GDL_TRY_CLEANUP(gdl_net_forward(net, N, X, f));
+  double cr = 0.0, nn = 0.0;
+  for (size_t i = 0; i < N; i++) {
+    if (!isfinite(f[i])) GDL_TRY_CLEANUP(gdl_fail(GDL_EDIVERGED, "ng_run: non-finite output"));
+    if (fc) cr += f[i] * fc[i];
+    nn += f[i] * f[i];
+  }
+  res->corr = cr / (double)N;
+  res->fnorm = sqrt(nn / (double)N);
+cleanup:
+  free(f);
+  gdl_trainer_free(tr);
+  gdl_rng_free(ro);
+  gdl_rng_free(rn);
+  gdl_rng_free(ri);
+  gdl_net_free(net);
+  return rc;
+}
+
+/* ---------------- one experiment point ---------------- */
+void noisy_gd_config_default(noisy_gd_config *c, unsigned n, size_t depth) {
+  memset(c, 0, sizeof *c);
+  ng_cfg_default(&c->net, n, depth);
+  /* depth 2 needs T = 300 for its x1 control (0.61-0.72; 0.55-0.62 at T = 150); depths 3
+   * and 4 reach 0.73-0.85 at T = 150 */
+  c->net.steps = depth == 2 ? 300 : 150;
+  c->k = n / 2;
+  c->nreal = 10;
+  c->nctl = depth == 2 ? 8 : 6;
+  c->njunk = 6;
+  c->stride = 5;
+  snprintf(c->tag, sizeof c->tag, "NG");
+}
+
+void noisy_gd_config_ng2(noisy_gd_config *c, unsigned n) {
+  noisy_gd_config_default(c, n, 2);
+  c->net.steps = 150;
+  c->nctl = 0;
+  /* junk sums are heavy-tailed at small n (run-to-run SD up to ~50% at n = 10): many cheap
+   * junk runs there keep the 4-SE ends of consecutive bounds apart */
+  c->njunk = n <= 12 ? 16 : 8;
+  c->stride = 1;
+}
+
+void noisy_gd_config_tight(noisy_gd_config *c) {
+  noisy_gd_config_default(c, 8, 2);
+  c->net.width = 1;
+  c->net.box = 1.0; /* |f| <= 1 */
+  c->net.lr = 0.25;
+  c->net.tau = 0.4;
+  c->net.steps = 100;
+  c->k = 1;
+  c->nreal = 64;
+  c->nctl = 0;
+  c->njunk = 64;
+  c->stride = 1;
+}
+
+int noisy_gd_config_json(const void *cfg, gdl_json *j) {
+  const noisy_gd_config *c = cfg;
+  GDL_TRY(gdl_json_int(j, "n", c->net.n));
+  GDL_TRY(gdl_json_int(j, "depth", (long long)c->net.depth));
+  GDL_TRY(gdl_json_int(j, "width", (long long)c->net.width));
+  GDL_TRY(gdl_json_str(j, "net", "tanh FCN, last layer without bias projected onto [-box, box]"));
+  GDL_TRY(gdl_json_str(j, "trainer", "exact population noisy GD (all 2^n points), squared loss, l2 clip"));
+  GDL_TRY(gdl_json_num(j, "box", c->net.box));
+  GDL_TRY(gdl_json_num(j, "lr", c->net.lr));
+  GDL_TRY(gdl_json_num(j, "tau", c->net.tau));
+  GDL_TRY(gdl_json_num(j, "clip", c->net.clip));
+  GDL_TRY(gdl_json_int(j, "steps", (long long)c->net.steps));
+  GDL_TRY(gdl_json_num(j, "b0_scale", c->net.b0_scale));
+  GDL_TRY(gdl_json_int(j, "k", c->k));
+  GDL_TRY(gdl_json_int(j, "nreal", c->nreal));
+  GDL_TRY(gdl_json_int(j, "nctl", c->nctl));
+  GDL_TRY(gdl_json_int(j, "njunk", c->njunk));
+  GDL_TRY(gdl_json_int(j, "stride", (long long)c->stride));
+  return gdl_json_str(j, "tag", c->tag);
+}
+
+/* the parallel loop over runs: real, control, junk */
+static int run_all(const noisy_gd_config *c, uint64_t seed, const double *X, const double *yk, const double *y1,
+                   const double *y0, ng_result *res) {
+  int tot = c->nreal + c->nctl + c->njunk, rc = GDL_OK;
+  int *rcs = calloc((size_t)tot, sizeof *rcs);
+  if (!rcs) return gdl_fail(GDL_ENOMEM, "noisy_gd_run: out of memory");
+  const unsigned n = c->net.n;
+  const size_t depth = c->net.depth;
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int j = 0; j < tot; j++) {
+    char p[160];
+    if (j < c->nreal) {
+      snprintf(p, sizeof p, "%s/n%u/d%zu/real-k%u", c->tag, n, depth, c->k);
+      rcs[j] = ng_run(&c->net, X, yk, yk, seed, p, (uint64_t)j, 0, &res[j]);
+    } else if (j < c->nreal + c->nctl) {
+      snprintf(p, sizeof p, "%s/n%u/d%zu/control-k1", c->tag, n, depth);
+      rcs[j] = ng_run(&c->net, X, y1, y1, seed, p, (uint64_t)(j - c->nreal), 0, &res[j]);
+    } else {
+      snprintf(p, sizeof p, "%s/n%u/d%zu/junk", c->tag, n, depth);
+      rcs[j] = ng_run(&c->net, X, y0, NULL, seed, p, (uint64_t)(j - c->nreal - c->nctl), c->stride, &res[j]);
+    }
+  }
+  for (int j = 0; j < tot && rc == GDL_OK; j++) rc = rcs[j];
+  free(rcs);
+  return rc;
+}
+
+/* means, standard errors and bounds from the runs */
+static int summarise(const noisy_gd_config *c, const ng_result *res, double *a, double *b, noisy_gd_result *e) {
+  const unsigned n = c->net.n;
+  e->max_abs = 0;
+  for (int j = 0; j < c->nreal; j++) {
+    a[j] = fabs(res[j].corr);
+    if (a[j] > e->max_abs) e->max_abs = a[j];
+  }
+  GDL_TRY(gdl_mean_se((size_t)c->nreal, a, &e->mean_abs, &e->se_abs));
+  e->min_ctl = e->mean_ctl = e->se_ctl = NAN;
+  if (c->nctl >= 2) {
+    e->min_ctl = 1;
+    for (int j = 0; j < c->nctl; j++) {
+      a[j] = res[c->nreal + j].corr;
+      if (a[j] < e->min_ctl) e->min_ctl = a[j];
+    }
+    GDL_TRY(gdl_mean_se((size_t)c->nctl, a, &e->mean_ctl, &e->se_ctl));
+  }
+  double Wk[GDL_CUBE_MAX_ENUM + 1] = {0}, W1[GDL_CUBE_MAX_ENUM + 1] = {0};
+  double ck[GDL_CUBE_MAX_ENUM + 1], c1[GDL_CUBE_MAX_ENUM + 1];
+  Wk[c->k] = 1.0;
+  W1[1] = 1.0;
+  ng_level_coefs(n, Wk, ck);
+  ng_level_coefs(n, W1, c1);
+  const ng_result *junk = res + c->nreal + c->nctl;
+  for (int j = 0; j < c->njunk; j++) {
+    a[j] = ng_profile_dot(n, ck, junk[j].prof);
+    b[j] = ng_profile_dot(n, c1, junk[j].prof);
+  }
+  GDL_TRY(gdl_mean_se((size_t)c->njunk, a, &e->sumG_mean, &e->sumG_se));
+  GDL_TRY(gdl_mean_se((size_t)c->njunk, b, &e->sumG1_mean, &e->sumG1_se));
+  gdl_align al;
+  GDL_TRY(gdl_align_bn_levels(Wk, n, &al)); /* lambda = 1/C(n, k), ||f - fbar||^2 = 1 */
+  e->lambda = al.lambda;
+  double fn = sqrt(al.dist2), tau = c->net.tau;
+  e->bound = ng_bound(e->lambda, fn, e->sumG_mean, tau);
+  e->bound_lo = ng_bound(e->lambda, fn, e->sumG_mean - NG_NSTD * e->sumG_se, tau);
+  e->bound_hi = ng_bound(e->lambda, fn, e->sumG_mean + NG_NSTD * e->sumG_se, tau);
+  e->bound1 = ng_bound(1.0 / n, 1.0, e->sumG1_mean, tau);
+  e->bound1_lo = ng_bound(1.0 / n, 1.0, e->sumG1_mean - NG_NSTD * e->sumG1_se, tau);
+  return GDL_OK;
+}
+
+static double now_s(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+int noisy_gd_run(const noisy_gd_config *c, uint64_t seed, noisy_gd_result *e) {
+  GDL_CHECK_ARG(c != NULL && e != NULL, "noisy_gd_run: NULL argument");
+  const unsigned n = c->net.n;
+  memset(e, 0, sizeof *e);
+  if (c->nreal < 2 || c->njunk < 2 || c->nctl < 0 || c->nctl == 1 || c->k < 1 || c->k > n || n > 22)
+    return gdl_fail(GDL_EINVAL, "noisy_gd_run: bad sizes (n %u, k %u, runs %d/%d/%d)", n, c->k, c->nreal, c->nctl,
+                    c->njunk);
+  double t0 = now_s();
+  size_t N = (size_t)1 << n;
+  int tot = c->nreal + c->nctl + c->njunk, rc = GDL_OK;
+  double *X = malloc(N * n * sizeof *X), *yk = malloc(N * sizeof *yk), *y1 = malloc(N * sizeof *y1),
+         *y0 = calloc(N, sizeof *y0), *a = malloc((size_t)tot * sizeof *a), *b = malloc((size_t)tot * sizeof *b);
+  ng_result *res = calloc((size_t)tot, sizeof *res);
+  if (!X || !yk || !y1 || !y0 || !a || !b || !res) GDL_TRY_CLEANUP(gdl_fail(GDL_ENOMEM, "noisy_gd_run"));
+  ng_cube_enumerate(n, X);
+  ng_parity_values(n, ng_first_k(c->k), yk);
+  ng_parity_values(n, ng_first_k(1), y1);
+  GDL_TRY_CLEANUP(run_all(c, seed, X, yk, y1, y0, res));
+  GDL_TRY_CLEANUP(summarise(c, res, a, b, e));
+  e->seconds = now_s() - t0;
+cleanup:
+  free(X); free(yk); free(y1); free(y0); free(a); free(b); free(res);
+  return rc;
+}
+
+/* ---------------- the sweep's row ---------------- */
+const char *const noisy_gd_columns[NOISY_GD_NCOLS] = {
+    "n", "k", "depth", "T", "tau", "sqrt_lambda", "mean_abs_corr", "se_abs_corr", "max_abs_corr", "ctl_mean",
+    "ctl_se", "sumG", "sumG_se", "bound", "bound_lo", "bound_hi", "bound_k1", "seconds", "panel", "width",
+    "lr", "bound_k1_lo"};
+
+void noisy_gd_row(const noisy_gd_config *c, int panel, const noisy_gd_result *e, double *v) {
+  double row[NOISY_GD_NCOLS] = {c->net.n, c->k, (double)c->net.depth, (double)c->net.steps, c->net.tau,
+                                sqrt(e->lambda), e->mean_abs, e->se_abs, e->max_abs, e->mean_ctl, e->se_ctl,
+                                e->sumG_mean, e->sumG_se, e->bound, e->bound_lo, e->bound_hi, e->bound1, e->seconds,
+                                panel, (double)c->net.width, c->net.lr, e->bound1_lo};
+  memcpy(v, row, sizeof row);
+}
+
+int noisy_gd_point_csv(const noisy_gd_config *c, int panel, uint64_t seed, const char *path) {
+  noisy_gd_result e;
+  double v[NOISY_GD_NCOLS];
+  GDL_TRY(noisy_gd_run(c, seed, &e));
+  noisy_gd_row(c, panel, &e, v);
+  gdl_csv *csv = NULL;
+  GDL_TRY(gdl_csv_open(path, NOISY_GD_NCOLS, noisy_gd_columns, &csv));
+  int rc = gdl_csv_row(csv, v);
+  if (rc != GDL_OK) {
+    gdl_csv_abort(csv);
+    return rc;
+  }
+  return gdl_csv_commit(csv);
+}
+
+/* ---------------- the sweep's grid ---------------- */
+static void grid_add(noisy_gd_grid *g, const noisy_gd_config *c, int panel) {
+  g->cfg[g->np] = *c;
+  g->panel[g->np++] = panel;
+}
+
+void noisy_gd_grid_make(noisy_gd_grid *g, int full, uint64_t seed) {
+  noisy_gd_config c;
+  memset(g, 0, sizeof *g);
+  g->seed = seed;
+  noisy_gd_config_default(&c, 16, 2);
+  grid_add(g, &c, 1);
+  for (size_t depth = 3; depth <= 4; depth++) {
+    noisy_gd_config_default(&c, full ? 16 : 14, depth);
+    grid_add(g, &c, 1);
+  }
+  for (unsigned n = 10; n <= (full ? 20u : 14u); n += 2) {
+    if (n == 16) continue; /* n = 16 at depth 2 is the NG1 point (T = 300) */
+    noisy_gd_config_ng2(&c, n);
+    if (n >= 16) {
+      c.stride = 5;
+      c.njunk = 6;
+    }
+    grid_add(g, &c, 2);
+  }
+  noisy_gd_config_tight(&c);
+  grid_add(g, &c, 3);
+}
+
+int noisy_gd_grid_json(const void *ctx, gdl_json *j) {
+  const noisy_gd_grid *g = ctx;
+  GDL_TRY(gdl_json_begin_list(j, "points"));
+  for (size_t i = 0; i < g->np; i++) {
+    GDL_TRY(gdl_json_begin(j, NULL));
+    GDL_TRY(gdl_json_int(j, "panel", g->panel[i]));
+    GDL_TRY(noisy_gd_config_json(&g->cfg[i], j));
+    GDL_TRY(gdl_json_end(j));
+  }
+  return gdl_json_end(j);
+}
+
+int noisy_gd_sweep_point(void *ctx, gdl_sweep *s, size_t i) {
+  const noisy_gd_grid *g = ctx;
+  char path[4096];
+  GDL_CHECK_ARG(g != NULL && i < g->np, "noisy_gd_sweep_point: point %zu out of range", i);
+  GDL_TRY(gdl_sweep_point_file(s, i, "csv", path, sizeof path));
+  return noisy_gd_point_csv(&g->cfg[i], g->panel[i], g->seed, path);
+}

@@ -1,0 +1,92 @@
+/* experiments.noisy_gd.same_as_test: the sweep (benchmarks/noisy_gd.c) runs the test's
+ * experiment (theorems/noisy_gd.c).
+ *  1. The quick grid holds exactly the test's configurations (NG1 cases, NG2 cases, NG3).
+ *  2. The sweep's code path (gdl_exp_doc, gdl_exp_sweep_begin, gdl_sweep_run with
+ *     noisy_gd_sweep_point, gdl_sweep_assemble, gdl_csv_read) on the quick grid's cheap points
+ *     (n <= 10: the NG2 point at n = 10 and the tight regime NG3) gives bit-identical values
+ *     to the test's call noisy_gd_run with the same configuration and GDL_SEED. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "gdl/gdl.h"
+#include "gdl_test.h"
+#include "experiments/noisy_gd.h"
+
+static int same_cfg(const noisy_gd_config *a, const noisy_gd_config *b) {
+  return a->net.n == b->net.n && a->net.depth == b->net.depth && a->net.width == b->net.width &&
+         a->net.lr == b->net.lr && a->net.tau == b->net.tau && a->net.clip == b->net.clip && a->net.box == b->net.box &&
+         a->net.steps == b->net.steps && a->net.b0_scale == b->net.b0_scale && a->k == b->k && a->nreal == b->nreal &&
+         a->nctl == b->nctl && a->njunk == b->njunk && a->stride == b->stride && !strcmp(a->tag, b->tag);
+}
+
+Test(noisy_gd, same_as_test, .timeout = 300) {
+  uint64_t seed = gdl_test_seed();
+  noisy_gd_grid g;
+  noisy_gd_grid_make(&g, 0, seed);
+  /* 1. the test's configurations, in the test's own words */
+  noisy_gd_config want[7];
+  size_t nw = 0;
+  noisy_gd_config_default(&want[nw++], 16, 2);
+  noisy_gd_config_default(&want[nw++], 14, 3);
+  noisy_gd_config_default(&want[nw++], 14, 4);
+  for (unsigned n = 10; n <= 14; n += 2) noisy_gd_config_ng2(&want[nw++], n);
+  noisy_gd_config_tight(&want[nw++]);
+  cr_assert_eq(g.np, nw, "quick grid has %zu points, the test %zu", g.np, nw);
+  for (size_t i = 0; i < nw; i++) cr_assert(same_cfg(&g.cfg[i], &want[i]), "grid point %zu differs from the test", i);
+
+  /* 2. the sweep path on the cheap points */
+  noisy_gd_grid sub;
+  memset(&sub, 0, sizeof sub);
+  sub.seed = seed;
+  for (size_t i = 0; i < g.np; i++)
+    if (g.cfg[i].net.n <= 10) {
+      sub.cfg[sub.np] = g.cfg[i];
+      sub.panel[sub.np++] = g.panel[i];
+    }
+  cr_assert_eq(sub.np, 2);
+  char dir[] = "/tmp/gdl_ng_same_XXXXXX";
+  cr_assert(mkdtemp(dir) != NULL);
+  gdl_json *doc = NULL;
+  gdl_sweep *sw = NULL;
+  int argc = 1;
+  char *args[] = {"same_as_test", NULL}, **argv = args;
+  gdl_test_check_rc(gdl_exp_doc("noisy_gd", "same_as_test", seed, noisy_gd_grid_json, &sub, &doc), "doc");
+  gdl_test_check_rc(gdl_exp_sweep_begin(&argc, &argv, dir, "ng-same", sub.np, doc, &sw), "sweep begin");
+  gdl_test_check_rc(gdl_sweep_run(sw, NULL, noisy_gd_sweep_point, &sub, NULL), "sweep run");
+  char path[4096];
+  snprintf(path, sizeof path, "%s/noisy_gd_points.csv", dir);
+  gdl_test_check_rc(gdl_sweep_assemble(sw, path), "assemble");
+  gdl_table t;
+  gdl_test_check_rc(gdl_csv_read(path, &t), "csv read");
+  cr_assert_eq(t.nrows, sub.np);
+  cr_assert_eq(t.ncols, (size_t)NOISY_GD_NCOLS);
+  size_t differ = 0;
+  for (size_t i = 0; i < sub.np; i++) {
+    noisy_gd_result e;
+    double row[NOISY_GD_NCOLS];
+    gdl_test_check_rc(noisy_gd_run(&sub.cfg[i], seed, &e), "test's run");
+    noisy_gd_row(&sub.cfg[i], sub.panel[i], &e, row);
+    for (size_t c = 0; c < NOISY_GD_NCOLS; c++) {
+      if (!strcmp(noisy_gd_columns[c], "seconds")) continue; /* wall time */
+      double a = t.v[i * t.ncols + c], b = row[c];
+      int same = (isnan(a) && isnan(b)) || memcmp(&a, &b, sizeof a) == 0;
+      if (!same) {
+        differ++;
+        cr_log_error("point %zu column %s: sweep %.17g, test %.17g", i, noisy_gd_columns[c], a, b);
+      }
+    }
+  }
+  char params[128];
+  snprintf(params, sizeof params, "%zu points x %d columns (n <= 10), sweep path vs test call", sub.np,
+           NOISY_GD_NCOLS - 1);
+  gdl_test_claim("NG", "same_as_test_values_differing", (double)differ, "==", 0, differ == 0, seed, params);
+  gdl_table_free(&t);
+  gdl_sweep_end(sw);
+  gdl_json_free(doc);
+  char cmd[256];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  cr_assert(system(cmd) == 0);
+}
