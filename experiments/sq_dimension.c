@@ -338,8 +338,9 @@ cleanup:
   return rc;
 }
 
-int sqd_parity_point(unsigned n, unsigned k, sqd_result *out) {
+static int cube_point(unsigned n, unsigned k, int conj, sqd_result *out) {
   GDL_CHECK_ARG(out != NULL && n >= 1 && n <= 12 && k <= n, "sqd_parity_point: need 1 <= n <= 12, k <= n");
+  GDL_CHECK_ARG(!conj || k >= 1, "sqd_conj_point: need k >= 1");
   size_t M = (size_t)1 << n;
   /* the k-subsets as bit masks */
   size_t N = 0;
@@ -359,8 +360,13 @@ int sqd_parity_point(unsigned n, unsigned k, sqd_result *out) {
   for (size_t h = 0; h < N; h++)
     for (size_t i = 0; i < M; i++) {
       double v = 1;
-      for (unsigned j = 0; j < n; j++)
-        if ((sets[h] >> j & 1u) && (i >> j & 1u)) v = -v;
+      if (conj) {
+        v = (i & sets[h]) == sets[h] ? 1.0 : 0.0;
+        v -= ldexp(1.0, -(int)k); /* centred by the common mean 2^-k */
+      } else {
+        for (unsigned j = 0; j < n; j++)
+          if ((sets[h] >> j & 1u) && (i >> j & 1u)) v = -v;
+      }
       chi[h * M + i] = v;
     }
   /* exact Gram E_x chi_S chi_T (degree 0: the constant, not centred; else every chi_S has
@@ -371,6 +377,10 @@ int sqd_parity_point(unsigned n, unsigned k, sqd_result *out) {
       for (size_t i = 0; i < M; i++) s += chi[a * M + i] * chi[b * M + i];
       G[a * N + b] = G[b * N + a] = s / (double)M;
     }
+  if (conj) { /* normalise (every member has the same norm) */
+    double g0 = G[0];
+    for (size_t i = 0; i < N * N; i++) G[i] /= g0;
+  }
   GDL_TRY_CLEANUP(sqd_pack_gram(N, G, NULL, out));
 cleanup:
   free(sets);
@@ -382,4 +392,49 @@ cleanup:
 double sqd_query_lower_bound(size_t d, double tau) {
   if (d < 1 || !(tau > 0)) return NAN;
   return ((double)d - 1.0) * tau * tau / 2.0;
+}
+
+int sqd_parity_point(unsigned n, unsigned k, sqd_result *out) { return cube_point(n, k, 0, out); }
+int sqd_conj_point(unsigned n, unsigned k, sqd_result *out) { return cube_point(n, k, 1, out); }
+
+size_t sqd_mass_guarantee(size_t N, double M) {
+  size_t d = 1;
+  while ((double)(d + 1) * (1.0 + M * (double)(d + 1) * (double)(d + 1)) <= (double)N) d++;
+  return d;
+}
+
+const char *const sq_dimension_columns[SQD_NCOLS] = {"group", "phi", "p", "k", "members", "d", "maxoff", "offmass",
+                                                     "guarantee"};
+
+size_t sq_dimension_npoints(const sq_dimension_config *c) { return c->np + 1; }
+
+int sq_dimension_write_point(const sq_dimension_config *c, size_t i, const char *path) {
+  GDL_CHECK_ARG(c != NULL && path != NULL && i <= c->np, "sq_dimension_write_point: bad arguments");
+  gdl_csv *csv = NULL;
+  GDL_TRY(gdl_csv_open(path, SQD_NCOLS, sq_dimension_columns, &csv));
+  int rc = GDL_OK;
+  sqd_result r;
+  if (i < c->np) {
+    uint64_t p = c->p[i];
+    for (int g = 0; g < SQD_NGROUP; g++)
+      for (int f = 0; f < SQD_NPHI; f++) {
+        GDL_TRY_CLEANUP(sqd_zp_point(p, (sqd_phi)f, (sqd_group)g, &r));
+        double M = r.offmass * (double)(r.nmembers - 1);
+        double row[SQD_NCOLS] = {g, f, (double)p, 1, (double)r.nmembers, (double)r.d, r.maxoff, r.offmass,
+                                 (double)sqd_mass_guarantee(r.nmembers, M)};
+        GDL_TRY_CLEANUP(gdl_csv_row(csv, row));
+      }
+  } else {
+    for (int conj = 0; conj < 2; conj++)
+      for (unsigned k = conj ? 1 : 0; k <= c->par_n; k++) {
+        GDL_TRY_CLEANUP(cube_point(c->par_n, k, conj, &r));
+        double row[SQD_NCOLS] = {2 + conj, -1, c->par_n, k, (double)r.nmembers, (double)r.d, r.maxoff, r.offmass, NAN};
+        GDL_TRY_CLEANUP(gdl_csv_row(csv, row));
+      }
+  }
+  rc = gdl_csv_commit(csv);
+  csv = NULL;
+cleanup:
+  if (csv) gdl_csv_abort(csv);
+  return rc;
 }

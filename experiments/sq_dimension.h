@@ -70,6 +70,22 @@ int sqd_pack_gram(size_t N, const double *G, size_t *chosen, sqd_result *out);
 int sqd_zp_point(uint64_t p, sqd_phi f, sqd_group grp, sqd_result *out);
 /* Parities of degree k on {-1,+1}^n (explicit Gram by enumeration, n <= 12). */
 int sqd_parity_point(unsigned n, unsigned k, sqd_result *out);
+/* Control on the cube: the conjunctions AND_S(x) = 1[x_j = -1 for all j in S], |S| = k, centred
+ * by their common mean 2^-k (overlapping supports correlate: a small packing). */
+int sqd_conj_point(unsigned n, unsigned k, sqd_result *out);
+/* The guarantee of theorems/sq_dimension.md for a circulant row: with M = sum_{k != 0} rho_k^2,
+ * the greedy packing has size >= the largest d with d (1 + M d^2) <= N. */
+size_t sqd_mass_guarantee(size_t N, double M);
+
+/* ---- the points of the sweep (shared with the test: experiments.sq_dimension.same_as_test) ----
+ * Point i < cfg->np: the six Z_p classes (mul/add x cos/linear/parity) at p = cfg->p[i];
+ * point cfg->np: parities and conjunctions of every degree on {-1,+1}^par_n. npoints = np + 1.
+ * Writes the rows "group,phi,p,k,members,d,maxoff,offmass,guarantee" (group 0 mul, 1 add,
+ * 2 parity, 3 conjunction; phi index for Z_p, -1 on the cube; p = n on the cube, k the degree). */
+size_t sq_dimension_npoints(const sq_dimension_config *c);
+int sq_dimension_write_point(const sq_dimension_config *c, size_t i, const char *path);
+#define SQD_NCOLS 9
+extern const char *const sq_dimension_columns[SQD_NCOLS];
 
 /* The number of correlational statistical queries of tolerance tau needed to identify a
  * member of a packing of size d (theorems/sq_dimension.md): q >= (d - 1) tau^2 / 2. */

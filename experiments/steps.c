@@ -300,3 +300,50 @@ cleanup:
   setup_free(&s);
   return rc;
 }
+
+const char *const steps_point_columns[STEPS_NPOINT_COLS] = {
+    "p", "a", "T", "e_T", "bound_T", "bound_var_T", "dpred_T", "corr_true", "corr_mean", "gain", "move_mean",
+    "cheb_max", "ht_norm", "min_slack"};
+const char *const steps_curve_columns[STEPS_NCURVE_COLS] = {"p", "t", "e", "dpred", "bound", "bound_var", "dgrad",
+                                                            "var", "ell"};
+
+void steps_point_row(const steps_result *r, double *row) {
+  size_t T = r->T;
+  /* smallest B_t - e_t over t >= 1 relative to B_t: >= 0 when the step-by-step bound holds */
+  double slack = INFINITY;
+  for (size_t t = 1; t <= T; t++) {
+    double s = r->bound[t] > 0 ? (r->bound[t] - r->e[t]) / r->bound[t] : 0.0;
+    if (s < slack) slack = s;
+  }
+  double v[STEPS_NPOINT_COLS] = {(double)r->p, (double)r->a, (double)T, r->e[T], r->bound[T], r->bound_var[T],
+                                 r->dpred[T], r->corr_true, r->corr_mean, r->gain, r->move_mean, r->cheb_max,
+                                 r->ht_norm, slack};
+  memcpy(row, v, sizeof v);
+}
+
+int steps_write_point(const steps_config *c, uint64_t seed, size_t ip, const char *csv_path, const char *curve_path) {
+  GDL_CHECK_ARG(csv_path != NULL && curve_path != NULL, "steps_write_point: NULL path");
+  steps_result r;
+  GDL_TRY(steps_run(c, seed, ip, &r));
+  int rc = GDL_OK;
+  gdl_csv *csv = NULL;
+  GDL_TRY_CLEANUP(gdl_csv_open(curve_path, STEPS_NCURVE_COLS, steps_curve_columns, &csv));
+  for (size_t t = 0; t <= r.T; t++) {
+    double row[STEPS_NCURVE_COLS] = {(double)r.p, (double)t, r.e[t], r.dpred[t], r.bound[t], r.bound_var[t],
+                                     r.dgrad[t], r.var[t], r.ell[t]};
+    GDL_TRY_CLEANUP(gdl_csv_row(csv, row));
+  }
+  rc = gdl_csv_commit(csv);
+  csv = NULL;
+  if (rc != GDL_OK) goto cleanup;
+  GDL_TRY_CLEANUP(gdl_csv_open(csv_path, STEPS_NPOINT_COLS, steps_point_columns, &csv));
+  double row[STEPS_NPOINT_COLS];
+  steps_point_row(&r, row);
+  GDL_TRY_CLEANUP(gdl_csv_row(csv, row));
+  rc = gdl_csv_commit(csv);
+  csv = NULL;
+cleanup:
+  if (csv) gdl_csv_abort(csv);
+  steps_result_free(&r);
+  return rc;
+}

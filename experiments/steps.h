@@ -66,6 +66,17 @@ void steps_result_free(steps_result *r);
  * (direct) and Var_0 by the FFT engine (engine). */
 int steps_var0_check(const steps_config *c, uint64_t seed, size_t ip, double *direct, double *engine);
 
+/* ---- the points of the sweep (shared with the test: experiments.steps.same_as_test) ----
+ * Point ip: steps_run, then the curve (columns steps_curve_columns, one row per t) to
+ * curve_path and the end values (steps_point_columns) to csv_path, the csv last. */
+#define STEPS_NPOINT_COLS 14
+#define STEPS_NCURVE_COLS 9
+extern const char *const steps_point_columns[STEPS_NPOINT_COLS];
+extern const char *const steps_curve_columns[STEPS_NCURVE_COLS];
+int steps_write_point(const steps_config *c, uint64_t seed, size_t ip, const char *csv_path, const char *curve_path);
+/* The row of steps_point_columns for a result. */
+void steps_point_row(const steps_result *r, double *row);
+
 #ifdef __cplusplus
 }
 #endif
