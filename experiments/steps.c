@@ -16,6 +16,7 @@ static void base(steps_config *c) {
   c->T = 300;
   c->bits = 0;
   c->delta = 1e-6;
+  c->afrac = 0.125;
 }
 
 void steps_config_default(steps_config *c) {
@@ -45,6 +46,7 @@ int steps_config_json(const void *cfg, gdl_json *j) {
   GDL_TRY(gdl_json_num(j, "lr", c->lr));
   GDL_TRY(gdl_json_int(j, "T", (long long)c->T));
   GDL_TRY(gdl_json_num(j, "delta", c->delta));
+  GDL_TRY(gdl_json_num(j, "afrac", c->afrac));
   GDL_TRY(gdl_json_str(j, "loss", "1/2 E_x (f - h)^2, full batch"));
   return GDL_OK;
 }
@@ -83,7 +85,8 @@ static int setup_point(const steps_config *c, uint64_t seed, size_t ip, setup *s
   memset(s, 0, sizeof *s);
   GDL_CHECK_ARG(c != NULL && ip < c->np, "steps: point %zu out of range", ip);
   uint64_t p = c->p[ip];
-  GDL_CHECK_ARG(p >= 5 && c->hidden >= 1 && c->T >= 1 && c->lr > 0 && c->delta > 0 && c->delta < 1,
+  GDL_CHECK_ARG(p >= 5 && c->hidden >= 1 && c->T >= 1 && c->lr > 0 && c->delta > 0 && c->delta < 1 && c->afrac >= 0 &&
+                    c->afrac < 0.5,
                 "steps: bad configuration (p = %llu)", (unsigned long long)p);
   int rc = GDL_OK;
   gsl_rng *r = NULL;
@@ -104,7 +107,15 @@ static int setup_point(const steps_config *c, uint64_t seed, size_t ip, setup *s
   for (uint64_t y = 0; y < p; y++) S += s->tab[y];
   for (uint64_t x = 0; x < p; x++) s->ybar[x] = x == 0 ? s->tab[0] : (S - s->tab[0]) / (double)(p - 1);
   GDL_TRY_CLEANUP(gdl_rng_alloc(seed, "SC1.a", p, &r));
-  s->a = 1 + (uint64_t)gsl_rng_uniform_int(r, (unsigned long)(p - 1));
+  {
+    uint64_t L = (uint64_t)ceil(c->afrac * (double)p);
+    if (L < 1) L = 1;
+    if (2 * L > p) {
+      rc = gdl_fail(GDL_EINVAL, "steps: afrac = %g leaves no member at p = %llu", c->afrac, (unsigned long long)p);
+      goto cleanup;
+    }
+    s->a = L + (uint64_t)gsl_rng_uniform_int(r, (unsigned long)(p - 2 * L + 1)); /* L <= a <= p - L */
+  }
   gdl_rng_free(r);
   r = NULL;
   for (uint64_t x = 0; x < p; x++) s->ya[x] = s->tab[(uint64_t)((unsigned __int128)s->a * x % p)];

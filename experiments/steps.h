@@ -39,6 +39,10 @@ typedef struct {
   size_t T;                /* steps */
   int bits;                /* 1: bit encoding of x, 0: scalar 2x/p - 1 */
   double delta;            /* failure probability of the Chebyshev bound BV */
+  double afrac;            /* the target a is drawn uniformly from min(a, p - a) >= max(1, ceil(afrac p)):
+                            * a high-frequency member (the premise of the high-p claim; the few
+                            * low-frequency members are the Chebyshev exceptions). The mean run
+                            * always uses the mean over the whole class Z_p^*. */
 } steps_config;
 
 void steps_config_default(steps_config *c);   /* the theorem test and the quick sweep */

@@ -25,7 +25,7 @@ do for [fmt in "png svg"] {
          title sprintf("{%s(ax)}: slope %.2f ± %.2f", nm(i), value("slope_mul_".ph(i)), value("se_mul_".ph(i))), \
        for [i=0:2] f skip 1 using 3:(($1 == 1 && $2 == i) ? $6 : 1/0) with linespoints lw 2 dt 2 pt 6 lc i+1 \
          title sprintf("{%s(x+a)}: slope %.2f", nm(i), value("slope_add_".ph(i))), \
-       for [i=1:2] f skip 1 using 3:(($1 == 0 && $2 == i) ? $9 : 1/0) with lines lw 1 dt 3 lc i+1 \
+       for [i=1:2] f skip 1 using 3:(($1 == 0 && $2 == i) ? $9 : 1/0) with points pt 2 ps 0.8 lc i+1 \
          title sprintf("guarantee d(1+Md^2) ≤ p-1, %s", nm(i)), \
        (x - 1) / 2 with lines lw 1 lc rgb "black" dt 4 title "(p-1)/2"
   unset logscale x
