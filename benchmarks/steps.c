@@ -111,7 +111,7 @@ int main(int argc, char **argv) {
       if (p <= 7) low_gain = fmin(low_gain, cell(&t, r, "gain"));
       if (p >= 509) high_gain = fmax(high_gain, cell(&t, r, "gain"));
     }
-    if ((rc = gdl_summary_check(sum, "SC1", "e_t_le_B_t_min_rel_slack", worst_slack, ">=", -1e-12, worst_slack >= -1e-12)) ||
+    if ((rc = gdl_summary_check(sum, "SC1", "e_t_le_B_t_min_rel_slack", worst_slack, ">=", -1e-9, worst_slack >= -1e-9)) ||
         (rc = gdl_summary_check(sum, "SC1", "bound_tightness_min_e_T_over_B_T", tight, ">=", 0.1, tight >= 0.1)) ||
         (rc = gdl_summary_check(sum, "SC1", "chebyshev_event_max_ratio", worst_cheb, "<=", 1, worst_cheb <= 1)) ||
         (rc = gdl_summary_check(sum, "SC1", "high_p_max_corr_gain", high_gain, "<=", 0.05, high_gain <= 0.05)) ||

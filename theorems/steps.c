@@ -43,8 +43,8 @@ Test(steps, sc1_trajectories, .timeout = 600) {
     snprintf(params, sizeof params, "p=%llu a=%llu T=%zu lr=%g e_T=%.4g B_T=%.4g BV_T=%.4g dpred=%.4g gain=%.3f",
              (unsigned long long)r.p, (unsigned long long)r.a, T, c.lr, r.e[T], r.bound[T], r.bound_var[T],
              r.dpred[T], r.gain);
-    /* the step-by-step bound at every t (relative slack >= -1e-12: rounding only) */
-    claim("e_t_le_B_t_every_t_rel_slack", slack, ">=", -1e-12, slack >= -1e-12, params);
+    /* the step-by-step bound at every t (relative slack >= -1e-9: rounding only) */
+    claim("e_t_le_B_t_every_t_rel_slack", slack, ">=", -1e-9, slack >= -1e-9, params);
     /* not vacuous: e_T / B_T >= 0.1 */
     claim("bound_tightness_e_T_over_B_T", r.e[T] / r.bound[T], ">=", 0.1, r.e[T] >= 0.1 * r.bound[T], params);
     /* the Chebyshev event (prob >= 1 - delta over a): Delta_t <= sqrt(T Var_t / delta) for all t */
