@@ -77,7 +77,7 @@ const gdl_claim_info gdl_claim_table[GDL_NCLAIMS] = {
     {"SQ1", "Certified SQ-dimension packings (pairwise |<h_i,h_j>| <= 1/d, exact Gram): {cos(2 pi a x/p)} "
             "exactly (p-1)/2; {y/p, y mod 2 (a x)} >= the mass guarantee, log-log slope >= 1/3; parities "
             "C(n,k); additive shifts and conjunctions (controls) stay small."},
-    {"SC1", "Full-batch GD, true gradient of a random cos(2 pi a x/p) vs class-mean gradient, same init: "
+    {"SC1", "Full-batch GD, true gradient of a random high-frequency cos(2 pi a x/p) vs class-mean gradient, same init: "
             "||theta_t - phi_t|| <= B_t (step by step) and <= BV_t (Chebyshev, Var exact); p >= 509 no "
             "learning (gain <= 0.05); p = 7 control separates and learns (gain >= 0.3)."},
 };
