@@ -22,6 +22,10 @@ const gdl_claim_family gdl_claim_family_table[GDL_NCLAIM_FAMILIES] = {
      "theorems.sgd_hardness core.orbit", "theorems/sgd_hardness.md"},
     {"PF", "Performance (benchmarks, never timed tests)", "trainer blas",
      "core.blas", "README.md (Performance)"},
+    {"SQ", "Statistical-query dimension of the hard classes (certified packings; [T+23], [BFJ+94])",
+     "sq_dimension", "theorems.sq_dimension experiments.sq_dimension.same_as_test", "theorems/sq_dimension.md"},
+    {"SC", "From gradient variance to steps: true vs class-mean gradient GD ([SSS17]'s argument)", "steps",
+     "theorems.steps experiments.steps.same_as_test", "theorems/steps.md"},
 };
 
 const gdl_claim_info gdl_claim_table[GDL_NCLAIMS] = {
@@ -70,6 +74,12 @@ const gdl_claim_info gdl_claim_table[GDL_NCLAIMS] = {
             "coordinate-aware learner reaches FVU < 0.2: the cost of symmetry."},
     {"PF", "Trainer steps/s vs PyTorch (same nets, float64) and fraction of the measured dgemm "
            "peak; cblas_dgemm bound to OpenBLAS."},
+    {"SQ1", "Certified SQ-dimension packings (pairwise |<h_i,h_j>| <= 1/d, exact Gram): {cos(2 pi a x/p)} "
+            "exactly (p-1)/2; {y/p, y mod 2 (a x)} >= the mass guarantee, log-log slope >= 1/3; parities "
+            "C(n,k); additive shifts and conjunctions (controls) stay small."},
+    {"SC1", "Full-batch GD, true gradient of a random high-frequency cos(2 pi a x/p) vs class-mean gradient, same init: "
+            "||theta_t - phi_t|| <= B_t (step by step) and <= BV_t (Chebyshev, Var exact); p >= 509 no "
+            "learning (gain <= 0.05); p = 7 control separates and learns (gain >= 0.3)."},
 };
 
 const gdl_claim_info *gdl_claim_find(const char *id) {

@@ -1,0 +1,157 @@
+/* bench_sq_dimension: claim SQ1, certified SQ-dimension lower bounds vs p (figure
+ * sq_dimension_packing) and the parity / conjunction packings by degree.
+ *
+ *   bench_sq_dimension --out DIR [--full] [--seed N] [--same-as-test]
+ *
+ * One keyed sweep point per modulus (the six Z_p classes) plus one for the cube classes, all
+ * written by sq_dimension_write_point (experiments/sq_dimension.h), the function the theorem test
+ * calls through sqd_zp_point. DIR/sq_dimension.csv (group,phi,p,k,members,d,maxoff,offmass,
+ * guarantee), DIR/sq_dimension.json (config + provenance), DIR/fits.gp (fitted slopes for the
+ * figure), DIR/summary.json (the SQ1 checks). --same-as-test (quick only): recompute every value
+ * in memory as the test does and exit 1 unless the sweep's CSV holds bit-identical numbers
+ * (ctest experiments.sq_dimension.same_as_test). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "bench_cli.h"
+#include "gdl/gdl.h"
+#include "experiments/sq_dimension.h"
+
+#define PROG "bench_sq_dimension"
+
+static int point(void *ctx, gdl_sweep *s, size_t i) {
+  const sq_dimension_config *c = ctx;
+  char path[4096];
+  GDL_TRY(gdl_sweep_point_file(s, i, "csv", path, sizeof path));
+  return sq_dimension_write_point(c, i, path);
+}
+
+static int flags(gdl_bench_args *a, int i, int argc, char **argv, void *ctx) {
+  (void)a;
+  (void)argc;
+  if (!strcmp(argv[i], "--same-as-test")) {
+    *(int *)ctx = 1;
+    return 1;
+  }
+  return 0;
+}
+
+static double cell(const gdl_table *t, size_t r, const char *col) {
+  int j = gdl_table_col(t, col);
+  return j < 0 ? NAN : t->v[r * t->ncols + (size_t)j];
+}
+
+int main(int argc, char **argv) {
+  gdl_bench_args args;
+  int same = 0;
+  gdl_bench_parse(&args, PROG, "--out DIR [--full] [--seed N] [--same-as-test]\n"
+                  "  --same-as-test   compare the sweep's points with the theorem test's values (exit 1 on a difference)",
+                  argc, argv, flags, &same);
+  if (same && args.full) gdl_bench_usage_error(&args, "--same-as-test needs the quick grid (no --full)");
+  sq_dimension_config cfg;
+  if (args.full)
+    sq_dimension_config_full(&cfg);
+  else
+    sq_dimension_config_default(&cfg);
+  int rc;
+  gdl_json *doc = NULL;
+  if ((rc = gdl_exp_doc("sq_dimension", args.full ? "full" : "quick", args.seed, sq_dimension_config_json, &cfg, &doc)))
+    gdl_bench_die(PROG, "config document", rc);
+  gdl_sweep *sw = NULL;
+  size_t np = sq_dimension_npoints(&cfg), failed = 0;
+  if ((rc = gdl_exp_sweep_begin(&argc, &argv, args.out, "sq_dimension", np, doc, &sw)))
+    gdl_bench_die(PROG, "sweep", rc);
+  if ((rc = gdl_sweep_run(sw, "sq_dimension", point, &cfg, &failed))) gdl_bench_die(PROG, "sweep points", rc);
+  if ((rc = gdl_sweep_barrier(sw))) gdl_bench_die(PROG, "barrier", rc);
+  int status = 0;
+  if (gdl_sweep_is_root(sw)) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/sq_dimension.csv", args.out);
+    if ((rc = gdl_sweep_assemble(sw, path))) gdl_bench_die(PROG, "assemble", rc);
+    gdl_table t;
+    if ((rc = gdl_csv_read(path, &t))) gdl_bench_die(PROG, "read back", rc);
+    /* fits: log d vs log p per (group, phi) */
+    gdl_summary *sum = NULL;
+    if ((rc = gdl_summary_new("SQ1", &sum))) gdl_bench_die(PROG, "summary", rc);
+    FILE *fg = NULL;
+    snprintf(path, sizeof path, "%s/fits.gp", args.out);
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    if (!(fg = fopen(tmp, "w"))) gdl_bench_die(PROG, "fits.gp", gdl_fail(GDL_EIO, "cannot write %s", tmp));
+    for (int g = 0; g < SQD_NGROUP; g++)
+      for (int f = 0; f < SQD_NPHI; f++) {
+        double x[SQD_MAXP], y[SQD_MAXP];
+        size_t n = 0, ok_cos = 1, ok_guar = 1;
+        for (size_t r = 0; r < t.nrows; r++)
+          if (cell(&t, r, "group") == g && cell(&t, r, "phi") == f && n < SQD_MAXP) {
+            x[n] = cell(&t, r, "p");
+            y[n] = cell(&t, r, "d");
+            if (g == SQD_MUL && f == SQD_PHI_COS && 2 * y[n] < x[n] - 1) ok_cos = 0;
+            if (g == SQD_MUL && y[n] < cell(&t, r, "guarantee")) ok_guar = 0;
+            n++;
+          }
+        gdl_fit fit = {0};
+        if (n >= 2 && (rc = gdl_fit_loglog(n, x, y, &fit))) gdl_bench_die(PROG, "fit", rc);
+        fprintf(fg, "slope_%s_%s = %.6g\nse_%s_%s = %.6g\n", sqd_group_name((sqd_group)g), sqd_phi_name((sqd_phi)f),
+                fit.slope, sqd_group_name((sqd_group)g), sqd_phi_name((sqd_phi)f), fit.se_slope);
+        char check[96];
+        if (g == SQD_MUL && f == SQD_PHI_COS) {
+          snprintf(check, sizeof check, "mul_cos_packing_ge_(p-1)/2_every_p");
+          if ((rc = gdl_summary_check(sum, "SQ1", check, (double)ok_cos, ">=", 1, ok_cos))) gdl_bench_die(PROG, "summary", rc);
+        }
+        if (g == SQD_MUL && f != SQD_PHI_COS) {
+          snprintf(check, sizeof check, "mul_%s_packing_ge_mass_guarantee_every_p", sqd_phi_name((sqd_phi)f));
+          if ((rc = gdl_summary_check(sum, "SQ1", check, (double)ok_guar, ">=", 1, ok_guar))) gdl_bench_die(PROG, "summary", rc);
+          snprintf(check, sizeof check, "mul_%s_loglog_slope", sqd_phi_name((sqd_phi)f));
+          if ((rc = gdl_summary_check(sum, "SQ1", check, fit.slope, ">=", 1.0 / 3.0, fit.slope >= 1.0 / 3.0)))
+            gdl_bench_die(PROG, "summary", rc);
+        }
+        if (g == SQD_ADD) {
+          snprintf(check, sizeof check, "control_add_%s_loglog_slope", sqd_phi_name((sqd_phi)f));
+          if ((rc = gdl_summary_check(sum, "SQ1", check, fit.slope, "<", 1.0 / 3.0, fit.slope < 1.0 / 3.0)))
+            gdl_bench_die(PROG, "summary", rc);
+        }
+      }
+    fclose(fg);
+    if (rename(tmp, path)) gdl_bench_die(PROG, "fits.gp", gdl_fail(GDL_EIO, "cannot rename %s", tmp));
+    int ok_par = 1;
+    for (size_t r = 0; r < t.nrows; r++)
+      if (cell(&t, r, "group") == 2 && cell(&t, r, "d") != cell(&t, r, "members")) ok_par = 0;
+    if ((rc = gdl_summary_check(sum, "SQ1", "parity_packing_eq_C(n,k)_every_k", ok_par, ">=", 1, ok_par)))
+      gdl_bench_die(PROG, "summary", rc);
+    if ((rc = gdl_summary_figure(sum, "sq_dimension_packing"))) gdl_bench_die(PROG, "summary", rc);
+    snprintf(path, sizeof path, "%s/summary.json", args.out);
+    if ((rc = gdl_summary_write(sum, path))) gdl_bench_die(PROG, "summary", rc);
+    gdl_summary_free(sum);
+    if ((rc = gdl_json_provenance(doc, args.seed))) gdl_bench_die(PROG, "provenance", rc);
+    snprintf(path, sizeof path, "%s/sq_dimension.json", args.out);
+    if ((rc = gdl_json_write(doc, path))) gdl_bench_die(PROG, "sidecar", rc);
+    if (same) {
+      /* the test's values, in memory, against the sweep's CSV */
+      size_t diffs = 0, rows = 0;
+      for (size_t r = 0; r < t.nrows; r++) {
+        int g = (int)cell(&t, r, "group");
+        sqd_result v;
+        if (g <= 1)
+          rc = sqd_zp_point((uint64_t)cell(&t, r, "p"), (sqd_phi)(int)cell(&t, r, "phi"), (sqd_group)g, &v);
+        else if (g == 2)
+          rc = sqd_parity_point((unsigned)cell(&t, r, "p"), (unsigned)cell(&t, r, "k"), &v);
+        else
+          rc = sqd_conj_point((unsigned)cell(&t, r, "p"), (unsigned)cell(&t, r, "k"), &v);
+        if (rc) gdl_bench_die(PROG, "recompute", rc);
+        rows++;
+        if ((double)v.d != cell(&t, r, "d") || v.maxoff != cell(&t, r, "maxoff") || v.offmass != cell(&t, r, "offmass")) {
+          fprintf(stderr, "%s: row %zu differs from the test's value (d %zu vs %g)\n", PROG, r, v.d, cell(&t, r, "d"));
+          diffs++;
+        }
+      }
+      printf("%s: same_as_test: %zu rows compared, %zu differ\n", PROG, rows, diffs);
+      if (diffs || rows != t.nrows || rows == 0) status = 1;
+    }
+    gdl_table_free(&t);
+  }
+  gdl_json_free(doc);
+  gdl_sweep_end(sw);
+  return status;
+}

@@ -1,0 +1,12 @@
+slope_mul_cos = 1.00564
+se_mul_cos = 0.00143416
+slope_mul_linear = 0.459846
+se_mul_linear = 0.0324711
+slope_mul_parity = 0.572124
+se_mul_parity = 0.0237384
+slope_add_cos = 0
+se_add_cos = 0
+slope_add_linear = 0
+se_add_linear = 0
+slope_add_parity = 0
+se_add_parity = 0
