@@ -353,6 +353,9 @@ Test(gradient_variance, GV3_waves, .timeout = 400) {
     cr_assert(rc[i] == GDL_OK, "GV3 run %d: %s", i, gdl_strerror_last());
     snprintf(params, sizeof params, "psi=sin A=%g rep=%d 1-32-1 ReLU, x~N(0,1) step 1/(64A)", A, s);
     claim_loop("GV3", "wave_var_le_bound", res[i].var, "<=", res[i].bound, i == RUNS - 1, params);
+    /* the bound's constant: (sum_{k!=0}|psihat_k||k|^{-1/2})^2/(2A) = 1/(2A) for sin (gradient_variance.md) */
+    claim_loop("GV3", "wave_bound_eq_gmu2_over_2A_relerr", fabs(res[i].bound * 2.0 * A / res[i].gmu2 - 1.0), "<=", 1e-12,
+               i == RUNS - 1, params);
     ly[i] = res[i].var / res[i].eg2;
     if (A >= GV3_ASYM_A) {
       px[k] = A;
