@@ -26,6 +26,7 @@
 #include <cblas.h>
 #include <gsl/gsl_integration.h>
 #include "gdl/gdl.h"
+#include "experiments/gradient_variance.h"
 #include "bench_cli.h"
 
 #define PROG "bench_variance"
@@ -42,21 +43,12 @@ static double now_s(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* n -> h -> 1 net of the GV experiments (experiments/gradient_variance.h), bias N(0, 1/4) */
 static gdl_net *make_mlp(size_t in, size_t h, gdl_act act, uint64_t idx) {
-  gdl_net_spec sp;
-  gdl_net *net = NULL;
-  size_t hid[1] = {h};
-  int rc = gdl_net_spec_mlp(&sp, in, 1, hid, 1, act, 1);
-  if (rc == GDL_OK) rc = gdl_net_create(&sp, &net);
+  gv_net_config c = {1, {h}, act, 1.0, 0.5};
+  gdl_net *net;
+  int rc = gv_make_net(&c, in, SEED, "bench.variance.net", idx, &net);
   if (rc) gdl_bench_die(PROG, "net", rc);
-  gsl_rng *r;
-  if ((rc = gdl_rng_alloc(SEED, "bench.variance.net", idx, &r))) gdl_bench_die(PROG, "rng", rc);
-  for (size_t l = 0; l < sp.nlayers; l++) {
-    gdl_init w = {GDL_INIT_GAUSSIAN, 1.0 / sqrt((double)sp.width[l]), 0, 0};
-    gdl_init b = {GDL_INIT_GAUSSIAN, 0.5, 0, 0};
-    if ((rc = gdl_net_init_layer(net, l, w, b, r))) gdl_bench_die(PROG, "init", rc);
-  }
-  gdl_rng_free(r);
   return net;
 }
 
@@ -316,15 +308,18 @@ int main(int argc, char **argv) {
     if (!strcmp(rows[i].engine, "zp") && rows[i].v[0] >= 1e5 && rows[i].v[0] > pz) { pz = rows[i].v[0]; tz = rows[i].v[3]; }
     if (!strcmp(rows[i].engine, "parity") && rows[i].v[0] == 16) rp = rows[i].v[4] / rows[i].v[3];
   }
-  char buf[2048];
-  int len = snprintf(buf, sizeof buf,
-                     "{\"claim\": \"PF\", \"rows\": [\n"
-                     "  {\"check\": \"Z_p exact Var at p=%g, 64 tanh units (s, one core)\", \"measured\": %.6g, \"relation\": \"<\", \"bound\": 10, \"pass\": %s},\n"
-                     "  {\"check\": \"parity n=16 speed-up FWHT (all levels) vs direct (level 8)\", \"measured\": %.6g, \"relation\": \">=\", \"bound\": 100, \"pass\": %s}\n"
-                     "]}\n",
-                     pz, tz, tz < 10 ? "true" : "false", rp, rp >= 100 ? "true" : "false");
+  gdl_summary *sum;
+  if ((rc = gdl_summary_new("PF", &sum))) gdl_bench_die(PROG, "summary", rc);
+  char check[128];
+  snprintf(check, sizeof check, "Z_p exact Var at p=%g, 64 tanh units (s, one core)", pz);
+  rc = gdl_summary_check(sum, "PF", check, tz, "<", 10, tz < 10);
+  if (rc == GDL_OK)
+    rc = gdl_summary_check(sum, "PF", "parity n=16 speed-up FWHT (all levels) vs direct (level 8)", rp, ">=", 100,
+                           rp >= 100);
   snprintf(path, sizeof path, "%s/summary.json", OUT);
-  if ((rc = gdl_write_atomic(path, buf, (size_t)len))) gdl_bench_die(PROG, "summary", rc);
+  if (rc == GDL_OK) rc = gdl_summary_write(sum, path);
+  gdl_summary_free(sum);
+  if (rc) gdl_bench_die(PROG, "summary", rc);
   printf("Z_p exact Var at p = %g: %.3f s (target < 10 s); parity n = 16 speed-up %.0fx (target >= 100x)\n", pz, tz, rp);
   return 0;
 }

@@ -1,0 +1,454 @@
+/* experiments/gradient_variance.c: the experiments of claim GV (see gradient_variance.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_sf_expint.h>
+#include "experiments/gradient_variance.h"
+
+static const char *act_name(gdl_act a) { return a == GDL_ACT_RELU ? "relu" : a == GDL_ACT_TANH ? "tanh" : "other"; }
+static const char *phi_name(gdl_phi f) { return f == GDL_PHI_LINEAR ? "y/p" : f == GDL_PHI_PARITY ? "y mod 2" : "cos 2pi y/p"; }
+static const char *psi_name(gdl_psi f) {
+  return f == GDL_PSI_SIN ? "sin" : f == GDL_PSI_COS ? "cos" : f == GDL_PSI_TRIANGLE ? "triangle" : "sawtooth";
+}
+
+/* ------------------------------------------------------------------------ */
+/* nets                                                                       */
+
+int gv_net_config_json(const gv_net_config *c, gdl_json *j) {
+  double h[GV_MAX_HIDDEN];
+  for (size_t i = 0; i < c->nhidden && i < GV_MAX_HIDDEN; i++) h[i] = (double)c->hidden[i];
+  GDL_TRY(gdl_json_begin(j, "net"));
+  GDL_TRY(gdl_json_nums(j, "hidden", c->nhidden, h));
+  GDL_TRY(gdl_json_str(j, "act", act_name(c->act)));
+  GDL_TRY(gdl_json_num(j, "w0", c->w0));
+  GDL_TRY(gdl_json_num(j, "bias_std", c->bscale));
+  GDL_TRY(gdl_json_str(j, "init", "W_0 ~ N(0, w0^2/fan_in), W_l ~ N(0, 1/fan_in), b ~ N(0, bias_std^2)"));
+  return gdl_json_end(j);
+}
+
+int gv_make_net(const gv_net_config *c, size_t in, uint64_t seed, const char *purpose, uint64_t idx,
+                gdl_net **out) {
+  GDL_CHECK_ARG(c && purpose && out, "gv_make_net: NULL argument");
+  GDL_CHECK_ARG(c->nhidden >= 1 && c->nhidden <= GV_MAX_HIDDEN, "gv_make_net: %zu hidden layers", c->nhidden);
+  *out = NULL;
+  gdl_net_spec sp;
+  gdl_net *net = NULL;
+  gsl_rng *r = NULL;
+  int rc = GDL_OK;
+  GDL_TRY_CLEANUP(gdl_net_spec_mlp(&sp, in, c->nhidden, c->hidden, 1, c->act, 1));
+  GDL_TRY_CLEANUP(gdl_net_create(&sp, &net));
+  GDL_TRY_CLEANUP(gdl_rng_alloc(seed, purpose, idx, &r));
+  for (size_t l = 0; l < sp.nlayers; l++) {
+    gdl_init w = {GDL_INIT_GAUSSIAN, (l == 0 ? c->w0 : 1.0) / sqrt((double)sp.width[l]), 0, 0};
+    gdl_init b = {GDL_INIT_GAUSSIAN, c->bscale, 0, 0};
+    GDL_TRY_CLEANUP(gdl_net_init_layer(net, l, w, b, r));
+  }
+  *out = net;
+  net = NULL;
+cleanup:
+  if (r) gdl_rng_free(r);
+  gdl_net_free(net);
+  return rc;
+}
+
+static void net_default(gv_net_config *n, size_t h0, size_t h1, gdl_act act, double bscale) {
+  memset(n, 0, sizeof *n);
+  n->nhidden = h1 ? 2 : 1;
+  n->hidden[0] = h0;
+  n->hidden[1] = h1;
+  n->act = act;
+  n->w0 = 1.0;
+  n->bscale = bscale;
+}
+
+/* ------------------------------------------------------------------------ */
+/* GV1                                                                        */
+
+void gv_parity_config_default(gv_parity_config *c) { gv_parity_config_depth(c, 16, 2); }
+
+void gv_parity_config_depth(gv_parity_config *c, unsigned n, int depth) {
+  memset(c, 0, sizeof *c);
+  c->n = n;
+  net_default(&c->net, 32, depth == 3 ? 16 : 0, GDL_ACT_TANH, 0.5);
+}
+
+int gv_parity_config_json(const void *cfg, gdl_json *j) {
+  const gv_parity_config *c = cfg;
+  GDL_TRY(gdl_json_int(j, "n", c->n));
+  GDL_TRY(gdl_json_str(j, "law", "x uniform on {-1,1}^n, all 2^n points; class: parities of each degree k"));
+  GDL_TRY(gdl_json_str(j, "net_stream", GV_PURPOSE_PARITY));
+  return gv_net_config_json(&c->net, j);
+}
+
+int gv_parity_run(const gv_parity_config *c, uint64_t seed, size_t rep, gdl_var_result *out) {
+  GDL_CHECK_ARG(c && out && c->n >= 1 && c->n <= GV_PARITY_MAXN, "gv_parity_run: bad arguments");
+  gdl_net *net;
+  uint64_t idx = ((uint64_t)c->n * 8 + (uint64_t)c->net.nhidden + 1) * 64 + rep;
+  GDL_TRY(gv_make_net(&c->net, c->n, seed, GV_PURPOSE_PARITY, idx, &net));
+  int rc = gdl_variance_parity(net, out);
+  gdl_net_free(net);
+  return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* GV2                                                                        */
+
+void gv_modmul_config_default(gv_modmul_config *c) {
+  memset(c, 0, sizeof *c);
+  c->p = 1601;
+  c->bits = 1;
+  c->phi = GDL_PHI_COS;
+  net_default(&c->net, 64, 0, GDL_ACT_TANH, 0.5);
+}
+
+int gv_modmul_config_json(const void *cfg, gdl_json *j) {
+  const gv_modmul_config *c = cfg;
+  GDL_TRY(gdl_json_int(j, "p", (long long)c->p));
+  GDL_TRY(gdl_json_str(j, "encoding", c->bits ? "+-1 bits of x" : "scalar 2x/p - 1"));
+  GDL_TRY(gdl_json_str(j, "phi", phi_name(c->phi)));
+  GDL_TRY(gdl_json_str(j, "law", "x uniform on Z_p (all p points), a uniform on Z_p^*"));
+  GDL_TRY(gdl_json_str(j, "net_stream", c->bits ? GV_PURPOSE_MODMUL_BITS : GV_PURPOSE_MODMUL_SCALAR));
+  return gv_net_config_json(&c->net, j);
+}
+
+int gv_modmul_net(const gv_modmul_config *c, uint64_t seed, size_t rep, gdl_net **out) {
+  gdl_domain d;
+  GDL_TRY(gdl_domain_zp(c->p, c->bits, &d));
+  return gv_make_net(&c->net, gdl_domain_dim(&d), seed, c->bits ? GV_PURPOSE_MODMUL_BITS : GV_PURPOSE_MODMUL_SCALAR,
+                     c->p * 256 + rep, out);
+}
+
+int gv_modmul_run(const gv_modmul_config *c, uint64_t seed, size_t rep, gv_modmul_result *out) {
+  GDL_CHECK_ARG(c && out, "gv_modmul_run: NULL argument");
+  gdl_domain d;
+  GDL_TRY(gdl_domain_zp(c->p, c->bits, &d));
+  gdl_net *net = NULL;
+  double *phi = NULL;
+  int rc = GDL_OK;
+  GDL_TRY_CLEANUP(gv_modmul_net(c, seed, rep, &net));
+  phi = malloc(c->p * sizeof *phi);
+  if (!phi) { rc = gdl_fail(GDL_ENOMEM, "gv_modmul_run: out of memory"); goto cleanup; }
+  GDL_TRY_CLEANUP(gdl_phi_table(c->phi, c->p, phi));
+  gdl_var_result r;
+  GDL_TRY_CLEANUP(gdl_variance_zp(net, &d, phi, GDL_FFT_AUTO, &r, &out->lmax, &out->fsum));
+  out->var = r.var;
+  out->eg2 = r.eg2;
+  out->egc2 = r.egc2;
+  out->bound = r.bound;
+cleanup:
+  free(phi);
+  gdl_net_free(net);
+  return rc;
+}
+
+int gv_modmul_cos_identity(const gv_modmul_config *c, uint64_t seed, size_t rep, double *var, double *ege2,
+                           double *egc2) {
+  GDL_CHECK_ARG(c && var, "gv_modmul_cos_identity: NULL argument");
+  gdl_domain d;
+  GDL_TRY(gdl_domain_zp(c->p, c->bits, &d));
+  size_t m = (size_t)c->p, dim = gdl_domain_dim(&d);
+  gdl_net *net = NULL;
+  double *X = NULL, *G = NULL, *mean = NULL;
+  uint64_t *ints = NULL;
+  int rc = GDL_OK;
+  GDL_TRY_CLEANUP(gv_modmul_net(c, seed, rep, &net));
+  size_t P = net->nparams;
+  X = malloc(m * dim * sizeof *X);
+  G = malloc(m * P * sizeof *G);
+  mean = calloc(P, sizeof *mean);
+  ints = malloc(m * sizeof *ints);
+  if (!X || !G || !mean || !ints) { rc = gdl_fail(GDL_ENOMEM, "gv_modmul_cos_identity: out of memory"); goto cleanup; }
+  GDL_TRY_CLEANUP(gdl_domain_enumerate(&d, X, NULL, ints));
+  GDL_TRY_CLEANUP(gdl_net_per_example_grad(net, m, X, 0, G));
+  /* row of each residue x */
+  size_t *row = malloc(m * sizeof *row);
+  if (!row) { rc = gdl_fail(GDL_ENOMEM, "gv_modmul_cos_identity: out of memory"); goto cleanup; }
+  for (size_t i = 0; i < m; i++) row[ints[i]] = i;
+  for (size_t i = 0; i < m; i++)
+    for (size_t k = 0; k < P; k++) mean[k] += G[i * P + k] / (double)m;
+  double se = 0.0, sc = 0.0, g0 = 0.0;
+  for (uint64_t x = 0; x < c->p; x++) {
+    const double *gx = G + row[x] * P, *gm = G + row[(c->p - x) % c->p] * P;
+    for (size_t k = 0; k < P; k++) {
+      double a = gx[k] - mean[k], b = gm[k] - mean[k], e = 0.5 * (a + b);
+      se += e * e;
+      sc += a * a;
+      if (x == 0) g0 += a * a;
+    }
+  }
+  free(row);
+  se /= (double)m;
+  sc /= (double)m;
+  double pm1 = (double)(c->p - 1);
+  *var = (se - g0 / pm1) / pm1;
+  if (ege2) *ege2 = se;
+  if (egc2) *egc2 = sc;
+cleanup:
+  free(X); free(G); free(mean); free(ints);
+  gdl_net_free(net);
+  return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* GV3                                                                        */
+
+void gv_wave_config_default(gv_wave_config *c) {
+  memset(c, 0, sizeof *c);
+  c->A = 64;
+  c->psi = GDL_PSI_SIN;
+  c->step = 0;
+  net_default(&c->net, 32, 0, GDL_ACT_RELU, 1.0);
+}
+
+int gv_wave_config_json(const void *cfg, gdl_json *j) {
+  const gv_wave_config *c = cfg;
+  GDL_TRY(gdl_json_num(j, "A", c->A));
+  GDL_TRY(gdl_json_str(j, "psi", psi_name(c->psi)));
+  GDL_TRY(gdl_json_num(j, "step", c->step));
+  GDL_TRY(gdl_json_str(j, "law", "a ~ U[A, 2A]; x ~ N(0,1) quadrature on [-8, 8], step 1/(64A) when step = 0"));
+  GDL_TRY(gdl_json_str(j, "net_stream", GV_PURPOSE_WAVE));
+  return gv_net_config_json(&c->net, j);
+}
+
+/* (1/A) int_A^{2A} cos^2(w a)/a^2 da - ((1/A) int_A^{2A} cos(w a)/a da)^2, w = 2 pi x. */
+static double wave_kink_weight(double x, double A) {
+  double w = 2.0 * M_PI * fabs(x);
+  double e2 = 1.0 / (2.0 * A * A), e1 = log(2.0) / A;  /* x = 0: cos = 1 */
+  if (w * A > 1e-8) {
+    /* int cos^2(wa)/a^2 = int 1/(2a^2) + int cos(2wa)/(2a^2); int cos(va)/a^2 = -cos(va)/a - v Si(va) */
+    double v = 2.0 * w, a1 = A, a2 = 2.0 * A;
+    double F2 = (-cos(v * a2) / a2 - v * gsl_sf_Si(v * a2)) - (-cos(v * a1) / a1 - v * gsl_sf_Si(v * a1));
+    e2 = (0.5 * (1.0 / a1 - 1.0 / a2) + 0.5 * F2) / A;
+    e1 = (gsl_sf_Ci(w * a2) - gsl_sf_Ci(w * a1)) / A;
+  }
+  return e2 - e1 * e1;
+}
+
+int gv_wave_jump_prediction(const gdl_net *net, double A, double step, double *pred, double *cinf) {
+  GDL_CHECK_ARG(net && pred && A > 0, "gv_wave_jump_prediction: bad arguments");
+  double h = step > 0 ? step : 1.0 / (64.0 * A);
+  const gdl_net_spec *s = &net->spec;
+  GDL_CHECK_ARG(s->nlayers == 2 && s->width[0] == 1 && s->width[2] == 1 && s->act[0] == GDL_ACT_RELU &&
+                    s->bias[0] && s->out_scale == 1.0,
+                "gv_wave_jump_prediction: needs a 1 -> N -> 1 ReLU net with a first-layer bias");
+  size_t N = s->width[1];
+  const double *W0 = net->params + net->w_off[0], *b0 = net->params + net->b_off[0], *W1 = net->params + net->w_off[1];
+  double sum = 0.0, sinf = 0.0;
+  for (size_t j = 0; j < N; j++) {
+    if (W0[j] == 0.0) continue;
+    double xj = -b0[j] / W0[j];
+    if (fabs(xj) >= 8.0) continue;  /* outside the quadrature's support */
+    double mu = exp(-0.5 * xj * xj) / sqrt(2.0 * M_PI);
+    /* jump of (d/dW0_j, d/db0_j) = c_j (x, 1) 1[w x + b > 0] at x_j: norm^2 c_j^2 (x_j^2 + 1) */
+    double J2 = W1[j] * W1[j] * (xj * xj + 1.0);
+    sum += mu * mu * J2 * wave_kink_weight(xj, A);
+    sinf += mu * mu * J2 / 4.0;
+  }
+  /* on the grid of step h a jump transforms as h/(1 - e^{2 pi i xi h}): |.|^2 = (1/(2 pi xi))^2 (pi xi h/sin pi xi h)^2,
+   * and E_a[(pi a h)^2/3 . 1/a^2]/E_a[1/a^2] = 2 (pi h A)^2/3 to leading order */
+  *pred = sum / (4.0 * M_PI * M_PI) * (1.0 + 2.0 * (M_PI * h * A) * (M_PI * h * A) / 3.0);
+  if (cinf) *cinf = sinf / (4.0 * M_PI * M_PI);
+  return GDL_OK;
+}
+
+int gv_wave_run(const gv_wave_config *c, uint64_t seed, size_t rep, gv_wave_result *out) {
+  GDL_CHECK_ARG(c && out, "gv_wave_run: NULL argument");
+  gdl_net *net;
+  GDL_TRY(gv_make_net(&c->net, 1, seed, GV_PURPOSE_WAVE, rep, &net));
+  gdl_var_result r;
+  int rc = gdl_variance_wave(net, c->A, c->psi, c->step, &r);
+  if (rc == GDL_OK) {
+    out->var = r.var;
+    out->eg2 = r.eg2;
+    out->gmu2 = r.gmu2;
+    out->bound = r.bound;
+    out->jump_pred = out->jump_c = NAN;
+    if (c->psi == GDL_PSI_SIN && c->net.nhidden == 1 && c->net.act == GDL_ACT_RELU)
+      rc = gv_wave_jump_prediction(net, c->A, c->step, &out->jump_pred, &out->jump_c);
+  }
+  gdl_net_free(net);
+  return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* GV5                                                                        */
+
+static void train_default(gv_train_config *t) {
+  t->lr = 1e-3;
+  t->batch = 32;
+  net_default(&t->net, 64, 64, GDL_ACT_RELU, 0.5);
+}
+
+static int train_config_json(const gv_train_config *t, gdl_json *j) {
+  GDL_TRY(gdl_json_str(j, "optimizer", "Adam"));
+  GDL_TRY(gdl_json_num(j, "lr", t->lr));
+  GDL_TRY(gdl_json_int(j, "batch", (long long)t->batch));
+  GDL_TRY(gdl_json_str(j, "loss", "squared"));
+  return gv_net_config_json(&t->net, j);
+}
+
+void gv_fvu_wave_config_default(gv_fvu_wave_config *c) {
+  memset(c, 0, sizeof *c);
+  c->a = 64;
+  c->mtr = 8000;
+  c->mte = 2000;
+  c->steps = 12500;
+  train_default(&c->train);
+}
+
+int gv_fvu_wave_config_json(const void *cfg, gdl_json *j) {
+  const gv_fvu_wave_config *c = cfg;
+  GDL_TRY(gdl_json_num(j, "a", c->a));
+  GDL_TRY(gdl_json_str(j, "target", "cos(pi a (u + 1)), u ~ U[-1, 1]"));
+  GDL_TRY(gdl_json_int(j, "train_points", (long long)c->mtr));
+  GDL_TRY(gdl_json_int(j, "test_points", (long long)c->mte));
+  GDL_TRY(gdl_json_int(j, "steps", (long long)c->steps));
+  GDL_TRY(gdl_json_str(j, "streams", GV_PURPOSE_FVU_WAVE_DATA ", " GV_PURPOSE_FVU_WAVE_NET ", " GV_PURPOSE_FVU_WAVE_TRAIN));
+  return train_config_json(&c->train, j);
+}
+
+/* Train net on (Xtr, Ytr) with the shared training config; test FVU on (Xte, Yte). */
+static int train_fvu(gdl_net *net, const gv_train_config *t, size_t mtr, const double *Xtr, const double *Ytr,
+                     size_t mte, const double *Xte, const double *Yte, size_t steps, gsl_rng *r, gdl_step_cb cb,
+                     void *cbctx, size_t every, double *fvu) {
+  gdl_train_config c;
+  gdl_train_config_default(&c);
+  c.loss = GDL_LOSS_SQUARED;
+  c.opt = GDL_OPT_ADAM;
+  c.lr = t->lr;
+  c.data = GDL_DATA_SAMPLE;
+  c.batch = t->batch;
+  c.steps = steps;
+  c.callback = cb;
+  c.callback_ctx = cbctx;
+  c.callback_every = every;
+  gdl_data data = {mtr, Xtr, Ytr, NULL, NULL, NULL};
+  gdl_trainer *tr;
+  GDL_TRY(gdl_trainer_create(net, &c, &data, r, &tr));
+  int rc = gdl_trainer_run(tr);
+  gdl_trainer_free(tr);
+  if (rc) return rc;
+  gdl_metrics mt;
+  GDL_TRY(gdl_net_metrics(net, mte, Xte, Yte, NULL, &mt));
+  *fvu = mt.fvu;
+  return GDL_OK;
+}
+
+int gv_fvu_wave_run(const gv_fvu_wave_config *c, uint64_t seed, size_t rep, double *fvu) {
+  GDL_CHECK_ARG(c && fvu && c->mtr > 0 && c->mte > 0, "gv_fvu_wave_run: bad arguments");
+  uint64_t idx = (uint64_t)llround(16.0 * c->a) * 64 + rep;
+  size_t m = c->mtr + c->mte;
+  double *X = malloc(m * sizeof *X), *Y = malloc(m * sizeof *Y);
+  gsl_rng *r = NULL;
+  gdl_net *net = NULL;
+  int rc = GDL_OK;
+  if (!X || !Y) { rc = gdl_fail(GDL_ENOMEM, "gv_fvu_wave_run: out of memory"); goto cleanup; }
+  GDL_TRY_CLEANUP(gdl_rng_alloc(seed, GV_PURPOSE_FVU_WAVE_DATA, idx, &r));
+  for (size_t j = 0; j < m; j++) {
+    X[j] = gsl_ran_flat(r, -1.0, 1.0);
+    Y[j] = cos(M_PI * c->a * (X[j] + 1.0));
+  }
+  gdl_rng_free(r);
+  r = NULL;
+  GDL_TRY_CLEANUP(gv_make_net(&c->train.net, 1, seed, GV_PURPOSE_FVU_WAVE_NET, idx, &net));
+  GDL_TRY_CLEANUP(gdl_rng_alloc(seed, GV_PURPOSE_FVU_WAVE_TRAIN, idx, &r));
+  rc = train_fvu(net, &c->train, c->mtr, X, Y, c->mte, X + c->mtr, Y + c->mtr, c->steps, r, NULL, NULL, 0, fvu);
+cleanup:
+  if (r) gdl_rng_free(r);
+  gdl_net_free(net);
+  free(X); free(Y);
+  return rc;
+}
+
+void gv_fvu_mod_config_default(gv_fvu_mod_config *c) {
+  memset(c, 0, sizeof *c);
+  c->p = 1009;
+  c->control = 0;
+  c->steps = 12000;
+  c->track_every = 3000;
+  train_default(&c->train);
+}
+
+uint64_t gv_hard_multiplier_min(uint64_t p) { return (p + 7) / 8; }
+
+uint64_t gv_hard_multiplier(uint64_t p, gsl_rng *r) {
+  uint64_t lo = gv_hard_multiplier_min(p);  /* a in [lo, p - lo]: min(a, p - a) >= lo */
+  return lo + (uint64_t)gsl_rng_uniform_int(r, (unsigned long)(p - 2 * lo + 1));
+}
+
+int gv_fvu_mod_config_json(const void *cfg, gdl_json *j) {
+  const gv_fvu_mod_config *c = cfg;
+  GDL_TRY(gdl_json_int(j, "p", (long long)c->p));
+  GDL_TRY(gdl_json_str(j, "multiplier", c->control ? "a = 1 (control)" : "a uniform on {a : min(a, p - a) >= ceil(p/8)}"));
+  GDL_TRY(gdl_json_str(j, "target", "cos(2 pi (a x mod p)/p), input 2x/p - 1, 80/20 split of Z_p"));
+  GDL_TRY(gdl_json_int(j, "steps", (long long)c->steps));
+  GDL_TRY(gdl_json_int(j, "track_every", (long long)c->track_every));
+  GDL_TRY(gdl_json_str(j, "streams", GV_PURPOSE_FVU_MOD_DATA ", " GV_PURPOSE_FVU_MOD_NET ", " GV_PURPOSE_FVU_MOD_TRAIN));
+  return train_config_json(&c->train, j);
+}
+
+/* The exact class variance of {cos 2 pi (bx mod p)/p : b in Z_p^*} along the run. */
+typedef struct {
+  gdl_domain dom;
+  const double *phi;
+  gv_fvu_mod_result *res;
+} ckpt_ctx;
+
+static int ckpt_measure(ckpt_ctx *c, gdl_net *net, size_t step) {
+  gv_fvu_mod_result *o = c->res;
+  if (o->nckpt >= GV_CKPT_MAX) return GDL_OK;
+  gdl_net *cl;
+  GDL_TRY(gdl_net_clone(net, &cl));  /* the engines use the net's workspaces */
+  gdl_var_result r;
+  int rc = gdl_variance_zp(cl, &c->dom, c->phi, GDL_FFT_AUTO, &r, NULL, NULL);
+  gdl_net_free(cl);
+  if (rc) return rc;
+  o->var[o->nckpt] = r.var;
+  o->bound[o->nckpt] = r.bound;
+  o->ratio[o->nckpt] = r.var / r.eg2;
+  o->step[o->nckpt] = step;
+  o->nckpt++;
+  return GDL_OK;
+}
+
+static int ckpt_cb(void *ctx, struct gdl_trainer *tr, size_t step, double loss) {
+  (void)loss;
+  return ckpt_measure(ctx, gdl_trainer_net(tr), step);
+}
+
+int gv_fvu_mod_run(const gv_fvu_mod_config *c, uint64_t seed, size_t rep, gv_fvu_mod_result *out) {
+  GDL_CHECK_ARG(c && out && c->p >= 11, "gv_fvu_mod_run: bad arguments");
+  memset(out, 0, sizeof *out);
+  uint64_t p = c->p, idx = (p * 2 + (c->control ? 1 : 0)) * 64 + rep;
+  size_t m = (size_t)p, mtr = m * 4 / 5;
+  size_t *perm = malloc(m * sizeof *perm);
+  double *X = malloc(m * sizeof *X), *Y = malloc(m * sizeof *Y), *phi = malloc(p * sizeof *phi);
+  gsl_rng *r = NULL;
+  gdl_net *net = NULL;
+  int rc = GDL_OK;
+  if (!perm || !X || !Y || !phi) { rc = gdl_fail(GDL_ENOMEM, "gv_fvu_mod_run: out of memory"); goto cleanup; }
+  GDL_TRY_CLEANUP(gdl_rng_alloc(seed, GV_PURPOSE_FVU_MOD_DATA, idx, &r));
+  out->a = c->control ? 1 : gv_hard_multiplier(p, r);
+  gdl_rng_permutation(r, m, perm);
+  gdl_rng_free(r);
+  r = NULL;
+  for (size_t j = 0; j < m; j++) {
+    uint64_t x = perm[j];
+    X[j] = 2.0 * (double)x / (double)p - 1.0;
+    Y[j] = cos(2.0 * M_PI * (double)gdl_zp_mulmod(out->a, x, p) / (double)p);
+  }
+  GDL_TRY_CLEANUP(gdl_phi_table(GDL_PHI_COS, p, phi));
+  GDL_TRY_CLEANUP(gv_make_net(&c->train.net, 1, seed, GV_PURPOSE_FVU_MOD_NET, idx, &net));
+  ckpt_ctx ck = {.phi = phi, .res = out};
+  GDL_TRY_CLEANUP(gdl_domain_zp(p, 0, &ck.dom));
+  if (c->track_every) GDL_TRY_CLEANUP(ckpt_measure(&ck, net, 0));  /* step 0: the untrained net */
+  GDL_TRY_CLEANUP(gdl_rng_alloc(seed, GV_PURPOSE_FVU_MOD_TRAIN, idx, &r));
+  rc = train_fvu(net, &c->train, mtr, X, Y, m - mtr, X + mtr, Y + mtr, c->steps, r, c->track_every ? ckpt_cb : NULL,
+                 c->track_every ? &ck : NULL, c->track_every, &out->fvu);
+cleanup:
+  if (r) gdl_rng_free(r);
+  gdl_net_free(net);
+  free(perm); free(X); free(Y); free(phi);
+  return rc;
+}

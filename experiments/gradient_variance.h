@@ -1,0 +1,155 @@
+/* experiments/gradient_variance.h: the experiments of claim GV (theorems/gradient_variance.md),
+ * shared by theorems/gradient_variance.c (assertions) and benchmarks/gradient_variance.c (grids).
+ *
+ * Sub-experiments, each a config struct with defaults, its JSON, and a run of one point:
+ *   GV1 gv_parity   all parity levels k = 0..n of an n -> hidden -> 1 net (FWHT engine);
+ *   GV2 gv_modmul   the class {phi(a x mod p) : a in Z_p^*} (FFT engine), bits or scalar input;
+ *   GV3 gv_wave     the class {psi(a x) : a ~ U[A, 2A]} on the N(0,1) quadrature (exact engine);
+ *   GV5 gv_fvu_wave training on cos(pi a (u + 1)), u ~ U[-1, 1]; test FVU;
+ *       gv_fvu_mod  training on x -> cos(2 pi (a x mod p)/p), scalar input 2x/p - 1, a drawn from
+ *                   the hard part of Z_p^* (gv_hard_multiplier); test FVU, class Var at checkpoints.
+ * Every random stream is gdl_rng_alloc(seed, purpose, index) with the purpose a constant of this
+ * module and the index a function of the point's configuration and replicate `rep` only (never
+ * of its place in a grid), so the test and a sweep point with the same configuration, seed and
+ * rep give bit-identical values (ctest experiments.gradient_variance.same_as_test). */
+#ifndef GDL_EXPERIMENTS_GRADIENT_VARIANCE_H
+#define GDL_EXPERIMENTS_GRADIENT_VARIANCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "gdl/gdl.h"
+#include "experiments/experiment.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- the nets: MLP in -> hidden... -> 1, W_0 ~ N(0, w0^2/fan_in), W_l ~ N(0, 1/fan_in) for
+ * l >= 1, biases N(0, bscale^2), drawn from gdl_rng_alloc(seed, purpose, idx). */
+#define GV_MAX_HIDDEN 4
+typedef struct {
+  size_t nhidden;
+  size_t hidden[GV_MAX_HIDDEN];
+  gdl_act act;
+  double w0, bscale;
+} gv_net_config;
+int gv_net_config_json(const gv_net_config *c, gdl_json *j);
+int gv_make_net(const gv_net_config *c, size_t in, uint64_t seed, const char *purpose, uint64_t idx,
+                gdl_net **out);
+
+/* ---- GV1: parities ---- */
+#define GV_PARITY_MAXN 24
+#define GV_PURPOSE_PARITY "GV1.net"
+typedef struct {
+  unsigned n;       /* input dimension, all 2^n points */
+  gv_net_config net; /* default: 32 tanh units (depth 2), bias N(0, 1/4) */
+} gv_parity_config;
+void gv_parity_config_default(gv_parity_config *c);
+/* depth 2: n -> 32 -> 1; depth 3: n -> 32 -> 16 -> 1 (the test's two shapes). */
+void gv_parity_config_depth(gv_parity_config *c, unsigned n, int depth);
+int gv_parity_config_json(const void *cfg, gdl_json *j);
+/* Net index: (n * 8 + depth) * 64 + rep. out[k], k = 0..n: level k (gdl_variance_parity). */
+int gv_parity_run(const gv_parity_config *c, uint64_t seed, size_t rep, gdl_var_result *out);
+
+/* ---- GV2: modular multiplication ---- */
+#define GV_PURPOSE_MODMUL_BITS "GV2.bits"
+#define GV_PURPOSE_MODMUL_SCALAR "GV2.scalar"
+typedef struct {
+  uint64_t p;        /* prime */
+  int bits;          /* 1: +-1 bits of x (ceil(log2 p) inputs), 0: scalar 2x/p - 1 */
+  gdl_phi phi;
+  gv_net_config net; /* default: 64 tanh units, bias N(0, 1/4) */
+} gv_modmul_config;
+typedef struct {
+  double var, eg2, egc2, bound; /* gdl_variance_zp */
+  double lmax, fsum;            /* centred Gram's lambda_max, sum_{k!=0} |phihat(k)| */
+} gv_modmul_result;
+void gv_modmul_config_default(gv_modmul_config *c);
+int gv_modmul_config_json(const void *cfg, gdl_json *j);
+/* The net depends on (p, bits, seed, rep) only, not on phi: idx = p * 256 + rep. */
+int gv_modmul_net(const gv_modmul_config *c, uint64_t seed, size_t rep, gdl_net **out);
+int gv_modmul_run(const gv_modmul_config *c, uint64_t seed, size_t rep, gv_modmul_result *out);
+/* Independent of the FFT engine (a plain loop over the per-example gradients of all x): with
+ * g' = g - E g and g_e(x) = (g'(x) + g'(-x))/2, for phi = cos(2 pi y/p) the class variance is
+ * exactly  Var = (E_x||g_e||^2 - ||g'(0)||^2/(p - 1))/(p - 1)   (theorems/gradient_variance.md).
+ * Returns that value (and E||g_e||^2, E||g'||^2). */
+int gv_modmul_cos_identity(const gv_modmul_config *c, uint64_t seed, size_t rep, double *var, double *ege2,
+                           double *egc2);
+
+/* ---- GV3: waves ---- */
+#define GV_PURPOSE_WAVE "GV3.net"
+typedef struct {
+  double A;          /* a ~ U[A, 2A] */
+  gdl_psi psi;       /* sin or cos */
+  double step;       /* quadrature step; 0: 1/(64 A) */
+  gv_net_config net; /* default: 1 -> 32 -> 1 ReLU, bias N(0, 1) */
+} gv_wave_config;
+typedef struct {
+  double var, eg2, gmu2, bound;
+  double jump_pred; /* the leading-order ReLU prediction of Var (see gv_wave_jump_prediction) */
+  double jump_c;    /* its A -> infinity constant: jump_pred ~ jump_c / A^2 */
+} gv_wave_result;
+void gv_wave_config_default(gv_wave_config *c);
+int gv_wave_config_json(const void *cfg, gdl_json *j);
+/* The net depends on (seed, rep) only (idx = rep): the same nets at every A. */
+int gv_wave_run(const gv_wave_config *c, uint64_t seed, size_t rep, gv_wave_result *out);
+/* For a 1 -> N -> 1 ReLU net and psi = sin: the per-example gradient g has jumps J_j at the
+ * kinks x_j = -b_j/w_j, so F(xi) = int g mu e^{2 pi i xi x} dx = -sum_j mu(x_j) J_j
+ * e^{2 pi i xi x_j}/(2 pi i xi) + O(xi^-2) and
+ *   Var ~ (1/4 pi^2) sum_{j,l} mu(x_j) mu(x_l) <J_j, J_l> E_a[cos(2 pi a x_j) cos(2 pi a x_l)/a^2]
+ * (the a-averages in closed form through Si and Ci; the jumps J_j sit on distinct parameters, so
+ * only j = l remains), times the grid factor 1 + 2 (pi h A)^2/3 of the quadrature step h (0:
+ * 1/(64A)). cinf (may be NULL) = sum_j mu(x_j)^2 ||J_j||^2/(16 pi^2), the limit of A^2 pred. */
+int gv_wave_jump_prediction(const gdl_net *net, double A, double step, double *pred, double *cinf);
+
+/* ---- GV5: training ---- */
+#define GV_PURPOSE_FVU_WAVE_DATA "GV5.wave.data"
+#define GV_PURPOSE_FVU_WAVE_NET "GV5.wave.net"
+#define GV_PURPOSE_FVU_WAVE_TRAIN "GV5.wave.train"
+#define GV_PURPOSE_FVU_MOD_DATA "GV5.mod.data"
+#define GV_PURPOSE_FVU_MOD_NET "GV5.mod.net"
+#define GV_PURPOSE_FVU_MOD_TRAIN "GV5.mod.train"
+typedef struct {
+  double lr;         /* Adam 1e-3 */
+  size_t batch;      /* 32 */
+  gv_net_config net; /* 1 -> 64 -> 64 -> 1 ReLU, bias N(0, 1/4) */
+} gv_train_config;
+typedef struct {
+  double a;          /* target cos(pi a (u + 1)) */
+  size_t mtr, mte;   /* 8000 / 2000 */
+  size_t steps;      /* 12500 (50 epochs) */
+  gv_train_config train;
+} gv_fvu_wave_config;
+void gv_fvu_wave_config_default(gv_fvu_wave_config *c);
+int gv_fvu_wave_config_json(const void *cfg, gdl_json *j);
+/* Streams indexed by round(16 a) * 64 + rep. */
+int gv_fvu_wave_run(const gv_fvu_wave_config *c, uint64_t seed, size_t rep, double *fvu);
+
+#define GV_CKPT_MAX 8
+typedef struct {
+  uint64_t p;
+  int control;        /* 1: a = 1 (learnable control); 0: a = gv_hard_multiplier */
+  size_t steps;       /* 12000 */
+  size_t track_every; /* exact class Var every this many steps (0: none) */
+  gv_train_config train;
+} gv_fvu_mod_config;
+typedef struct {
+  uint64_t a;
+  double fvu;
+  size_t nckpt;
+  size_t step[GV_CKPT_MAX];
+  double var[GV_CKPT_MAX], bound[GV_CKPT_MAX], ratio[GV_CKPT_MAX];
+} gv_fvu_mod_result;
+void gv_fvu_mod_config_default(gv_fvu_mod_config *c);
+int gv_fvu_mod_config_json(const void *cfg, gdl_json *j);
+/* The hard part of Z_p^*: a uniform on {a : min(a, p - a) >= ceil(p/8)} (the rule and its
+ * reason in theorems/gradient_variance.md, "GV5"). */
+uint64_t gv_hard_multiplier_min(uint64_t p);
+uint64_t gv_hard_multiplier(uint64_t p, gsl_rng *r);
+/* Streams indexed by (p * 2 + control) * 64 + rep. */
+int gv_fvu_mod_run(const gv_fvu_mod_config *c, uint64_t seed, size_t rep, gv_fvu_mod_result *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,136 @@
+/* experiments.gradient_variance.same_as_test: the sweep (bench_gradient_variance, its own code
+ * path: grid -> configuration -> gdl_sweep_run -> point files -> assembled CSVs) run on the grid
+ * "same_as_test" gives, for at least one point of every sub-experiment (GV1 parity, GV2 modmul,
+ * GV3 wave, GV5 wave and modular training), bit-identical values to the configuration built the
+ * way theorems.gradient_variance builds it, with the same seed and replicate. The bench program
+ * is given by GDL_GV_BENCH (ctest sets it). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "gdl_test.h"
+#include "experiments/gradient_variance.h"
+
+static char outdir[256];
+
+static void run_sweep(void) {
+  const char *bench = getenv("GDL_GV_BENCH");
+  cr_assert(bench && *bench, "GDL_GV_BENCH is not set");
+  snprintf(outdir, sizeof outdir, "/tmp/gdl-gv-same-XXXXXX");
+  cr_assert(mkdtemp(outdir) != NULL);
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd, "'%s' --out '%s' --seed %llu --grid same_as_test > '%s/log.txt' 2>&1", bench, outdir,
+           (unsigned long long)gdl_test_seed(), outdir);
+  cr_assert(system(cmd) == 0, "sweep failed: %s (see %s/log.txt)", cmd, outdir);
+}
+
+static gdl_table read_table(const char *file) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", outdir, file);
+  gdl_table t;
+  gdl_test_check_rc(gdl_csv_read(path, &t), path);
+  cr_assert(t.nrows > 0, "%s is empty", path);
+  return t;
+}
+
+static double col(const gdl_table *t, size_t r, const char *name) {
+  int c = gdl_table_col(t, name);
+  cr_assert(c >= 0, "no column %s", name);
+  return t->v[r * t->ncols + (size_t)c];
+}
+
+static void same(const char *what, double sweep, double test) {
+  cr_assert(sweep == test, "%s: sweep %.17g != test %.17g", what, sweep, test);
+}
+
+Test(gradient_variance, same_as_test, .timeout = 600) {
+  uint64_t seed = gdl_test_seed();
+  run_sweep();
+  size_t n_checked[5] = {0};
+
+  /* GV1: the test's (n = 12, depth 2) runs */
+  gdl_table t = read_table("parity.csv");
+  for (size_t r = 0; r < t.nrows; r++) {
+    gv_parity_config c;
+    gv_parity_config_depth(&c, (unsigned)col(&t, r, "n"), 2);
+    gdl_var_result lev[GV_PARITY_MAXN + 1];
+    gdl_test_check_rc(gv_parity_run(&c, seed, (size_t)col(&t, r, "seed"), lev), "parity");
+    size_t k = (size_t)col(&t, r, "k");
+    same("GV1 var", col(&t, r, "var"), lev[k].var);
+    same("GV1 eg2", col(&t, r, "eg2"), lev[k].eg2);
+    same("GV1 bound", col(&t, r, "bound"), lev[k].bound);
+    n_checked[0]++;
+  }
+  gdl_table_free(&t);
+
+  /* GV2: as gv2_family builds it */
+  t = read_table("modmul.csv");
+  for (size_t r = 0; r < t.nrows; r++) {
+    gv_modmul_config c;
+    gv_modmul_config_default(&c);
+    c.p = (uint64_t)col(&t, r, "p");
+    c.bits = (int)col(&t, r, "bits");
+    c.phi = (gdl_phi)(int)col(&t, r, "phi");
+    gv_modmul_result o;
+    gdl_test_check_rc(gv_modmul_run(&c, seed, (size_t)col(&t, r, "seed"), &o), "modmul");
+    same("GV2 var", col(&t, r, "var"), o.var);
+    same("GV2 eg2", col(&t, r, "eg2"), o.eg2);
+    same("GV2 egc2", col(&t, r, "egc2"), o.egc2);
+    same("GV2 bound", col(&t, r, "bound"), o.bound);
+    n_checked[1]++;
+  }
+  gdl_table_free(&t);
+
+  /* GV3: as GV3_waves builds it */
+  t = read_table("wave.csv");
+  for (size_t r = 0; r < t.nrows; r++) {
+    gv_wave_config c;
+    gv_wave_config_default(&c);
+    c.A = col(&t, r, "A");
+    gv_wave_result o;
+    gdl_test_check_rc(gv_wave_run(&c, seed, (size_t)col(&t, r, "seed"), &o), "wave");
+    same("GV3 var", col(&t, r, "var"), o.var);
+    same("GV3 gmu2", col(&t, r, "gmu2"), o.gmu2);
+    same("GV3 bound", col(&t, r, "bound"), o.bound);
+    same("GV3 jump_pred", col(&t, r, "jump_pred"), o.jump_pred);
+    n_checked[2]++;
+  }
+  gdl_table_free(&t);
+
+  /* GV5 wave: as GV5_wave_training builds it (rep 0) */
+  t = read_table("fvu_wave.csv");
+  for (size_t r = 0; r < t.nrows; r++) {
+    gv_fvu_wave_config c;
+    gv_fvu_wave_config_default(&c);
+    c.a = col(&t, r, "a");
+    double fvu;
+    gdl_test_check_rc(gv_fvu_wave_run(&c, seed, (size_t)col(&t, r, "seed"), &fvu), "fvu wave");
+    same("GV5 wave fvu", col(&t, r, "fvu"), fvu);
+    n_checked[3]++;
+  }
+  gdl_table_free(&t);
+
+  /* GV5 modular: as GV5_modular_training builds it, checkpoints included (the sweep runs
+   * without them: measuring the class variance along the run must not change the run) */
+  t = read_table("fvu_modmul.csv");
+  for (size_t r = 0; r < t.nrows; r++) {
+    gv_fvu_mod_config c;
+    gv_fvu_mod_config_default(&c);
+    c.p = (uint64_t)col(&t, r, "p");
+    c.control = (int)col(&t, r, "control");
+    c.track_every = c.p == 1009 ? 3000 : 0;
+    gv_fvu_mod_result o;
+    gdl_test_check_rc(gv_fvu_mod_run(&c, seed, 0, &o), "fvu mod");
+    same("GV5 modular a", col(&t, r, "a"), (double)o.a);
+    same("GV5 modular fvu", col(&t, r, "fvu"), o.fvu);
+    n_checked[4]++;
+  }
+  gdl_table_free(&t);
+  for (int i = 0; i < 5; i++) cr_assert(n_checked[i] >= 1, "sub-experiment %d: no point compared", i);
+  cr_log_info("same_as_test: %zu parity, %zu modmul, %zu wave, %zu fvu wave, %zu fvu modular values bit-identical",
+              n_checked[0], n_checked[1], n_checked[2], n_checked[3], n_checked[4]);
+  char cmd[300];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", outdir);
+  cr_assert(system(cmd) == 0);
+}
