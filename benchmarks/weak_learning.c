@@ -13,7 +13,7 @@
  *  - twins: the same learners with the first layer restricted to S (non-equivariant twin).
  *  - depth x target table (WL3): wl3_config defaults (quick), 8 seeds (--full).
  * Points are keyed by the configuration document (gdl_exp_doc) and resume. Outputs:
- *   weak_learning_degree.csv  domain(0 cube, 1 sphere),init(0 gaussian, 1 rademacher),k,seed,corr
+ *   weak_learning_degree.csv  domain(0 cube, 1 sphere),init(0 gaussian, 1 rademacher),k,seed,corr,se0
  *   weak_learning_twin.csv    the same columns, twin learners
  *   weak_learning_depth.csv   depth,target,name,mean_corr,se_corr,mean_abs,bound,sqrt_lambda,learned
  *   weak_learning.json        configuration document + provenance;  summary.json  claim rows. */
@@ -27,7 +27,7 @@
 #include "gdl/gdl.h"
 
 #define PROG "bench_weak_learning"
-#define WL_REPS 3
+#define WL_REPS 5
 #define WL_DELTA 1e-6
 
 static double now_s(void) {
@@ -177,27 +177,29 @@ cleanup:
 /* WL1/WL2 rows of the summary: the test's assertions on the replicates found in the table. */
 static int summary_degree(gdl_summary *sum, const gdl_table *tb, int twin) {
   int cd = gdl_table_col(tb, "domain"), ci = gdl_table_col(tb, "init"), ck = gdl_table_col(tb, "k"),
-      cc = gdl_table_col(tb, "corr");
-  if (cd < 0 || ci < 0 || ck < 0 || cc < 0) return gdl_fail(GDL_EPARSE, "degree table: missing column");
+      cc = gdl_table_col(tb, "corr"), cz = gdl_table_col(tb, "se0");
+  if (cd < 0 || ci < 0 || ck < 0 || cc < 0 || cz < 0) return gdl_fail(GDL_EPARSE, "degree table: missing column");
   for (int sphere = 0; sphere < 2; sphere++)
     for (int init = 0; init < 2 - sphere; init++)
       for (size_t k = 1; k <= 20; k++) {
         int e = expect(sphere, twin, (wl_init)init, k);
-        double v[64];
+        double v[64], ss = 0.0;
         size_t nv = 0;
         for (size_t r = 0; r < tb->nrows && nv < 64; r++) {
           const double *row = tb->v + r * tb->ncols;
-          if (row[cd] == sphere && row[ci] == init && row[ck] == (double)k) v[nv++] = row[cc];
+          if (row[cd] == sphere && row[ci] == init && row[ck] == (double)k) {
+            ss += (row[cc] / row[cz]) * (row[cc] / row[cz]);
+            v[nv++] = row[cc];
+          }
         }
         if (e < 0 || nv < 2) continue;
-        double mean, se, ss = 0.0;
+        double mean, se;
         GDL_TRY(gdl_mean_se(nv, v, &mean, &se));
-        for (size_t a = 0; a < nv; a++) ss += v[a] * v[a];
         char chk[160];
         snprintf(chk, sizeof chk, "%s k=%zu %s%s: %s (%zu reps)", sphere ? "sphere d=20" : "cube n=20", k,
                  wl_init_name((wl_init)init), twin ? " restricted to S (twin)" : "",
-                 e ? "learned (mean-4SE > thr)" : "not learned (rms < chi2 1e-6 level)", nv);
-        double thr_l = sphere ? 0.5 : 10.0 / sqrt(20000.0), thr_n = wl_null_rms_threshold(nv, 20000, WL_DELTA);
+                 e ? "learned (mean-4SE > thr)" : "not learned (rms of corr/se0 < chi2 1e-6 level)", nv);
+        double thr_l = sphere ? 0.5 : 10.0 / sqrt(20000.0), thr_n = wl_null_rms_threshold(nv, WL_DELTA);
         if (e) GDL_TRY(gdl_summary_check(sum, sphere ? "WL2" : "WL1", chk, mean - WL_NSTD * se, ">", thr_l,
                                          mean - WL_NSTD * se > thr_l));
         else GDL_TRY(gdl_summary_check(sum, sphere ? "WL2" : "WL1", chk, sqrt(ss / (double)nv), "<", thr_n,

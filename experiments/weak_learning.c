@@ -167,9 +167,9 @@ static void wl_monomial(size_t m, size_t dim, const double *X, size_t k, const s
   }
 }
 
-int wl_rf_run(const wl_rf_config *c, uint64_t seed, double *corr) {
-  GDL_CHECK_ARG(c != NULL && corr != NULL, "wl_rf_run: NULL argument");
-  *corr = NAN;
+int wl_rf_run(const wl_rf_config *c, uint64_t seed, wl_rf_result *out) {
+  GDL_CHECK_ARG(c != NULL && out != NULL, "wl_rf_run: NULL argument");
+  out->corr = out->se0 = NAN;
   GDL_CHECK_ARG(c->n >= 1 && c->k >= 1 && c->k <= c->n && c->units >= 1 && c->mtrain >= 2 && c->mtest >= 2,
                 "wl_rf_run: bad sizes (n %zu, k %zu)", c->n, c->k);
   gdl_domain d;
@@ -199,7 +199,21 @@ int wl_rf_run(const wl_rf_config *c, uint64_t seed, double *corr) {
   GDL_TRY_CLEANUP(gdl_net_forward(net, c->mtest, Xte, f));
   gdl_metrics met;
   GDL_TRY_CLEANUP(gdl_metrics_eval(c->mtest, f, yte, NULL, &met));
-  *corr = met.pearson;
+  out->corr = met.pearson;
+  double fm = 0.0, ym = 0.0, sff = 0.0, syy = 0.0, s4 = 0.0;
+  for (size_t i = 0; i < c->mtest; i++) {
+    fm += f[i];
+    ym += yte[i];
+  }
+  fm /= (double)c->mtest;
+  ym /= (double)c->mtest;
+  for (size_t i = 0; i < c->mtest; i++) {
+    double a = f[i] - fm, b = yte[i] - ym;
+    sff += a * a;
+    syy += b * b;
+    s4 += a * a * b * b;
+  }
+  out->se0 = sqrt(s4) / sqrt(sff * syy);
 cleanup:
   free(Xtr); free(Xte); free(ytr); free(yte); free(f); free(perm);
   gdl_net_free(net);
@@ -207,8 +221,8 @@ cleanup:
   return rc;
 }
 
-double wl_null_rms_threshold(size_t s, size_t m, double delta) {
-  return sqrt(gsl_cdf_chisq_Qinv(delta, (double)s) / ((double)s * (double)m));
+double wl_null_rms_threshold(size_t s, double delta) {
+  return sqrt(gsl_cdf_chisq_Qinv(delta, (double)s) / (double)s);
 }
 
 /* ======================= WL3: the NG learner (private copies of NG's engine) ======================= */
@@ -574,14 +588,14 @@ cleanup:
 int wl_degree_point(void *ctx, gdl_sweep *s, size_t i) {
   const wl_degree_ctx *x = ctx;
   const wl_rf_config *c = &x->pts[i];
-  double corr = NAN;
-  GDL_TRY(wl_rf_run(c, x->seed, &corr));
-  static const char *const cols[] = {"domain", "init", "k", "seed", "corr"};
+  wl_rf_result r;
+  GDL_TRY(wl_rf_run(c, x->seed, &r));
+  static const char *const cols[] = {"domain", "init", "k", "seed", "corr", "se0"};
   char path[4096];
   GDL_TRY(gdl_sweep_point_file(s, i, "csv", path, sizeof path));
   gdl_csv *csv = NULL;
-  GDL_TRY(gdl_csv_open(path, 5, cols, &csv));
-  double v[5] = {c->sphere, c->init, (double)c->k, (double)c->rep, corr};
+  GDL_TRY(gdl_csv_open(path, 6, cols, &csv));
+  double v[6] = {c->sphere, c->init, (double)c->k, (double)c->rep, r.corr, r.se0};
   int rc = gdl_csv_row(csv, v);
   if (rc != GDL_OK) {
     gdl_csv_abort(csv);

@@ -59,13 +59,18 @@ typedef struct {
  * units, tag WL2); both 20 000 / 20 000, rho_rel 1e-4, Gaussian, k = 1, twin 0, rep 0. */
 void wl_rf_config_default(wl_rf_config *c, int sphere);
 int wl_rf_config_json(const void *c, gdl_json *j);
-/* Test Pearson correlation of the fitted learner with the target on mtest fresh points. */
-int wl_rf_run(const wl_rf_config *c, uint64_t seed, double *corr);
+typedef struct {
+  double corr;  /* Pearson correlation of prediction and target on the mtest fresh points */
+  double se0;   /* its standard error under "no signal" (the self-normalised sandwich form):
+                 * sqrt(sum_i (f_i - fbar)^2 (y_i - ybar)^2) / sqrt(sum_i (f_i - fbar)^2 sum_i (y_i - ybar)^2);
+                 * 1/sqrt(m) on the cube (y^2 = 1), larger on the sphere (heavy-tailed y^2) */
+} wl_rf_result;
+int wl_rf_run(const wl_rf_config *c, uint64_t seed, wl_rf_result *out);
 
-/* Null thresholds: under "no signal" the test correlation is N(0, 1/m) (m test points), so
- * m * sum_s corr_s^2 ~ chi^2_s; the threshold on the root mean square over s replicates with
- * failure probability delta is sqrt(chi2_{1-delta}(s) / (s m)). */
-double wl_null_rms_threshold(size_t s, size_t m, double delta);
+/* Null threshold: under "no signal" z_s = corr_s / se0_s is asymptotically N(0, 1) on fresh
+ * test points, so sum_s z_s^2 ~ chi^2_s over s independent replicates; the threshold on the
+ * root mean square of z with failure probability delta is sqrt(chi2_{1-delta}(s) / s). */
+double wl_null_rms_threshold(size_t s, double delta);
 
 /* ---------------- WL3: depth x target panel under noisy GD ---------------- */
 #define WL3_NT_MAX 12
@@ -110,7 +115,7 @@ int wl3_run(const wl3_config *c, uint64_t seed, wl3_result *out);
 /* ---------------- sweep points (the code path of benchmarks/weak_learning.c) ----------------
  * Degree grid: point i runs pts[i] (a full config) and writes its "csv" point file with the
  * columns of weak_learning_degree.csv: domain (0 cube, 1 sphere), init (0 Gaussian, 1
- * Rademacher), k, seed (= rep), corr; twin points are written likewise. Depth table: point 0
+ * Rademacher), k, seed (= rep), corr, se0; twin points are written likewise. Depth table: point 0
  * runs wl3_run(cfg) and writes one numeric row per (depth, target) (wl3_depth_cols; the
  * sweep adds the target names when it writes weak_learning_depth.csv). */
 typedef struct { const wl_rf_config *pts; uint64_t seed; } wl_degree_ctx;

@@ -14,8 +14,9 @@
  *      bound on any target (on the learned ones the correlation exceeds sqrt(lambda), so the
  *      bound's G-term is needed there).
  * Learned: mean - 4 SE over the replicates above the threshold. Not learned: the root mean
- * square of the replicates' test correlations below sqrt(chi2_{1-1e-6}(s) / (s m)), the
- * level that a predictor with no signal exceeds with probability 1e-6 (weak_learning.md). */
+ * square of z = corr / se0 over the replicates (se0: the correlation's standard error under
+ * "no signal", estimated on the test sample) below sqrt(chi2_{1-1e-6}(s) / s), the level that
+ * a predictor with no signal exceeds with probability 1e-6 (weak_learning.md). */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
@@ -25,7 +26,7 @@
 #include "gdl/gdl.h"
 #include "gdl_test.h"
 
-#define WL_REPS 3      /* replicates per WL1/WL2 case */
+#define WL_REPS 5      /* replicates per WL1/WL2 case */
 #define WL_DELTA 1e-6  /* failure probability of a "not learned" assertion */
 
 /* ---------------- WL1 / WL2 ---------------- */
@@ -34,9 +35,10 @@ typedef struct { size_t k; wl_init init; int twin, expect; } wl_case; /* expect:
 /* learn_thr: the section's "learned" threshold; a twin is asserted weak-learned (10/sqrt(m)) */
 static void run_cases(int sphere, const wl_case *cases, size_t nc, double learn_thr, uint64_t seed) {
   size_t nr = nc * WL_REPS;
-  double *corr = malloc(nr * sizeof *corr);
+  double *corr = malloc(nr * sizeof *corr), *z = malloc(nr * sizeof *z);
+  wl_rf_result *res = malloc(nr * sizeof *res);
   int *rcs = malloc(nr * sizeof *rcs);
-  cr_assert(corr && rcs);
+  cr_assert(corr && z && res && rcs);
   wl_rf_config c0;
   wl_rf_config_default(&c0, sphere);
 #pragma omp parallel for schedule(dynamic, 1)
@@ -46,23 +48,27 @@ static void run_cases(int sphere, const wl_case *cases, size_t nc, double learn_
     c.init = cases[j / WL_REPS].init;
     c.twin = cases[j / WL_REPS].twin;
     c.rep = j % WL_REPS;
-    rcs[j] = wl_rf_run(&c, seed, &corr[j]);
+    rcs[j] = wl_rf_run(&c, seed, &res[j]);
   }
-  for (size_t j = 0; j < nr; j++) gdl_test_check_rc(rcs[j], "WL run");
-  const double m = (double)c0.mtest, null_thr = wl_null_rms_threshold(WL_REPS, c0.mtest, WL_DELTA);
+  for (size_t j = 0; j < nr; j++) {
+    gdl_test_check_rc(rcs[j], "WL run");
+    corr[j] = res[j].corr;
+    z[j] = res[j].corr / res[j].se0;
+  }
+  const double m = (double)c0.mtest, null_thr = wl_null_rms_threshold(WL_REPS, WL_DELTA);
   for (size_t i = 0; i < nc; i++) {
     const double *v = corr + i * WL_REPS;
     double mean, se, ss = 0.0;
     gdl_test_check_rc(gdl_mean_se(WL_REPS, v, &mean, &se), "mean_se");
-    for (size_t r = 0; r < WL_REPS; r++) ss += v[r] * v[r];
+    for (size_t r = 0; r < WL_REPS; r++) ss += z[i * WL_REPS + r] * z[i * WL_REPS + r];
     double rms = sqrt(ss / WL_REPS);
-    char chk[80], params[320];
+    char chk[80], params[400];
     snprintf(params, sizeof params,
              "%s n=%zu units=%zu %s first layer%s, ridge rho_rel=%g, m_train=%zu m_test=%zu, k=%zu, %d reps: "
-             "corr %.4g %.4g %.4g",
+             "corr %.4g %.4g %.4g %.4g %.4g, sqrt(m)*se0 %.3g",
              sphere ? "sphere" : "cube", c0.n, c0.units, wl_init_name(cases[i].init),
              cases[i].twin ? " restricted to S (non-equivariant twin)" : "", c0.rho_rel, c0.mtrain, (size_t)m,
-             cases[i].k, WL_REPS, v[0], v[1], v[2]);
+             cases[i].k, WL_REPS, v[0], v[1], v[2], v[3], v[4], sqrt(m) * res[i * WL_REPS].se0);
     const char *tag = sphere ? "WL2" : "WL1", *tw = cases[i].twin ? "_twin" : "";
     if (cases[i].expect) {
       double lhs = mean - WL_NSTD * se, thr = cases[i].twin ? 10.0 / sqrt(m) : learn_thr;
@@ -74,6 +80,8 @@ static void run_cases(int sphere, const wl_case *cases, size_t nc, double learn_
     }
   }
   free(corr);
+  free(z);
+  free(res);
   free(rcs);
 }
 

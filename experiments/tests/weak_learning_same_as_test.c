@@ -46,8 +46,13 @@ Test(weak_learning_same, degree_points, .timeout = 300) {
   pts[1].rep = 2;
   wl_rf_config_default(&pts[2], 1);
   pts[2].k = 2;
-  double direct[3];
-  for (int i = 0; i < 3; i++) gdl_test_check_rc(wl_rf_run(&pts[i], seed, &direct[i]), "wl_rf_run");
+  double direct[3][2];
+  for (int i = 0; i < 3; i++) {
+    wl_rf_result r;
+    gdl_test_check_rc(wl_rf_run(&pts[i], seed, &r), "wl_rf_run");
+    direct[i][0] = r.corr;
+    direct[i][1] = r.se0;
+  }
   char *dir = fresh_dir();
   gdl_json *doc = NULL;
   gdl_test_check_rc(gdl_exp_doc("weak_learning", "same_as_test", seed, wl_rf_config_json, &pts[0], &doc), "doc");
@@ -62,11 +67,12 @@ Test(weak_learning_same, degree_points, .timeout = 300) {
     gdl_table tb = {0};
     gdl_test_check_rc(gdl_sweep_point_file(s, i, "csv", path, sizeof path), "point file");
     gdl_test_check_rc(gdl_csv_read(path, &tb), "csv read");
-    int c = gdl_table_col(&tb, "corr");
-    cr_assert(c >= 0 && tb.nrows == 1);
-    double v = tb.v[c];
-    cr_log_info("point %zu: sweep %.17g test %.17g", i, v, direct[i]);
-    cr_assert(memcmp(&v, &direct[i], sizeof v) == 0, "point %zu: sweep %.17g != test %.17g", i, v, direct[i]);
+    int c = gdl_table_col(&tb, "corr"), e = gdl_table_col(&tb, "se0");
+    cr_assert(c >= 0 && e >= 0 && tb.nrows == 1);
+    double v[2] = {tb.v[c], tb.v[e]};
+    cr_log_info("point %zu: sweep %.17g test %.17g", i, v[0], direct[i][0]);
+    cr_assert(memcmp(v, direct[i], sizeof v) == 0, "point %zu: sweep %.17g/%.17g != test %.17g/%.17g", i, v[0], v[1],
+              direct[i][0], direct[i][1]);
     gdl_table_free(&tb);
   }
   gdl_sweep_end(s);
