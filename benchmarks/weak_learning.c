@@ -199,7 +199,7 @@ static int summary_degree(gdl_summary *sum, const gdl_table *tb, int twin) {
         snprintf(chk, sizeof chk, "%s k=%zu %s%s: %s (%zu reps)", sphere ? "sphere d=20" : "cube n=20", k,
                  wl_init_name((wl_init)init), twin ? " restricted to S (twin)" : "",
                  e ? "learned (mean-4SE > thr)" : "not learned (rms of corr/se0 < chi2 1e-6 level)", nv);
-        double thr_l = sphere ? 0.5 : 10.0 / sqrt(20000.0), thr_n = wl_null_rms_threshold(nv, WL_DELTA);
+        double thr_l = (sphere && !twin) ? 0.5 : 10.0 / sqrt(20000.0), thr_n = wl_null_rms_threshold(nv, WL_DELTA);
         if (e) GDL_TRY(gdl_summary_check(sum, sphere ? "WL2" : "WL1", chk, mean - WL_NSTD * se, ">", thr_l,
                                          mean - WL_NSTD * se > thr_l));
         else GDL_TRY(gdl_summary_check(sum, sphere ? "WL2" : "WL1", chk, sqrt(ss / (double)nv), "<", thr_n,
