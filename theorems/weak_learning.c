@@ -85,7 +85,7 @@ static void run_cases(int sphere, const wl_case *cases, size_t nc, double learn_
   free(rcs);
 }
 
-Test(weak_learning, WL1_hypercube, .timeout = 400) {
+Test(weak_learning, WL1_hypercube, .timeout = 900) {
   static const wl_case cases[] = {
       {1, WL_INIT_GAUSSIAN, 0, 1},   {1, WL_INIT_RADEMACHER, 0, 1},  {2, WL_INIT_GAUSSIAN, 0, 1},
       {2, WL_INIT_RADEMACHER, 0, 1}, {3, WL_INIT_GAUSSIAN, 0, 1},    {3, WL_INIT_RADEMACHER, 0, 1},
@@ -97,7 +97,7 @@ Test(weak_learning, WL1_hypercube, .timeout = 400) {
   run_cases(0, cases, sizeof cases / sizeof cases[0], 10.0 / sqrt(20000.0), gdl_test_seed());
 }
 
-Test(weak_learning, WL2_sphere, .timeout = 400) {
+Test(weak_learning, WL2_sphere, .timeout = 900) {
   static const wl_case cases[] = {
       {1, WL_INIT_GAUSSIAN, 0, 1}, {2, WL_INIT_GAUSSIAN, 0, 1}, {5, WL_INIT_GAUSSIAN, 0, 0},
       {6, WL_INIT_GAUSSIAN, 0, 0}, {8, WL_INIT_GAUSSIAN, 0, 0},
@@ -109,7 +109,7 @@ Test(weak_learning, WL2_sphere, .timeout = 400) {
 }
 
 /* ---------------- WL3 ---------------- */
-Test(weak_learning, WL3_depth, .timeout = 600) {
+Test(weak_learning, WL3_depth, .timeout = 900) {
   uint64_t seed = gdl_test_seed();
   wl3_config c;
   wl3_config_default(&c);
