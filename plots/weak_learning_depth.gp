@@ -5,7 +5,8 @@ if (!exists("resdir")) resdir = "."
 if (!exists("figdir")) figdir = "."
 set datafile separator comma
 f = resdir."/weak_learning_depth.csv"
-set xrange [-0.5:5.5]
+stats f skip 1 using 2 nooutput
+set xrange [-0.5:STATS_max + 0.5]
 set yrange [1.5:4.5]
 set ytics ("depth 2" 2, "depth 3" 3, "depth 4" 4)
 set xlabel "target (n = 12)"
