@@ -12,6 +12,7 @@ int cmd_variance(int argc, char **argv);
 int cmd_leap(int argc, char **argv);
 int cmd_align(int argc, char **argv);
 int cmd_claims(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 /* Message helpers (cli/util.c). Both print ONE line "gdlimits <cmd>: ..." on stderr, with
  * control characters escaped (args.h gdl_args_sanitize). Numbers and flag tables: the

@@ -12,6 +12,7 @@ static const subcmd cmds[] = {
   {"variance", cmd_variance, "exact class-gradient variance of a hard class and its bound"},
   {"leap", cmd_leap, "leap and merged-staircase property of a sparse polynomial"},
   {"align", cmd_align, "alignment lambda and cross-predictability of a polynomial on B_n"},
+  {"check", cmd_check, "run one claim's experiment at your parameters: measured vs predicted, PASS/FAIL"},
   {"claims", cmd_claims, "the claims checked, with their tests, figures and documents"},
 };
 
