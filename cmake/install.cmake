@@ -16,6 +16,8 @@ install(TARGETS gdl gdl_blas gdl_gsl EXPORT gdlTargets
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/core/include/gdl DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   FILES_MATCHING PATTERN "*.h")
 install(TARGETS gdlimits RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# the man page generated from --help (cli/gen_man.cmake; ctest cli.man)
+install(FILES ${CMAKE_BINARY_DIR}/cli/gdlimits.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(EXPORT gdlTargets NAMESPACE gdl:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/gdl)
 
 set(GDL_CONFIG_OPENMP OFF)

@@ -1,0 +1,57 @@
+# ctest cli.man: the man page cannot drift from --help.
+#   cmake -DGDLIMITS=<gdlimits> -DMAN=<build copy of gdlimits.1> -DBUILD=<build dir>
+#         -DWORK=<scratch dir> -DGEN=<cli/gen_man.cmake> -P test_man.cmake
+# Regenerates the page from the program's help texts and requires it to equal the build copy
+# and the installed copy (cmake --install to a scratch prefix), and to have a section for
+# every command `gdlimits --help` lists.
+foreach(v GDLIMITS MAN BUILD WORK GEN)
+  if(NOT ${v})
+    message(FATAL_ERROR "test_man.cmake: -D${v}=... missing")
+  endif()
+endforeach()
+file(REMOVE_RECURSE "${WORK}")
+file(MAKE_DIRECTORY "${WORK}")
+execute_process(COMMAND ${CMAKE_COMMAND} -DGDLIMITS=${GDLIMITS} -DOUT=${WORK}/gdlimits.1 -P ${GEN}
+  RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "regenerating the man page failed: ${err}")
+endif()
+file(READ "${WORK}/gdlimits.1" fresh)
+if(NOT EXISTS "${MAN}")
+  message(FATAL_ERROR "no build copy ${MAN}")
+endif()
+file(READ "${MAN}" built)
+if(NOT fresh STREQUAL built)
+  message(SEND_ERROR "FAIL: ${MAN} differs from the page regenerated from --help (rebuild target gdlimits_man)")
+endif()
+
+execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD} --prefix ${WORK}/prefix
+  RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+file(GLOB_RECURSE installed "${WORK}/prefix/gdlimits.1")
+list(FILTER installed INCLUDE REGEX "/man1/gdlimits\\.1$")
+if(NOT rc EQUAL 0 OR NOT installed)
+  message(SEND_ERROR "FAIL: cmake --install did not install man1/gdlimits.1 (exit ${rc}): ${err}")
+else()
+  file(READ "${installed}" inst)
+  if(NOT fresh STREQUAL inst)
+    message(SEND_ERROR "FAIL: the installed ${installed} differs from the page regenerated from --help")
+  endif()
+endif()
+
+execute_process(COMMAND ${GDLIMITS} --help OUTPUT_VARIABLE top RESULT_VARIABLE rc)
+string(REGEX REPLACE "^.*\ncommands:\n" "" block "${top}")
+string(REGEX REPLACE "\n\n.*$" "" block "${block}")
+string(REGEX MATCHALL "\n  [a-z]+ +" found "\n${block}")
+list(LENGTH found ncmd)
+if(ncmd LESS 6)
+  message(SEND_ERROR "FAIL: gdlimits --help lists ${ncmd} commands, expected at least 6")
+endif()
+foreach(c IN LISTS found)
+  string(STRIP "${c}" c)
+  string(FIND "${fresh}" "\n.SS gdlimits ${c}\n" pos)
+  if(pos EQUAL -1)
+    message(SEND_ERROR "FAIL: the man page has no section for command '${c}'")
+  else()
+    message(STATUS "ok   man section gdlimits ${c}")
+  endif()
+endforeach()
