@@ -23,11 +23,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gdl/gdl.h"
-#include "staircase_run.h"
+#include "experiments/staircase.h"
 #include "gdl_test.h"
 
-#define MS_STAIRCASE "x1 + x1*x2 + x1*x2*x3 + x1*x2*x3*x4"
-#define MS_LEAP3 "x1*x2*x3"
+#define MS_STAIRCASE STAIRCASE_TARGET_STAIRCASE
+#define MS_LEAP3 STAIRCASE_TARGET_LEAP3
 
 static int ms_full(void) {
   const char *e = getenv("GDL_STAIRCASE_FULL");
@@ -226,17 +226,10 @@ typedef struct {
 } ms_job;
 
 static void ms_run_job(ms_job *j, uint64_t seed) {
-  ms_run_cfg c;
-  ms_run_default(&c);
-  c.target = j->target ? MS_LEAP3 : MS_STAIRCASE;
-  c.d = j->d;
-  c.budget = j->cap;
-  c.eval_every = 5 * j->d;
-  c.seed = seed;
-  c.purpose = j->target ? "ms2.leap3" : "ms2.staircase";
-  c.index = j->d * 1000 + j->seed;
-  ms_run_result r;
-  j->rc = ms_run(&c, &r);
+  staircase_config c;
+  staircase_ms2_config(&c, j->target, j->d, j->seed, j->cap / j->d);
+  staircase_result r;
+  j->rc = staircase_run(&c, seed, &r);
   if (j->rc != GDL_OK) {
     snprintf(j->err, sizeof j->err, "%s", gdl_strerror_last());
     return;
@@ -245,7 +238,7 @@ static void ms_run_job(ms_job *j, uint64_t seed) {
   j->fvu_budget = NAN;
   for (size_t k = 0; k < r.n_eval; k++)
     if (r.eval_step[k] <= 300 * j->d) j->fvu_budget = r.eval_fvu[k];
-  ms_run_free(&r);
+  staircase_result_free(&r);
 }
 
 Test(ms, ms2_hitting_time_scaling, .timeout = 5400) {
@@ -377,25 +370,24 @@ Test(ms, ms3_saddle_to_saddle_order) {
 #endif
   for (size_t q = 0; q < NJ; q++) {
     ms3_job *j = &jobs[q];
-    ms_run_cfg c;
-    ms_run_default(&c);
+    staircase_config c;
+    staircase_config_default(&c);
     c.target = j->target ? MS_LEAP3 : MS_STAIRCASE;
     c.d = j->d;
     c.budget = (j->target ? 3000 : 300) * j->d;
     c.eval_every = 5 * j->d;
     c.track_every = j->d / 4;
     c.ntrack = 4;
-    c.seed = seed;
-    c.purpose = "ms3";
+      c.purpose = "ms3";
     c.index = q;
-    ms_run_result r;
-    j->rc = ms_run(&c, &r);
+    staircase_result r;
+    j->rc = staircase_run(&c, seed, &r);
     if (j->rc != GDL_OK) {
       snprintf(j->err, sizeof j->err, "%s", gdl_strerror_last());
       continue;
     }
-    for (size_t i = 0; i < 4; i++) j->rise[i] = ms_rise_time(&r, 4, i, 2.0);
-    ms_run_free(&r);
+    for (size_t i = 0; i < 4; i++) j->rise[i] = staircase_rise_time(&r, 4, i, 2.0);
+    staircase_result_free(&r);
   }
   double min_gap = INFINITY, max_spread = 0;
   for (size_t q = 0; q < NJ; q++) {
@@ -447,10 +439,10 @@ Test(ms, ms4_depth3_standard_leaves_non_msp_part) {
 #endif
   for (size_t q = 0; q < 2 * NS; q++) {
     size_t h = q / NS, s = q % NS;
-    ms_run_cfg c;
-    ms_run_default(&c);
+    staircase_config c;
+    staircase_config_default(&c);
     c.target = "x1 + x1*x2*x3*x4";
-    c.net = MS_NET_STANDARD3;
+    c.net = STAIRCASE_NET_STANDARD3;
     c.d = d;
     c.width = 64;
     c.lr_std = 0.02;
@@ -458,15 +450,14 @@ Test(ms, ms4_depth3_standard_leaves_non_msp_part) {
     c.budget = 100 * d;
     c.eval_every = 5 * d;
     c.stop_at_hit = 0;
-    c.seed = seed;
-    c.purpose = h ? "ms4.hand" : "ms4.fcn";
+      c.purpose = h ? "ms4.hand" : "ms4.fcn";
     c.index = s;
     if (h) {
       c.nhand = 4;
       c.hand = hand;
     }
-    ms_run_result r;
-    rcs[h][s] = ms_run(&c, &r);
+    staircase_result r;
+    rcs[h][s] = staircase_run(&c, seed, &r);
     errs[h][s][0] = 0;
     if (rcs[h][s] != GDL_OK) {
       snprintf(errs[h][s], 160, "%s", gdl_strerror_last());
@@ -475,11 +466,11 @@ Test(ms, ms4_depth3_standard_leaves_non_msp_part) {
     fvu[h][s] = r.fvu_last;
     gsl_rng *g = NULL;
     rcs[h][s] = gdl_rng_alloc(seed, h ? "ms4.coef.hand" : "ms4.coef.fcn", s, &g);
-    if (rcs[h][s] == GDL_OK) rcs[h][s] = ms_fourier_coef(r.net, d, 1, hand, 4000, g, &c1[h][s], &s1[h][s]);
-    if (rcs[h][s] == GDL_OK) rcs[h][s] = ms_fourier_coef(r.net, d, 4, hand, 4000, g, &c4[h][s], &s4[h][s]);
+    if (rcs[h][s] == GDL_OK) rcs[h][s] = staircase_fourier_coef(r.net, d, 1, hand, 4000, g, &c1[h][s], &s1[h][s]);
+    if (rcs[h][s] == GDL_OK) rcs[h][s] = staircase_fourier_coef(r.net, d, 4, hand, 4000, g, &c4[h][s], &s4[h][s]);
     if (rcs[h][s] != GDL_OK) snprintf(errs[h][s], 160, "%s", gdl_strerror_last());
     gdl_rng_free(g);
-    ms_run_free(&r);
+    staircase_result_free(&r);
   }
   double min_c1 = INFINITY, max_c4 = 0, min_c4_hand = INFINITY;
   for (size_t h = 0; h < 2; h++)
