@@ -232,10 +232,10 @@ static int summary(const grid *g, const char *out, const results *res) {
     for (size_t r = 0; r < g->ns; r++) ncens += (size_t)res->cens[0][i][r];
   const gdl_fit *f0 = &res->fit[0], *f1 = &res->fit[1];
   GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "staircase runs censored at 300d", (double)ncens, "<=", 0, ncens == 0));
-  GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "staircase slope of log T vs log d (>=)", f0->slope, ">=", 0.7,
-                                    f0->slope >= 0.7));
-  GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "staircase slope of log T vs log d (<=)", f0->slope, "<=", 1.3,
-                                    f0->slope <= 1.3));
+  GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "staircase slope of log T vs log d (>=)", f0->slope, ">=", 0.75,
+                                    f0->slope >= 0.75));
+  GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "staircase slope of log T vs log d (<=)", f0->slope, "<=", 1.25,
+                                    f0->slope <= 1.25));
   GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "x1x2x3 slope of log T vs log d (>=, censored runs at the cap)",
                                     f1->slope, ">=", 1.6, f1->slope >= 1.6));
   GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "x1x2x3 slope of log T vs log d (<=, censored runs at the cap)",
