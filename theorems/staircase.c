@@ -216,7 +216,7 @@ Test(ms, ms1_leap_examples_and_random_supports) {
 /* MS2: hitting-time scaling                                                             */
 
 typedef struct {
-  int target;      /* 0 staircase, 1 x1x2x3 */
+  int target;      /* 0 staircase, 1 x1x2x3, 2 x1 + x1x2x3 (leap 2) */
   size_t d, seed;
   size_t hit;      /* 0: censored (not hit within the cap) */
   size_t cap;
@@ -261,7 +261,7 @@ static void ms_run_job(ms_job *j, uint64_t seed) {
 static void ms2_log_runs(const ms_job *jobs, size_t nj, int t, const size_t *ds, size_t nd) {
   for (size_t i = 0; i < nd; i++) {
     char line[512];
-    int off = snprintf(line, sizeof line, "%s d=%zu T/d:", t ? "x1x2x3" : "staircase", ds[i]);
+    int off = snprintf(line, sizeof line, "%s d=%zu T/d:", staircase_target_name(t), ds[i]);
     for (size_t q = 0; q < nj; q++)
       if (jobs[q].target == t && jobs[q].d == ds[i] && off < (int)sizeof line - 16)
         off += snprintf(line + off, sizeof line - (size_t)off, " %s%.0f", jobs[q].hit ? "" : ">",
@@ -270,14 +270,15 @@ static void ms2_log_runs(const ms_job *jobs, size_t nj, int t, const size_t *ds,
   }
 }
 
-/* Least-squares fit of log T vs log d for target t: the staircase on its uncensored runs only;
- * x1x2x3 with each censored run entered at its cap (a lower bound of its T; see .md). */
+/* Least-squares fit of log T vs log d for target t: the staircase and leap 2 on their
+ * uncensored runs only; x1x2x3 with each censored run entered at its cap (a lower bound of its
+ * T; see .md). */
 static gdl_fit ms2_fit(const ms_job *jobs, size_t nj, int t) {
   double *x = malloc(nj * sizeof *x), *y = malloc(nj * sizeof *y);
   cr_assert(x && y, "out of memory");
   size_t n = 0;
   for (size_t q = 0; q < nj; q++) {
-    if (jobs[q].target != t || (t == 0 && !jobs[q].hit)) continue;
+    if (jobs[q].target != t || (t != 1 && !jobs[q].hit)) continue;
     x[n] = (double)jobs[q].d;
     y[n++] = (double)(jobs[q].hit ? jobs[q].hit : jobs[q].cap);
   }
@@ -295,6 +296,9 @@ static gdl_fit ms2_fit(const ms_job *jobs, size_t nj, int t) {
 #define MS2_ST_HI 1.25
 #define MS2_L3_LO 1.6
 #define MS2_L3_HI 2.4
+/* the leap ladder: x1 + x1x2x3 (leap 2) has exponent max(2 - 1, 1) = 1: 1 +- (0.226 + 2 x 0.035) */
+#define MS2_L2_LO 0.7
+#define MS2_L2_HI 1.3
 /* detector check: FVU at the hit, independent / recorded, within [1/1.5, 1.5] */
 #define MS2_FVU_RATIO 1.5
 
@@ -325,17 +329,19 @@ Test(ms, ms2_hitting_time_scaling, .timeout = 5400) {
   int full = ms_full();
   const size_t dq[] = {32, 64, 128, 256}, df[] = {32, 64, 128, 256, 512};
   const size_t *ds = full ? df : dq;
-  size_t nd = full ? 5 : 4, ns = full ? 8 : 12;
+  size_t nd = full ? 5 : 4, ns = full ? 8 : 12, ns2 = full ? 8 : 6; /* ns2: leap-2 seeds */
   /* caps: the staircase must hit within the 300d budget (a censored staircase run fails the
    * test); x1x2x3 runs to 3000d (8000d in full mode, where d = 512 needs ~2500d) */
   size_t cap_l3 = full ? 8000 : 3000;
-  size_t nj = 2 * nd * ns;
+  size_t nj = 2 * nd * ns + nd * ns2;
   ms_job *jobs = calloc(nj, sizeof *jobs);
   cr_assert(jobs, "out of memory");
   size_t k = 0;
-  for (int t = 1; t >= 0; t--)           /* expensive first (dynamic schedule) */
+  const int order[3] = {1, 0, 2};          /* expensive first (dynamic schedule) */
+  for (int o = 0; o < 3; o++)
     for (size_t i = nd; i-- > 0;)
-      for (size_t s = 0; s < ns; s++) {
+      for (size_t s = 0; s < (order[o] == 2 ? ns2 : ns); s++) {
+        int t = order[o];
         jobs[k].target = t;
         jobs[k].d = ds[i];
         jobs[k].seed = s;
@@ -351,6 +357,7 @@ Test(ms, ms2_hitting_time_scaling, .timeout = 5400) {
               jobs[q].d, jobs[q].seed, jobs[q].err);
   ms2_log_runs(jobs, nj, 0, ds, nd);
   ms2_log_runs(jobs, nj, 1, ds, nd);
+  ms2_log_runs(jobs, nj, 2, ds, nd);
   ms2_detector_checks(jobs, nj, seed);
 
   /* censoring: every staircase run must hit (a censored run is not a measurement); x1x2x3 may
@@ -358,10 +365,11 @@ Test(ms, ms2_hitting_time_scaling, .timeout = 5400) {
    * lower the fitted slope) */
   double mlog = 0;
   for (size_t i = 0; i < nd; i++) mlog += log((double)ds[i]) / (double)nd;
-  size_t cens_st = 0, cens_l3_low = 0, cens_l3 = 0;
+  size_t cens_st = 0, cens_l3_low = 0, cens_l3 = 0, cens_l2 = 0;
   for (size_t q = 0; q < nj; q++) {
     if (jobs[q].hit) continue;
     if (jobs[q].target == 0) cens_st++;
+    else if (jobs[q].target == 2) cens_l2++;
     else {
       cens_l3++;
       cens_l3_low += log((double)jobs[q].d) <= mlog;
@@ -375,7 +383,10 @@ Test(ms, ms2_hitting_time_scaling, .timeout = 5400) {
   gdl_test_claim("MS2", "leap3_censored_below_mean_log_d", (double)cens_l3_low, "<=", 0, cens_l3_low == 0, seed,
                  params);
 
-  gdl_fit f0 = ms2_fit(jobs, nj, 0), f1 = ms2_fit(jobs, nj, 1);
+  snprintf(params, sizeof params, "%zu x1 + x1x2x3 runs, d=%zu..%zu, cap %zud", nd * ns2, ds[0], ds[nd - 1], cap_l3);
+  gdl_test_claim("MS2", "leap2_runs_censored", (double)cens_l2, "<=", 0, cens_l2 == 0, seed, params);
+
+  gdl_fit f0 = ms2_fit(jobs, nj, 0), f1 = ms2_fit(jobs, nj, 1), f2 = ms2_fit(jobs, nj, 2);
   cr_log_info("staircase slope %.3f (SE %.3f, %zu uncensored runs): margins to [%.1f, %.1f] = %.1f, %.1f SE",
               f0.slope, f0.se_slope, f0.n, MS2_ST_LO, MS2_ST_HI, (f0.slope - MS2_ST_LO) / f0.se_slope,
               (MS2_ST_HI - f0.slope) / f0.se_slope);
@@ -392,6 +403,16 @@ Test(ms, ms2_hitting_time_scaling, .timeout = 5400) {
            cens_l3, cap_l3, f1.se_slope);
   gdl_test_claim("MS2", "leap3_slope_ge", f1.slope, ">=", MS2_L3_LO, f1.slope >= MS2_L3_LO, seed, params);
   gdl_test_claim("MS2", "leap3_slope_le", f1.slope, "<=", MS2_L3_HI, f1.slope <= MS2_L3_HI, seed, params);
+  /* the leap ladder: leap 2 has exponent 1 like the staircase (the log factor between them is
+   * never asserted); its interval [0.7, 1.3] and x1x2x3's [1.6, 2.4] are disjoint, so the two
+   * checks together also assert the order of the exponents between leaps 2 and 3 */
+  cr_log_info("x1 + x1x2x3 slope %.3f (SE %.3f, %zu runs): margins to [%.1f, %.1f] = %.1f, %.1f SE; leap-3 minus "
+              "leap-2 slope %.3f", f2.slope, f2.se_slope, f2.n, MS2_L2_LO, MS2_L2_HI,
+              (f2.slope - MS2_L2_LO) / f2.se_slope, (MS2_L2_HI - f2.slope) / f2.se_slope, f1.slope - f2.slope);
+  snprintf(params, sizeof params, "leap ladder: target x1 + x1x2x3 (leap 2, exponent 1), %zu seeds per d, d=%zu..%zu; "
+           "slope SE %.3f", ns2, ds[0], ds[nd - 1], f2.se_slope);
+  gdl_test_claim("MS2", "leap2_slope_ge", f2.slope, ">=", MS2_L2_LO, f2.slope >= MS2_L2_LO, seed, params);
+  gdl_test_claim("MS2", "leap2_slope_le", f2.slope, "<=", MS2_L2_HI, f2.slope <= MS2_L2_HI, seed, params);
 
   /* budget 300d: the staircase is learned at every d (control), x1x2x3 is not at d >= 256 */
   for (size_t i = 0; i < nd; i++) {
@@ -401,7 +422,7 @@ Test(ms, ms2_hitting_time_scaling, .timeout = 5400) {
       if (jobs[q].d != ds[i]) continue;
       double T = (double)(jobs[q].hit ? jobs[q].hit : 10 * jobs[q].cap) / (double)ds[i];
       if (jobs[q].target == 0) worst_st = fmax(worst_st, T);
-      else {
+      else if (jobs[q].target == 1) {
         best_l3 = fmin(best_l3, T);
         l3_learned += jobs[q].hit && jobs[q].hit <= 300 * ds[i];
       }
