@@ -302,7 +302,8 @@ static gdl_fit ms2_fit(const ms_job *jobs, size_t nj, int t) {
 /* detector check: FVU at the hit, independent / recorded, within [1/1.5, 1.5] */
 #define MS2_FVU_RATIO 1.5
 
-static void ms2_detector_checks(const ms_job *jobs, size_t nj, uint64_t seed) {
+/* tag: "" for MS2's runs, "quick_" for the dedicated small test (distinct claim records). */
+static void ms2_detector_checks(const ms_job *jobs, size_t nj, uint64_t seed, const char *tag) {
   size_t bad = 0, nchk = 0;
   double worst = 1;
   for (size_t q = 0; q < nj; q++) {
@@ -317,10 +318,13 @@ static void ms2_detector_checks(const ms_job *jobs, size_t nj, uint64_t seed) {
   char params[256];
   snprintf(params, sizeof params, "%zu runs: reported hit == first recorded check with FVU < 0.1 "
            "(gdl_hitting_index on the curve)", nj);
-  gdl_test_claim("MS2", "detector_hit_is_first_check_below_0.1", (double)bad, "<=", 0, bad == 0, seed, params);
+  char check[96];
+  snprintf(check, sizeof check, "%sdetector_hit_is_first_check_below_0.1", tag);
+  gdl_test_claim("MS2", check, (double)bad, "<=", 0, bad == 0, seed, params);
   snprintf(params, sizeof params, "%zu hitting runs: FVU of the net at its hit on 4000 fresh points vs the run's "
            "recorded FVU, max of ratio and 1/ratio", nchk);
-  gdl_test_claim("MS2", "detector_fvu_at_hit_independent", worst, "<=", MS2_FVU_RATIO,
+  snprintf(check, sizeof check, "%sdetector_fvu_at_hit_independent", tag);
+  gdl_test_claim("MS2", check, worst, "<=", MS2_FVU_RATIO,
                  nchk > 0 && worst <= MS2_FVU_RATIO, seed, params);
 }
 
@@ -358,7 +362,7 @@ Test(ms, ms2_hitting_time_scaling, .timeout = 5400) {
   ms2_log_runs(jobs, nj, 0, ds, nd);
   ms2_log_runs(jobs, nj, 1, ds, nd);
   ms2_log_runs(jobs, nj, 2, ds, nd);
-  ms2_detector_checks(jobs, nj, seed);
+  ms2_detector_checks(jobs, nj, seed, "");
 
   /* censoring: every staircase run must hit (a censored run is not a measurement); x1x2x3 may
    * be censored only above the mean of log d (there its cap is a lower bound that can only
@@ -387,7 +391,7 @@ Test(ms, ms2_hitting_time_scaling, .timeout = 5400) {
   gdl_test_claim("MS2", "leap2_runs_censored", (double)cens_l2, "<=", 0, cens_l2 == 0, seed, params);
 
   gdl_fit f0 = ms2_fit(jobs, nj, 0), f1 = ms2_fit(jobs, nj, 1), f2 = ms2_fit(jobs, nj, 2);
-  cr_log_info("staircase slope %.3f (SE %.3f, %zu uncensored runs): margins to [%.1f, %.1f] = %.1f, %.1f SE",
+  cr_log_info("staircase slope %.3f (SE %.3f, %zu uncensored runs): margins to [%.2f, %.2f] = %.1f, %.1f SE",
               f0.slope, f0.se_slope, f0.n, MS2_ST_LO, MS2_ST_HI, (f0.slope - MS2_ST_LO) / f0.se_slope,
               (MS2_ST_HI - f0.slope) / f0.se_slope);
   cr_log_info("x1x2x3 slope %.3f (SE %.3f, %zu runs, %zu censored at the cap): margins to [%.1f, %.1f] = %.1f, "
@@ -406,7 +410,7 @@ Test(ms, ms2_hitting_time_scaling, .timeout = 5400) {
   /* the leap ladder: leap 2 has exponent 1 like the staircase (the log factor between them is
    * never asserted); its interval [0.7, 1.3] and x1x2x3's [1.6, 2.4] are disjoint, so the two
    * checks together also assert the order of the exponents between leaps 2 and 3 */
-  cr_log_info("x1 + x1x2x3 slope %.3f (SE %.3f, %zu runs): margins to [%.1f, %.1f] = %.1f, %.1f SE; leap-3 minus "
+  cr_log_info("x1 + x1x2x3 slope %.3f (SE %.3f, %zu runs): margins to [%.2f, %.2f] = %.1f, %.1f SE; leap-3 minus "
               "leap-2 slope %.3f", f2.slope, f2.se_slope, f2.n, MS2_L2_LO, MS2_L2_HI,
               (f2.slope - MS2_L2_LO) / f2.se_slope, (MS2_L2_HI - f2.slope) / f2.se_slope, f1.slope - f2.slope);
   snprintf(params, sizeof params, "leap ladder: target x1 + x1x2x3 (leap 2, exponent 1), %zu seeds per d, d=%zu..%zu; "
@@ -441,6 +445,29 @@ Test(ms, ms2_hitting_time_scaling, .timeout = 5400) {
     }
   }
   free(jobs);
+}
+
+/* The hitting-time detector on its own, cheaply (MS2 runs the same checks on all its runs):
+ * the staircase at d = 32, 64, 128 and x1x2x3 at d = 32, 4 runs each (reps 100..103, streams
+ * disjoint from MS2's reps 0..11), recorded as MS2 checks quick_detector_*. */
+Test(ms, ms5_hitting_time_detector) {
+  uint64_t seed = gdl_test_seed();
+  enum { NJ = 16 };
+  ms_job jobs[NJ];
+  memset(jobs, 0, sizeof jobs);
+  for (size_t q = 0; q < NJ; q++) {
+    jobs[q].target = q >= 12;
+    jobs[q].d = q >= 12 ? 32 : (size_t)32 << (q / 4);
+    jobs[q].seed = 100 + q % 4;
+    jobs[q].cap = (jobs[q].target ? 3000 : 300) * jobs[q].d;
+  }
+#ifdef GDL_HAVE_OPENMP
+#pragma omp parallel for schedule(dynamic, 1)
+#endif
+  for (size_t q = 0; q < NJ; q++) ms_run_job(&jobs[q], seed);
+  for (size_t q = 0; q < NJ; q++)
+    cr_assert(jobs[q].rc == GDL_OK, "run %zu failed: %s", q, jobs[q].err);
+  ms2_detector_checks(jobs, NJ, seed, "quick_");
 }
 
 /* ------------------------------------------------------------------------------------ */
