@@ -92,16 +92,16 @@ static int point_fn(void *ctx, gdl_sweep *s, size_t q) {
   return staircase_point(&c, g->seed, s, q);
 }
 
-/* MS3 on one staircase run's weight track: min gap between consecutive rise times (first
- * snapshot with mean|W0[:,i]| > 2 x bulk), in snapshots of d/4 steps; -1e9 if one never rose. */
+/* MS3 on one staircase run's weight track: min gap between consecutive take-offs (the
+ * snapshot from which mean|W0[:,i]| stays > 2 x bulk, as staircase_rise_time), in snapshots
+ * of d/4 steps; -1e9 if a coordinate never took off. */
 static double rise_gap(const gdl_table *w, size_t d) {
   double rise[4] = {0, 0, 0, 0}, gap = INFINITY;
-  for (size_t k = 0; k < 4; k++)
-    for (size_t r = 0; r < w->nrows; r++)
-      if (w->v[r * w->ncols + 1 + k] > 2.0 * w->v[r * w->ncols + 5]) {
-        rise[k] = w->v[r * w->ncols];
-        break;
-      }
+  for (size_t k = 0; k < 4; k++) {
+    size_t r = w->nrows;
+    while (r > 0 && w->v[(r - 1) * w->ncols + 1 + k] > 2.0 * w->v[(r - 1) * w->ncols + 5]) r--;
+    if (r < w->nrows) rise[k] = w->v[r * w->ncols];
+  }
   for (size_t k = 0; k < 4; k++)
     if (rise[k] == 0) return -1e9;
   for (size_t k = 0; k + 1 < 4; k++) gap = fmin(gap, (rise[k + 1] - rise[k]) / (double)(d / 4));

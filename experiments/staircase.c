@@ -358,11 +358,15 @@ cleanup:
 }
 
 size_t staircase_rise_time(const staircase_result *r, size_t ntrack, size_t i, double factor) {
-  for (size_t k = 0; k < r->n_track; k++) {
-    const double *row = r->track_w + k * (ntrack + 1);
-    if (row[i] > factor * row[ntrack]) return r->track_step[k];
+  /* the snapshot after the last one at or below factor x bulk (a transient early crossing by
+   * SGD noise is not a take-off); 0 if the last snapshot is still at or below */
+  size_t k = r->n_track;
+  while (k > 0) {
+    const double *row = r->track_w + (k - 1) * (ntrack + 1);
+    if (!(row[i] > factor * row[ntrack])) break;
+    k--;
   }
-  return 0;
+  return k < r->n_track ? r->track_step[k] : 0;
 }
 
 int staircase_point(const staircase_config *c, uint64_t seed, const gdl_sweep *s, size_t i) {

@@ -101,8 +101,10 @@ int staircase_fourier_coef(gdl_net *net, size_t d, size_t k, const size_t *S, si
 /* Test FVU of net on m fresh points drawn from r, against the exact target (parsed from text)
  * and its exact variance: an estimate independent of the run's own test set and detector. */
 int staircase_fvu(gdl_net *net, const char *target, size_t d, size_t m, gsl_rng *r, double *fvu);
-/* First snapshot at which coordinate i's mean |weight| exceeds `factor` times the bulk at the
- * same snapshot; 0 if never. */
+/* Take-off of coordinate i: the first snapshot from which on coordinate i's mean |weight|
+ * stays above `factor` times the bulk at the same snapshot (to the end of the run); 0 if it
+ * is not above at the last snapshot. (A first-crossing rule failed MS3 for 2 of 20 base
+ * seeds: SGD noise can push a coordinate above 2x bulk for a few snapshots early on.) */
 size_t staircase_rise_time(const staircase_result *r, size_t ntrack, size_t i, double factor);
 
 /* One sweep point: staircase_run(c, seed) and its files (gdl_sweep_point_file):
