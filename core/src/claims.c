@@ -49,7 +49,8 @@ const gdl_claim_info gdl_claim_table[GDL_NCLAIMS] = {
     {"MS1", "Leap / MSP calculator exact on the CLAIMS.md examples and on random supports "
             "(brute force over orderings)."},
     {"MS2", "Online SGD hitting time: staircase slope of log T vs log d in [0.75, 1.25] (no run "
-            "censored), x1x2x3 in [1.6, 2.4] (censored runs as lower bounds); detector checked "
+            "censored), x1x2x3 in [1.6, 2.4] (censored runs as lower bounds), leap-2 x1 + x1x2x3 "
+            "in [0.7, 1.3]; detector checked "
             "against an independent FVU; budget 300d learns the staircase at every d, not x1x2x3 "
             "at d = 256."},
     {"MS3", "Saddle to saddle: on the staircase, coordinate i's first-layer weight takes off "
