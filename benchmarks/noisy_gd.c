@@ -26,20 +26,15 @@
 #define PROG "bench_noisy_gd"
 
 /* value of column `name` in row r */
-static double col(const gdl_table *t, size_t r, const char *name) {
-  int c = gdl_table_col(t, name);
-  return c < 0 ? NAN : t->v[r * t->ncols + (size_t)c];
-}
-
 /* the checks of theorems/noisy_gd.c, one summary row each */
 static int summarise(const gdl_table *t, const noisy_gd_grid *g, gdl_summary *sum) {
   if (t->nrows != g->np) return gdl_fail(GDL_EINVAL, "noisy_gd: %zu rows for %zu points", t->nrows, g->np);
   char chk[160];
   double prev_lo = NAN, prev_n = 0;
   for (size_t r = 0; r < t->nrows; r++) {
-    double n = col(t, r, "n"), k = col(t, r, "k"), depth = col(t, r, "depth"), panel = col(t, r, "panel");
-    double m = col(t, r, "mean_abs_corr"), se = col(t, r, "se_abs_corr"), lo = col(t, r, "bound_lo");
-    double hi = col(t, r, "bound_hi"), lhs = m + NG_NSTD * se;
+    double n = gdl_table_get(t, r, "n"), k = gdl_table_get(t, r, "k"), depth = gdl_table_get(t, r, "depth"), panel = gdl_table_get(t, r, "panel");
+    double m = gdl_table_get(t, r, "mean_abs_corr"), se = gdl_table_get(t, r, "se_abs_corr"), lo = gdl_table_get(t, r, "bound_lo");
+    double hi = gdl_table_get(t, r, "bound_hi"), lhs = m + NG_NSTD * se;
     /* the tight regime: the larger of 4 SE and the Hoeffding half-width (as the test) */
     if (panel == 3) lhs = m + fmax(NG_NSTD * se, sqrt(log(1e6) / (2.0 * g->cfg[r].nreal)));
     /* the tight regime (panel 3) is a regime of the NG1 inequality: reported under NG1 */
@@ -47,14 +42,14 @@ static int summarise(const gdl_table *t, const noisy_gd_grid *g, gdl_summary *su
     snprintf(chk, sizeof chk, "E|corr| + %s <= bound (n=%g, k=%g, depth %g)", panel == 3 ? "max(4SE, Hoeffding)" : "4SE", n, k,
              depth);
     GDL_TRY(gdl_summary_check(sum, cl, chk, lhs, "<=", lo, lhs <= lo));
-    double cm = col(t, r, "ctl_mean"), cs = col(t, r, "ctl_se");
+    double cm = gdl_table_get(t, r, "ctl_mean"), cs = gdl_table_get(t, r, "ctl_se");
     if (isfinite(cm)) {
       snprintf(chk, sizeof chk, "control: corr(x1) - 4SE >= 0.5 (n=%g, depth %g)", n, depth);
       GDL_TRY(gdl_summary_check(sum, cl, chk, cm - NG_NSTD * cs, ">=", 0.5, cm - NG_NSTD * cs >= 0.5));
       snprintf(chk, sizeof chk, "separation: bound (+4SE) < 0.5 (n=%g, depth %g)", n, depth);
       GDL_TRY(gdl_summary_check(sum, cl, chk, hi, "<", 0.5, hi < 0.5));
       snprintf(chk, sizeof chk, "bound for x1: corr(x1) + 4SE <= bound (n=%g, depth %g)", n, depth);
-      double l1 = cm + NG_NSTD * cs, b1 = col(t, r, "bound_k1_lo");
+      double l1 = cm + NG_NSTD * cs, b1 = gdl_table_get(t, r, "bound_k1_lo");
       GDL_TRY(gdl_summary_check(sum, cl, chk, l1, "<=", b1, l1 <= b1));
     }
     if (panel == 2) {
@@ -66,7 +61,7 @@ static int summarise(const gdl_table *t, const noisy_gd_grid *g, gdl_summary *su
       prev_lo = lo;
     }
     if (panel == 3) {
-      double sl = col(t, r, "sqrt_lambda"), mlo = m - NG_NSTD * se;
+      double sl = gdl_table_get(t, r, "sqrt_lambda"), mlo = m - NG_NSTD * se;
       GDL_TRY(gdl_summary_check(sum, cl, "tight: E|corr| - 4SE > sqrt(lambda)", mlo, ">", sl, mlo > sl));
       GDL_TRY(gdl_summary_check(sum, cl, "tight: bound(+4SE) / (E|corr| - 4SE) <= 10", hi / mlo, "<=", 10.0,
                                 mlo > 0 && hi / mlo <= 10.0));
@@ -90,7 +85,7 @@ static int write_outputs(const char *out, const noisy_gd_grid *g, gdl_json *doc,
   snprintf(path, sizeof path, "%s/summary.json", out);
   GDL_TRY_CLEANUP(gdl_summary_write(sum, path));
   double secs = 0;
-  for (size_t r = 0; r < t.nrows; r++) secs += col(&t, r, "seconds");
+  for (size_t r = 0; r < t.nrows; r++) secs += gdl_table_get(&t, r, "seconds");
   GDL_TRY_CLEANUP(gdl_json_num(doc, "point_seconds_total", secs));
   GDL_TRY_CLEANUP(gdl_json_int(doc, "checks_failed", (long long)gdl_summary_failed(sum)));
   GDL_TRY_CLEANUP(gdl_json_provenance(doc, seed));

@@ -37,11 +37,6 @@ static int flags(gdl_bench_args *a, int i, int argc, char **argv, void *ctx) {
   return 0;
 }
 
-static double cell(const gdl_table *t, size_t r, const char *col) {
-  int j = gdl_table_col(t, col);
-  return j < 0 ? NAN : t->v[r * t->ncols + (size_t)j];
-}
-
 int main(int argc, char **argv) {
   gdl_bench_args args;
   int same = 0;
@@ -84,11 +79,11 @@ int main(int argc, char **argv) {
         double x[SQD_MAXP], y[SQD_MAXP];
         size_t n = 0, ok_cos = 1, ok_guar = 1;
         for (size_t r = 0; r < t.nrows; r++)
-          if (cell(&t, r, "group") == g && cell(&t, r, "phi") == f && n < SQD_MAXP) {
-            x[n] = cell(&t, r, "p");
-            y[n] = cell(&t, r, "d");
+          if (gdl_table_get(&t, r, "group") == g && gdl_table_get(&t, r, "phi") == f && n < SQD_MAXP) {
+            x[n] = gdl_table_get(&t, r, "p");
+            y[n] = gdl_table_get(&t, r, "d");
             if (g == SQD_MUL && f == SQD_PHI_COS && 2 * y[n] < x[n] - 1) ok_cos = 0;
-            if (g == SQD_MUL && y[n] < cell(&t, r, "guarantee")) ok_guar = 0;
+            if (g == SQD_MUL && y[n] < gdl_table_get(&t, r, "guarantee")) ok_guar = 0;
             n++;
           }
         gdl_fit fit = {0};
@@ -117,7 +112,7 @@ int main(int argc, char **argv) {
     if (rename(tmp, path)) gdl_bench_die(PROG, "fits.gp", gdl_fail(GDL_EIO, "cannot rename %s", tmp));
     int ok_par = 1;
     for (size_t r = 0; r < t.nrows; r++)
-      if (cell(&t, r, "group") == 2 && cell(&t, r, "d") != cell(&t, r, "members")) ok_par = 0;
+      if (gdl_table_get(&t, r, "group") == 2 && gdl_table_get(&t, r, "d") != gdl_table_get(&t, r, "members")) ok_par = 0;
     if ((rc = gdl_summary_check(sum, "SQ1", "parity_packing_eq_C(n,k)_every_k", ok_par, ">=", 1, ok_par)))
       gdl_bench_die(PROG, "summary", rc);
     if ((rc = gdl_summary_figure(sum, "sq_dimension_packing"))) gdl_bench_die(PROG, "summary", rc);
@@ -131,18 +126,18 @@ int main(int argc, char **argv) {
       /* the test's values, in memory, against the sweep's CSV */
       size_t diffs = 0, rows = 0;
       for (size_t r = 0; r < t.nrows; r++) {
-        int g = (int)cell(&t, r, "group");
+        int g = (int)gdl_table_get(&t, r, "group");
         sqd_result v;
         if (g <= 1)
-          rc = sqd_zp_point((uint64_t)cell(&t, r, "p"), (sqd_phi)(int)cell(&t, r, "phi"), (sqd_group)g, &v);
+          rc = sqd_zp_point((uint64_t)gdl_table_get(&t, r, "p"), (sqd_phi)(int)gdl_table_get(&t, r, "phi"), (sqd_group)g, &v);
         else if (g == 2)
-          rc = sqd_parity_point((unsigned)cell(&t, r, "p"), (unsigned)cell(&t, r, "k"), &v);
+          rc = sqd_parity_point((unsigned)gdl_table_get(&t, r, "p"), (unsigned)gdl_table_get(&t, r, "k"), &v);
         else
-          rc = sqd_conj_point((unsigned)cell(&t, r, "p"), (unsigned)cell(&t, r, "k"), &v);
+          rc = sqd_conj_point((unsigned)gdl_table_get(&t, r, "p"), (unsigned)gdl_table_get(&t, r, "k"), &v);
         if (rc) gdl_bench_die(PROG, "recompute", rc);
         rows++;
-        if ((double)v.d != cell(&t, r, "d") || v.maxoff != cell(&t, r, "maxoff") || v.offmass != cell(&t, r, "offmass")) {
-          fprintf(stderr, "%s: row %zu differs from the test's value (d %zu vs %g)\n", PROG, r, v.d, cell(&t, r, "d"));
+        if ((double)v.d != gdl_table_get(&t, r, "d") || v.maxoff != gdl_table_get(&t, r, "maxoff") || v.offmass != gdl_table_get(&t, r, "offmass")) {
+          fprintf(stderr, "%s: row %zu differs from the test's value (d %zu vs %g)\n", PROG, r, v.d, gdl_table_get(&t, r, "d"));
           diffs++;
         }
       }

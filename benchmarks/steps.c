@@ -42,11 +42,6 @@ static int flags(gdl_bench_args *a, int i, int argc, char **argv, void *ctx) {
   return 0;
 }
 
-static double cell(const gdl_table *t, size_t r, const char *col) {
-  int j = gdl_table_col(t, col);
-  return j < 0 ? NAN : t->v[r * t->ncols + (size_t)j];
-}
-
 /* bitwise equality, NaN == NaN */
 static int same(double a, double b) { return (isnan(a) && isnan(b)) || a == b; }
 
@@ -104,12 +99,12 @@ int main(int argc, char **argv) {
     if ((rc = gdl_summary_new("SC1", &sum))) gdl_bench_die(PROG, "summary", rc);
     double worst_slack = INFINITY, worst_cheb = 0, low_gain = INFINITY, high_gain = -INFINITY, tight = INFINITY;
     for (size_t r = 0; r < t.nrows; r++) {
-      double p = cell(&t, r, "p");
-      worst_slack = fmin(worst_slack, cell(&t, r, "min_slack"));
-      worst_cheb = fmax(worst_cheb, cell(&t, r, "cheb_max"));
-      tight = fmin(tight, cell(&t, r, "e_T") / cell(&t, r, "bound_T"));
-      if (p <= 7) low_gain = fmin(low_gain, cell(&t, r, "gain"));
-      if (p >= 509) high_gain = fmax(high_gain, cell(&t, r, "gain"));
+      double p = gdl_table_get(&t, r, "p");
+      worst_slack = fmin(worst_slack, gdl_table_get(&t, r, "min_slack"));
+      worst_cheb = fmax(worst_cheb, gdl_table_get(&t, r, "cheb_max"));
+      tight = fmin(tight, gdl_table_get(&t, r, "e_T") / gdl_table_get(&t, r, "bound_T"));
+      if (p <= 7) low_gain = fmin(low_gain, gdl_table_get(&t, r, "gain"));
+      if (p >= 509) high_gain = fmax(high_gain, gdl_table_get(&t, r, "gain"));
     }
     if ((rc = gdl_summary_check(sum, "SC1", "e_t_le_B_t_min_rel_slack", worst_slack, ">=", -1e-9, worst_slack >= -1e-9)) ||
         (rc = gdl_summary_check(sum, "SC1", "bound_tightness_min_e_T_over_B_T", tight, ">=", 0.1, tight >= 0.1)) ||
@@ -132,13 +127,13 @@ int main(int argc, char **argv) {
         double row[STEPS_NPOINT_COLS];
         steps_point_row(&res, row);
         for (size_t j = 0; j < STEPS_NPOINT_COLS; j++)
-          if (!same(row[j], cell(&t, i, steps_point_columns[j]))) {
+          if (!same(row[j], gdl_table_get(&t, i, steps_point_columns[j]))) {
             fprintf(stderr, "%s: point %zu column %s differs\n", PROG, i, steps_point_columns[j]);
             diffs++;
           }
         for (size_t tt = 0; tt <= res.T && tt < curves[i].nrows; tt++)
-          if (!same(res.e[tt], cell(&curves[i], tt, "e")) || !same(res.bound[tt], cell(&curves[i], tt, "bound")) ||
-              !same(res.var[tt], cell(&curves[i], tt, "var")))
+          if (!same(res.e[tt], gdl_table_get(&curves[i], tt, "e")) || !same(res.bound[tt], gdl_table_get(&curves[i], tt, "bound")) ||
+              !same(res.var[tt], gdl_table_get(&curves[i], tt, "var")))
             diffs++;
         if (curves[i].nrows != res.T + 1) diffs++;
         steps_result_free(&res);

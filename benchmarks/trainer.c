@@ -326,150 +326,116 @@ static int trainer_flag(gdl_bench_args *args, int i, int argc, char **argv, void
   return 0;
 }
 
-int main(int argc, char **argv) {
-  trainer_opts o = {GDL_TRAINER_TORCH_PY, "python3", 1, 1, 0, -1};
-  gdl_bench_args args;
-  gdl_bench_parse(&args, PROG, USAGE, argc, argv, trainer_flag, &o);
-  const char *out = args.out, *script = o.script, *python = o.python;
-  const int full = args.full, threads = o.threads, torch = o.torch, python_given = o.python_given;
-  const uint64_t seed = args.seed;
-  double seconds = o.seconds;
-  if (seconds < 0) seconds = full ? 5.0 : 1.0;
-  openblas_set_num_threads(threads);
-  if (gdl_mkdir_p(out) != GDL_OK) {
-    fprintf(stderr, "bench_trainer: %s\n", gdl_strerror_last());
-    return 1;
-  }
-  const double wall0 = now();
-
-  /* 1. dgemm peak */
-  double peak = dgemm_peak(1024, seed, full ? 3.0 : 1.0);
-  if (full) {
-    double p2 = dgemm_peak(2048, seed, 3.0);
-    if (p2 > peak) peak = p2;
-  }
-  /* 2. our trainer */
+/* Everything one run measured: the peak, our shapes, the PyTorch peer. */
+typedef struct {
+  const char *out;
+  int full, threads, have_torch;
+  uint64_t seed;
+  double seconds, peak, wall0;
   result ours[NSHAPE], peer[NSHAPE];
-  memset(peer, 0, sizeof peer);
-  for (size_t k = 0; k < NSHAPE; k++) {
-    gdl_progress("bench_trainer", k, NSHAPE);
-    if (!strchr(only, SHAPES[k].name[0])) {
-      memset(&ours[k], 0, sizeof ours[k]);
-      snprintf(ours[k].err, sizeof ours[k].err, "not run (--only %s)", only);
-      continue;
-    }
-    if (run_shape(&SHAPES[k], seed, seconds, &ours[k]) != GDL_OK)
-      fprintf(stderr, "bench_trainer: shape %s failed: %s\n", SHAPES[k].name, ours[k].err);
-  }
-  gdl_progress("bench_trainer", NSHAPE, NSHAPE);
-  gdl_progress_done();
-  /* 3. the PyTorch peer, same shapes, after ours */
-  char tver[256] = "", why[512] = "", pyused[512] = "";
-  int have_torch = 0;
-  if (torch)
-    have_torch = run_torch(python, python_given, script, threads, seconds, seed, peer, tver,
-                           sizeof tver, why, sizeof why, pyused, sizeof pyused);
-  else
-    snprintf(why, sizeof why, "--no-torch");
+  char tver[256], why[512], pyused[512];
+} bench_run;
 
-  /* table */
+static void print_table(const bench_run *b) {
   printf("gdlimits trainer benchmark (float64, %d BLAS thread%s, %s mode, >= %.1f s per shape)\n",
-         threads, threads == 1 ? "" : "s", full ? "full" : "quick", seconds);
-  printf("dgemm peak (best square cblas_dgemm): %.2f GFLOP/s\n", peak);
-  if (have_torch) printf("PyTorch peer: torch %s (%s)\n", tver, pyused);
-  else printf("PyTorch peer: SKIPPED (%s)\n", why);
+         b->threads, b->threads == 1 ? "" : "s", b->full ? "full" : "quick", b->seconds);
+  printf("dgemm peak (best square cblas_dgemm): %.2f GFLOP/s\n", b->peak);
+  if (b->have_torch) printf("PyTorch peer: torch %s (%s)\n", b->tver, b->pyused);
+  else printf("PyTorch peer: SKIPPED (%s)\n", b->why);
   printf("%-5s %-44s %12s %9s %8s %12s %9s\n", "shape", "net", "steps/s", "GFLOP/s", "%peak",
          "torch st/s", "ratio");
   for (size_t k = 0; k < NSHAPE; k++) {
+    const result *o = &b->ours[k], *p = &b->peer[k];
     char ts[32] = "-", rt[32] = "-";
-    if (have_torch && peer[k].ok) {
-      snprintf(ts, sizeof ts, "%.1f", peer[k].steps_per_s);
-      if (ours[k].ok) snprintf(rt, sizeof rt, "%.2fx", ours[k].steps_per_s / peer[k].steps_per_s);
+    if (b->have_torch && p->ok) {
+      snprintf(ts, sizeof ts, "%.1f", p->steps_per_s);
+      if (o->ok) snprintf(rt, sizeof rt, "%.2fx", o->steps_per_s / p->steps_per_s);
     }
-    if (ours[k].ok)
+    if (o->ok)
       printf("%-5s %-44s %12.1f %9.2f %7.1f%% %12s %9s\n", SHAPES[k].name, SHAPES[k].what,
-             ours[k].steps_per_s, ours[k].gflops, 100 * ours[k].gflops / peak, ts, rt);
+             o->steps_per_s, o->gflops, 100 * o->gflops / b->peak, ts, rt);
     else
-      printf("%-5s %-44s %12s (failed: %s)\n", SHAPES[k].name, SHAPES[k].what, "-", ours[k].err);
+      printf("%-5s %-44s %12s (failed: %s)\n", SHAPES[k].name, SHAPES[k].what, "-", o->err);
   }
+}
 
-  /* CSV */
+static int write_csv(const bench_run *b) {
   char path[4096];
-  snprintf(path, sizeof path, "%s/trainer.csv", out);
+  snprintf(path, sizeof path, "%s/trainer.csv", b->out);
   static const char *cols[] = {"shape", "in", "width", "batch", "online", "steps_per_s",
                                "gflops", "frac_peak", "torch_steps_per_s", "ratio_vs_torch",
                                "dgemm_peak_gflops"};
   gdl_csv *csv = NULL;
   int rc = gdl_csv_open(path, sizeof cols / sizeof cols[0], cols, &csv);
   for (size_t k = 0; rc == GDL_OK && k < NSHAPE; k++) {
-    double tsps = have_torch && peer[k].ok ? peer[k].steps_per_s : NAN;
-    double sps = ours[k].ok ? ours[k].steps_per_s : NAN;
-    double gf = ours[k].ok ? ours[k].gflops : NAN;
+    const result *o = &b->ours[k], *p = &b->peer[k];
+    double tsps = b->have_torch && p->ok ? p->steps_per_s : NAN;
+    double sps = o->ok ? o->steps_per_s : NAN;
+    double gf = o->ok ? o->gflops : NAN;
     rc = gdl_csv_row_text(csv, "%s,%zu,%zu,%zu,%d,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g", SHAPES[k].name,
                           SHAPES[k].in, SHAPES[k].width, SHAPES[k].batch, SHAPES[k].online, sps,
-                          gf, gf / peak, tsps, sps / tsps, peak);
+                          gf, gf / b->peak, tsps, sps / tsps, b->peak);
   }
-  if (rc == GDL_OK) rc = gdl_csv_commit(csv);
-  else if (csv) gdl_csv_abort(csv);
-  if (rc != GDL_OK) {
-    fprintf(stderr, "bench_trainer: %s\n", gdl_strerror_last());
-    return 1;
-  }
+  if (rc == GDL_OK) return gdl_csv_commit(csv);
+  if (csv) gdl_csv_abort(csv);
+  return rc;
+}
 
-  /* JSON sidecar */
+static int write_json(const bench_run *b) {
   gdl_json *j = NULL;
-  rc = gdl_json_new(&j);
-  if (rc == GDL_OK) {
-    gdl_json_str(j, "benchmark", "trainer");
-    gdl_json_str(j, "mode", full ? "full" : "quick");
-    gdl_json_int(j, "threads", threads);
-    gdl_json_num(j, "seconds_per_shape", seconds);
-    gdl_json_num(j, "lr", LR);
-    gdl_json_int(j, "sample_rows", SAMPLE_ROWS);
-    gdl_json_str(j, "net", "in -> width (ReLU, bias) -> 1 (bias), W ~ N(0, 1/fan_in)");
-    gdl_json_str(j, "loss", "squared 1/2 (f - y)^2, batch mean; y = x1 x2");
-    gdl_json_str(j, "optimizer", "SGD (plain GD update)");
-    gdl_json_str(j, "flop_convention", "matrix products only: fwd 2 m in out per layer, weight "
-                                       "grad 2 m in out per layer, input grad for layers >= 1");
-    gdl_json_num(j, "dgemm_peak_gflops", peak);
-    /* the machine's load while we measured: a busy machine explains a missed target */
-    double load[3] = {NAN, NAN, NAN};
-    if (getloadavg(load, 3) != 3) load[0] = load[1] = load[2] = NAN;
-    gdl_json_nums(j, "load_average", 3, load);
-    gdl_json_bool(j, "torch", have_torch);
-    gdl_json_str(j, "torch_version", have_torch ? tver : "");
-    gdl_json_str(j, "torch_python", have_torch ? pyused : "");
-    gdl_json_str(j, "torch_skipped_reason", have_torch ? "" : why);
-    for (size_t k = 0; k < NSHAPE; k++) {
-      gdl_json_begin(j, SHAPES[k].name);
-      gdl_json_str(j, "what", SHAPES[k].what);
-      gdl_json_int(j, "in", (long long)SHAPES[k].in);
-      gdl_json_int(j, "width", (long long)SHAPES[k].width);
-      gdl_json_int(j, "batch", (long long)SHAPES[k].batch);
-      gdl_json_bool(j, "ok", ours[k].ok);
-      gdl_json_num(j, "steps_per_s", ours[k].ok ? ours[k].steps_per_s : NAN);
-      gdl_json_num(j, "gflops", ours[k].ok ? ours[k].gflops : NAN);
-      gdl_json_num(j, "frac_peak", ours[k].ok ? ours[k].gflops / peak : NAN);
-      gdl_json_int(j, "steps", (long long)ours[k].steps);
-      gdl_json_num(j, "final_loss", ours[k].ok ? ours[k].final_loss : NAN);
-      gdl_json_num(j, "torch_steps_per_s", have_torch && peer[k].ok ? peer[k].steps_per_s : NAN);
-      gdl_json_num(j, "torch_final_loss", have_torch && peer[k].ok ? peer[k].final_loss : NAN);
-      gdl_json_end(j);
-    }
-    gdl_json_num(j, "wall_time_s", now() - wall0);
-    gdl_json_begin(j, "provenance");
-    gdl_json_provenance(j, seed);
+  int rc = GDL_OK;
+  GDL_TRY_CLEANUP(gdl_json_new(&j));
+  gdl_json_str(j, "benchmark", "trainer");
+  gdl_json_str(j, "mode", b->full ? "full" : "quick");
+  gdl_json_int(j, "threads", b->threads);
+  gdl_json_num(j, "seconds_per_shape", b->seconds);
+  gdl_json_num(j, "lr", LR);
+  gdl_json_int(j, "sample_rows", SAMPLE_ROWS);
+  gdl_json_str(j, "net", "in -> width (ReLU, bias) -> 1 (bias), W ~ N(0, 1/fan_in)");
+  gdl_json_str(j, "loss", "squared 1/2 (f - y)^2, batch mean; y = x1 x2");
+  gdl_json_str(j, "optimizer", "SGD (plain GD update)");
+  gdl_json_str(j, "flop_convention", "matrix products only: fwd 2 m in out per layer, weight "
+                                     "grad 2 m in out per layer, input grad for layers >= 1");
+  gdl_json_num(j, "dgemm_peak_gflops", b->peak);
+  /* the machine's load while we measured: a busy machine explains a missed target */
+  double load[3] = {NAN, NAN, NAN};
+  if (getloadavg(load, 3) != 3) load[0] = load[1] = load[2] = NAN;
+  gdl_json_nums(j, "load_average", 3, load);
+  gdl_json_bool(j, "torch", b->have_torch);
+  gdl_json_str(j, "torch_version", b->have_torch ? b->tver : "");
+  gdl_json_str(j, "torch_python", b->have_torch ? b->pyused : "");
+  gdl_json_str(j, "torch_skipped_reason", b->have_torch ? "" : b->why);
+  for (size_t k = 0; k < NSHAPE; k++) {
+    const result *o = &b->ours[k], *p = &b->peer[k];
+    gdl_json_begin(j, SHAPES[k].name);
+    gdl_json_str(j, "what", SHAPES[k].what);
+    gdl_json_int(j, "in", (long long)SHAPES[k].in);
+    gdl_json_int(j, "width", (long long)SHAPES[k].width);
+    gdl_json_int(j, "batch", (long long)SHAPES[k].batch);
+    gdl_json_bool(j, "ok", o->ok);
+    gdl_json_num(j, "steps_per_s", o->ok ? o->steps_per_s : NAN);
+    gdl_json_num(j, "gflops", o->ok ? o->gflops : NAN);
+    gdl_json_num(j, "frac_peak", o->ok ? o->gflops / b->peak : NAN);
+    gdl_json_int(j, "steps", (long long)o->steps);
+    gdl_json_num(j, "final_loss", o->ok ? o->final_loss : NAN);
+    gdl_json_num(j, "torch_steps_per_s", b->have_torch && p->ok ? p->steps_per_s : NAN);
+    gdl_json_num(j, "torch_final_loss", b->have_torch && p->ok ? p->final_loss : NAN);
     gdl_json_end(j);
-    snprintf(path, sizeof path, "%s/trainer.json", out);
-    rc = gdl_json_write(j, path);
-    gdl_json_free(j);
   }
-  if (rc != GDL_OK) {
-    fprintf(stderr, "bench_trainer: %s\n", gdl_strerror_last());
-    return 1;
-  }
+  gdl_json_num(j, "wall_time_s", now() - b->wall0);
+  gdl_json_begin(j, "provenance");
+  gdl_json_provenance(j, b->seed);
+  GDL_TRY_CLEANUP(gdl_json_end(j));
+  char path[4096];
+  snprintf(path, sizeof path, "%s/trainer.json", b->out);
+  rc = gdl_json_write(j, path);
+cleanup:
+  gdl_json_free(j);
+  return rc;
+}
 
-  /* summary.json for the claims report: the PF targets, measured in this run */
+/* summary.json for the claims report: the PF targets, measured in this run */
+static int write_summary(const bench_run *b) {
   static const struct {
     size_t k;
     const char *check;
@@ -479,41 +445,77 @@ int main(int argc, char **argv) {
                  {0, "steps_per_s_ratio_vs_torch_a_n30_w64_b32", 5.0, 1},
                  {1, "steps_per_s_ratio_vs_torch_b_n30_w512_b256", 1.5, 1},
                  {3, "fraction_of_dgemm_peak_d_n256_w1024_b1024", 0.6, 0}};
-  {
-    char doc[4096];
-    size_t n = 0;
-    n += (size_t)snprintf(doc + n, sizeof doc - n, "{\"claim\": \"PF\", \"rows\": [");
-    int first = 1;
-    for (size_t t = 0; t < sizeof targets / sizeof targets[0]; t++) {
-      const size_t k = targets[t].k;
-      if (!strchr(only, SHAPES[k].name[0])) continue; /* not run (--only): no row */
-      double m = NAN;
-      if (targets[t].vs_torch) {
-        if (!have_torch || !peer[k].ok || !ours[k].ok) continue; /* peer skipped: no row */
-        m = ours[k].steps_per_s / peer[k].steps_per_s;
-      } else if (ours[k].ok) {
-        m = ours[k].gflops / peak;
-      }
-      const int pass = isfinite(m) && m >= targets[t].bound;
-      n += (size_t)snprintf(doc + n, sizeof doc - n,
-                            "%s\n  {\"check\": \"%s\", \"measured\": %.6g, \"relation\": "
-                            "\">=\", \"bound\": %g, \"pass\": %s, \"seed\": %llu, "
-                            "\"params\": \"%d BLAS thread(s), %s mode\"}",
-                            first ? "" : ",", targets[t].check, isfinite(m) ? m : -1.0,
-                            targets[t].bound, pass ? "true" : "false", (unsigned long long)seed,
-                            threads, full ? "full" : "quick");
-      first = 0;
+  gdl_summary *sum = NULL;
+  int rc = GDL_OK;
+  GDL_TRY_CLEANUP(gdl_summary_new("PF", &sum));
+  for (size_t t = 0; t < sizeof targets / sizeof targets[0]; t++) {
+    const size_t k = targets[t].k;
+    const result *o = &b->ours[k], *p = &b->peer[k];
+    if (!strchr(only, SHAPES[k].name[0])) continue; /* not run (--only): no row */
+    double m = NAN;
+    if (targets[t].vs_torch) {
+      if (!b->have_torch || !p->ok || !o->ok) continue; /* peer skipped: no row */
+      m = o->steps_per_s / p->steps_per_s;
+    } else if (o->ok) {
+      m = o->gflops / b->peak;
     }
-    n += (size_t)snprintf(doc + n, sizeof doc - n, "\n], \"figures\": [\"trainer_speed.png\"], "
-                          "\"torch\": %s, \"wall_time_s\": %.3f}\n",
-                          have_torch ? "true" : "false", now() - wall0);
-    snprintf(path, sizeof path, "%s/summary.json", out);
-    rc = n < sizeof doc ? gdl_write_atomic(path, doc, n) : gdl_fail(GDL_EINVAL, "summary too long");
+    const int pass = isfinite(m) && m >= targets[t].bound;
+    GDL_TRY_CLEANUP(gdl_summary_check(sum, "PF", targets[t].check, isfinite(m) ? m : -1.0, ">=",
+                                      targets[t].bound, pass));
   }
-  if (rc != GDL_OK) {
-    fprintf(stderr, "bench_trainer: %s\n", gdl_strerror_last());
-    return 1;
+  GDL_TRY_CLEANUP(gdl_summary_figure(sum, "trainer_speed.png"));
+  char path[4096];
+  snprintf(path, sizeof path, "%s/summary.json", b->out);
+  rc = gdl_summary_write(sum, path);
+cleanup:
+  gdl_summary_free(sum);
+  return rc;
+}
+
+int main(int argc, char **argv) {
+  trainer_opts o = {GDL_TRAINER_TORCH_PY, "python3", 1, 1, 0, -1};
+  gdl_bench_args args;
+  gdl_bench_parse(&args, PROG, USAGE, argc, argv, trainer_flag, &o);
+  static bench_run b;
+  b.out = args.out;
+  b.full = args.full;
+  b.threads = o.threads;
+  b.seed = args.seed;
+  b.seconds = o.seconds < 0 ? (b.full ? 5.0 : 1.0) : o.seconds;
+  openblas_set_num_threads(b.threads);
+  if (gdl_mkdir_p(b.out) != GDL_OK) gdl_bench_die(PROG, "output directory", GDL_EIO);
+  b.wall0 = now();
+
+  /* 1. dgemm peak */
+  b.peak = dgemm_peak(1024, b.seed, b.full ? 3.0 : 1.0);
+  if (b.full) {
+    double p2 = dgemm_peak(2048, b.seed, 3.0);
+    if (p2 > b.peak) b.peak = p2;
   }
-  printf("wrote %s/trainer.csv, trainer.json, summary.json\n", out);
+  /* 2. our trainer */
+  for (size_t k = 0; k < NSHAPE; k++) {
+    gdl_progress("bench_trainer", k, NSHAPE);
+    if (!strchr(only, SHAPES[k].name[0])) {
+      snprintf(b.ours[k].err, sizeof b.ours[k].err, "not run (--only %s)", only);
+      continue;
+    }
+    if (run_shape(&SHAPES[k], b.seed, b.seconds, &b.ours[k]) != GDL_OK)
+      fprintf(stderr, "bench_trainer: shape %s failed: %s\n", SHAPES[k].name, b.ours[k].err);
+  }
+  gdl_progress("bench_trainer", NSHAPE, NSHAPE);
+  gdl_progress_done();
+  /* 3. the PyTorch peer, same shapes, after ours */
+  if (o.torch)
+    b.have_torch = run_torch(o.python, o.python_given, o.script, b.threads, b.seconds, b.seed, b.peer, b.tver,
+                             sizeof b.tver, b.why, sizeof b.why, b.pyused, sizeof b.pyused);
+  else
+    snprintf(b.why, sizeof b.why, "--no-torch");
+
+  print_table(&b);
+  int rc = write_csv(&b);
+  if (rc != GDL_OK) gdl_bench_die(PROG, "trainer.csv", rc);
+  if ((rc = write_json(&b)) != GDL_OK) gdl_bench_die(PROG, "trainer.json", rc);
+  if ((rc = write_summary(&b)) != GDL_OK) gdl_bench_die(PROG, "summary.json", rc);
+  printf("wrote %s/trainer.csv, trainer.json, summary.json\n", b.out);
   return 0;
 }

@@ -18,34 +18,6 @@
 
 #ifndef GDL_GIT_DESCRIBE
 #define GDL_GIT_DESCRIBE "unknown"
-
-/* report_read.c */
-void read_kill_matrix(const char *results);
-void read_bench_context(const char *results);
-int is_perf_claim(size_t ci);
-double row_tightness(const row *x);
-size_t faults_killed_by_family(size_t fi, char ***out, size_t *nrun);
-
-/* report_sections.c: the sections of the report, written to Markdown and HTML at once */
-typedef struct {
-  sbuf md, h;
-  const char *results, *figdir;
-  char figrel[4096];
-  figset fs;
-  status cst[NCLAIM];
-  int npass, nfail, ninc, nnone;
-  char utc[64];
-} report_ctx;
-void sb_json(sbuf *b, const char *s);
-void section_head(report_ctx *c, int have_results);
-void section_versions(report_ctx *c);
-void section_overview(report_ctx *c);
-void section_family(report_ctx *c, size_t f);
-void section_performance(report_ctx *c);
-void section_faults(report_ctx *c);
-void section_leftovers(report_ctx *c);
-void write_claims_json(report_ctx *c, sbuf *j);
-
 #endif
 
 #include "gdl/claims.h"

@@ -6,13 +6,18 @@
  *   MS1  leap / MSP calculator: CLAIMS.md examples, staircases, parities, random supports
  *        against brute force over orderings and an independent subset DP.
  *   MS2  hitting-time scaling of a mean-field 2-layer ReLU net under online SGD:
- *        staircase slope in [0.7, 1.3], x1x2x3 slope >= 1.6, budget 300d (staircase
- *        learned at every d, x1x2x3 not at d >= 256; see the .md for d = 128).
+ *        staircase slope in [0.75, 1.25] on uncensored runs (a censored staircase run
+ *        fails), x1x2x3 slope in [1.6, 2.4] with censored runs at their cap (lower bounds),
+ *        leap ladder x1 + x1x2x3 slope in [0.7, 1.3]; the hitting-time detector checked
+ *        against gdl_hitting_index and an independent FVU; budget 300d (staircase learned
+ *        at every d, x1x2x3 not at d >= 256; see the .md for d = 128).
  *   MS3  saddle-to-saddle: on the staircase, coordinates are picked up in the order 1,2,3,4;
  *        control: on x1x2x3 the three coordinates are picked up together.
  *   MS4  necessity beyond mean field: a depth-3 standard-scaling FCN at a linear budget
- *        learns the x1 part of x1 + x1x2x3x4 and leaves the x1x2x3x4 coefficient ~ 0;
- *        control: the same trainer with a first layer hand-placed on x1..x4 learns it.
+ *        (100d at d = 64, 128, 256) learns the x1 part of x1 + x1x2x3x4 and leaves the
+ *        x1x2x3x4 coefficient ~ 0; control: its twin with a first layer hand-placed on
+ *        x1..x4 at the same pre-activation scale learns it.
+ *   ms5  the MS2 detector checks alone on 16 cheap runs (kills detector faults in seconds).
  *
  * Environment: GDL_SEED (base seed), GDL_STAIRCASE_FULL=1 (paper-scale MS2: d up to 512,
  * 8 seeds; registered as the `full`-label test theorems.staircase_full). */
@@ -23,11 +28,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gdl/gdl.h"
-#include "staircase_run.h"
+#include "experiments/staircase.h"
 #include "gdl_test.h"
 
-#define MS_STAIRCASE "x1 + x1*x2 + x1*x2*x3 + x1*x2*x3*x4"
-#define MS_LEAP3 "x1*x2*x3"
+#define MS_STAIRCASE STAIRCASE_TARGET_STAIRCASE
+#define MS_LEAP3 STAIRCASE_TARGET_LEAP3
 
 static int ms_full(void) {
   const char *e = getenv("GDL_STAIRCASE_FULL");
@@ -216,36 +221,116 @@ Test(ms, ms1_leap_examples_and_random_supports) {
 /* MS2: hitting-time scaling                                                             */
 
 typedef struct {
-  int target;      /* 0 staircase, 1 x1x2x3 */
+  int target;      /* 0 staircase, 1 x1x2x3, 2 x1 + x1x2x3 (leap 2) */
   size_t d, seed;
-  size_t hit;      /* 0: not hit within cap */
+  size_t hit;      /* 0: censored (not hit within the cap) */
   size_t cap;
-  double fvu_budget; /* FVU at the last evaluation <= 300d */
+  int detector_ok; /* hit == first recorded check with FVU < 0.1 (gdl_hitting_index) */
+  double fvu_hit;  /* FVU recorded by the run at its hit */
+  double fvu_ind;  /* FVU of the net at the hit on fresh points, computed independently */
   int rc;
   char err[160];
 } ms_job;
 
+/* One MS2 run (the canonical point of experiments/staircase.h) and the independent checks of
+ * its hitting-time detector: the recorded curve's first value below the threshold
+ * (gdl_hitting_index, core/src/alignment.c) must be the reported hit, and the net at the hit
+ * (the run stops there) is re-evaluated on 4000 fresh points against the exact target and its
+ * exact variance (stream "ms2.verify"). */
 static void ms_run_job(ms_job *j, uint64_t seed) {
-  ms_run_cfg c;
-  ms_run_default(&c);
-  c.target = j->target ? MS_LEAP3 : MS_STAIRCASE;
-  c.d = j->d;
-  c.budget = j->cap;
-  c.eval_every = 5 * j->d;
-  c.seed = seed;
-  c.purpose = j->target ? "ms2.leap3" : "ms2.staircase";
-  c.index = j->d * 1000 + j->seed;
-  ms_run_result r;
-  j->rc = ms_run(&c, &r);
+  staircase_config c;
+  staircase_ms2_config(&c, j->target, j->d, j->seed, j->cap / j->d);
+  staircase_result r;
+  j->rc = staircase_run(&c, seed, &r);
   if (j->rc != GDL_OK) {
     snprintf(j->err, sizeof j->err, "%s", gdl_strerror_last());
     return;
   }
   j->hit = r.hit;
-  j->fvu_budget = NAN;
-  for (size_t k = 0; k < r.n_eval; k++)
-    if (r.eval_step[k] <= 300 * j->d) j->fvu_budget = r.eval_fvu[k];
-  ms_run_free(&r);
+  size_t idx = 0;
+  j->rc = gdl_hitting_index(r.n_eval, r.eval_fvu, c.hit_fvu, 1, &idx);
+  j->detector_ok = j->rc == GDL_OK && (idx < r.n_eval ? r.eval_step[idx] == r.hit : r.hit == 0);
+  j->fvu_hit = idx < r.n_eval ? r.eval_fvu[idx] : NAN;
+  j->fvu_ind = NAN;
+  if (j->rc == GDL_OK && r.hit) {
+    gsl_rng *g = NULL;
+    j->rc = gdl_rng_alloc(seed, "ms2.verify", c.index + (uint64_t)j->target * 1000000, &g);
+    if (j->rc == GDL_OK) j->rc = staircase_fvu(r.net, c.target, c.d, 4000, g, &j->fvu_ind);
+    gdl_rng_free(g);
+  }
+  if (j->rc != GDL_OK) snprintf(j->err, sizeof j->err, "%s", gdl_strerror_last());
+  staircase_result_free(&r);
+}
+
+/* Prints the per-run T/d of one target (">" marks a censored run). */
+static void ms2_log_runs(const ms_job *jobs, size_t nj, int t, const size_t *ds, size_t nd) {
+  for (size_t i = 0; i < nd; i++) {
+    char line[512];
+    int off = snprintf(line, sizeof line, "%s d=%zu T/d:", staircase_target_name(t), ds[i]);
+    for (size_t q = 0; q < nj; q++)
+      if (jobs[q].target == t && jobs[q].d == ds[i] && off < (int)sizeof line - 16)
+        off += snprintf(line + off, sizeof line - (size_t)off, " %s%.0f", jobs[q].hit ? "" : ">",
+                        (double)(jobs[q].hit ? jobs[q].hit : jobs[q].cap) / (double)ds[i]);
+    cr_log_info("%s", line);
+  }
+}
+
+/* Least-squares fit of log T vs log d for target t: the staircase and leap 2 on their
+ * uncensored runs only; x1x2x3 with each censored run entered at its cap (a lower bound of its
+ * T; see .md). */
+static gdl_fit ms2_fit(const ms_job *jobs, size_t nj, int t) {
+  double *x = malloc(nj * sizeof *x), *y = malloc(nj * sizeof *y);
+  cr_assert(x && y, "out of memory");
+  size_t n = 0;
+  for (size_t q = 0; q < nj; q++) {
+    if (jobs[q].target != t || (t != 1 && !jobs[q].hit)) continue;
+    x[n] = (double)jobs[q].d;
+    y[n++] = (double)(jobs[q].hit ? jobs[q].hit : jobs[q].cap);
+  }
+  gdl_fit fit = {NAN, NAN, NAN, NAN, NAN, n};
+  if (n >= 3) cr_assert(gdl_fit_loglog(n, x, y, &fit) == GDL_OK, "fit: %s", gdl_strerror_last());
+  free(x);
+  free(y);
+  return fit;
+}
+
+/* The predicted intervals (derived in theorems/staircase.md): slope of log T vs log d on
+ * d = 32..256 is 1 +- 0.25 for the staircase (leap 1) and 2 +- 0.4 for x1x2x3 (leap 3):
+ * one polylog power (0.226) plus two design SEs of the fit (0.012, 0.08). */
+#define MS2_ST_LO 0.75
+#define MS2_ST_HI 1.25
+#define MS2_L3_LO 1.6
+#define MS2_L3_HI 2.4
+/* the leap ladder: x1 + x1x2x3 (leap 2) has exponent max(2 - 1, 1) = 1: 1 +- (0.226 + 2 x 0.035) */
+#define MS2_L2_LO 0.7
+#define MS2_L2_HI 1.3
+/* detector check: FVU at the hit, independent / recorded, within [1/1.5, 1.5] */
+#define MS2_FVU_RATIO 1.5
+
+/* tag: "" for MS2's runs, "quick_" for the dedicated small test (distinct claim records). */
+static void ms2_detector_checks(const ms_job *jobs, size_t nj, uint64_t seed, const char *tag) {
+  size_t bad = 0, nchk = 0;
+  double worst = 1;
+  for (size_t q = 0; q < nj; q++) {
+    bad += !jobs[q].detector_ok;
+    if (!jobs[q].hit) continue;
+    double ratio = jobs[q].fvu_ind / jobs[q].fvu_hit;
+    if (!(ratio > 0)) ratio = INFINITY;
+    double dev = fmax(ratio, 1 / ratio);
+    if (dev > worst) worst = dev;
+    nchk++;
+  }
+  char params[256];
+  snprintf(params, sizeof params, "%zu runs: reported hit == first recorded check with FVU < 0.1 "
+           "(gdl_hitting_index on the curve)", nj);
+  char check[96];
+  snprintf(check, sizeof check, "%sdetector_hit_is_first_check_below_0.1", tag);
+  gdl_test_claim("MS2", check, (double)bad, "<=", 0, bad == 0, seed, params);
+  snprintf(params, sizeof params, "%zu hitting runs: FVU of the net at its hit on 4000 fresh points vs the run's "
+           "recorded FVU, max of ratio and 1/ratio", nchk);
+  snprintf(check, sizeof check, "%sdetector_fvu_at_hit_independent", tag);
+  gdl_test_claim("MS2", check, worst, "<=", MS2_FVU_RATIO,
+                 nchk > 0 && worst <= MS2_FVU_RATIO, seed, params);
 }
 
 Test(ms, ms2_hitting_time_scaling, .timeout = 5400) {
@@ -253,18 +338,19 @@ Test(ms, ms2_hitting_time_scaling, .timeout = 5400) {
   int full = ms_full();
   const size_t dq[] = {32, 64, 128, 256}, df[] = {32, 64, 128, 256, 512};
   const size_t *ds = full ? df : dq;
-  size_t nd = full ? 5 : 4, ns = full ? 8 : 12;
-  /* caps: the staircase must hit within the 300d budget; x1x2x3 runs to 3000d (a hit
-   * beyond is censored at the cap, which can only lower the fitted slope; 8000d in full
-   * mode, where d = 512 needs ~2500d) */
+  size_t nd = full ? 5 : 4, ns = full ? 8 : 12, ns2 = full ? 8 : 12; /* ns2: leap-2 seeds */
+  /* caps: the staircase must hit within the 300d budget (a censored staircase run fails the
+   * test); x1x2x3 runs to 3000d (8000d in full mode, where d = 512 needs ~2500d) */
   size_t cap_l3 = full ? 8000 : 3000;
-  size_t nj = 2 * nd * ns;
+  size_t nj = 2 * nd * ns + nd * ns2;
   ms_job *jobs = calloc(nj, sizeof *jobs);
   cr_assert(jobs, "out of memory");
   size_t k = 0;
-  for (int t = 1; t >= 0; t--)           /* expensive first (dynamic schedule) */
+  const int order[3] = {1, 0, 2};          /* expensive first (dynamic schedule) */
+  for (int o = 0; o < 3; o++)
     for (size_t i = nd; i-- > 0;)
-      for (size_t s = 0; s < ns; s++) {
+      for (size_t s = 0; s < (order[o] == 2 ? ns2 : ns); s++) {
+        int t = order[o];
         jobs[k].target = t;
         jobs[k].d = ds[i];
         jobs[k].seed = s;
@@ -278,49 +364,64 @@ Test(ms, ms2_hitting_time_scaling, .timeout = 5400) {
   for (size_t q = 0; q < nj; q++)
     cr_assert(jobs[q].rc == GDL_OK, "run target %d d %zu seed %zu failed: %s", jobs[q].target,
               jobs[q].d, jobs[q].seed, jobs[q].err);
+  ms2_log_runs(jobs, nj, 0, ds, nd);
+  ms2_log_runs(jobs, nj, 1, ds, nd);
+  ms2_log_runs(jobs, nj, 2, ds, nd);
+  ms2_detector_checks(jobs, nj, seed, "");
 
-  char params[256];
-  double slope[2], se[2];
-  for (int t = 0; t < 2; t++) {
-    double *x = malloc(nd * ns * sizeof *x), *y = malloc(nd * ns * sizeof *y);
-    cr_assert(x && y, "out of memory");
-    size_t n = 0;
-    for (size_t q = 0; q < nj; q++) {
-      if (jobs[q].target != t) continue;
-      size_t T = jobs[q].hit ? jobs[q].hit : jobs[q].cap; /* censored at the cap */
-      x[n] = (double)jobs[q].d;
-      y[n] = (double)T;
-      n++;
+  /* censoring: every staircase run must hit (a censored run is not a measurement); x1x2x3 may
+   * be censored only above the mean of log d (there its cap is a lower bound that can only
+   * lower the fitted slope) */
+  double mlog = 0;
+  for (size_t i = 0; i < nd; i++) mlog += log((double)ds[i]) / (double)nd;
+  size_t cens_st = 0, cens_l3_low = 0, cens_l3 = 0, cens_l2 = 0;
+  for (size_t q = 0; q < nj; q++) {
+    if (jobs[q].hit) continue;
+    if (jobs[q].target == 0) cens_st++;
+    else if (jobs[q].target == 2) cens_l2++;
+    else {
+      cens_l3++;
+      cens_l3_low += log((double)jobs[q].d) <= mlog;
     }
-    for (size_t i = 0; i < nd; i++) {
-      char line[512];
-      int off = snprintf(line, sizeof line, "%s d=%zu T/d:", t ? "x1x2x3" : "staircase", ds[i]);
-      for (size_t q = 0; q < nj; q++)
-        if (jobs[q].target == t && jobs[q].d == ds[i] && off < (int)sizeof line - 16)
-          off += snprintf(line + off, sizeof line - (size_t)off, " %s%.0f", jobs[q].hit ? "" : ">",
-                          (double)(jobs[q].hit ? jobs[q].hit : jobs[q].cap) / (double)ds[i]);
-      cr_log_info("%s", line);
-    }
-    gdl_fit fit;
-    int rc = gdl_fit_loglog(n, x, y, &fit);
-    cr_assert(rc == GDL_OK, "fit: %s", gdl_strerror_last());
-    slope[t] = fit.slope;
-    se[t] = fit.se_slope;
-    free(x);
-    free(y);
   }
+  char params[320];
+  snprintf(params, sizeof params, "%zu staircase runs, d=%zu..%zu, cap 300d", nd * ns, ds[0], ds[nd - 1]);
+  gdl_test_claim("MS2", "staircase_runs_censored", (double)cens_st, "<=", 0, cens_st == 0, seed, params);
+  snprintf(params, sizeof params, "x1x2x3 runs censored at %zud with log d <= mean log d (d <= %.0f); %zu censored "
+           "in all", cap_l3, exp(mlog), cens_l3);
+  gdl_test_claim("MS2", "leap3_censored_below_mean_log_d", (double)cens_l3_low, "<=", 0, cens_l3_low == 0, seed,
+                 params);
+
+  snprintf(params, sizeof params, "%zu x1 + x1x2x3 runs, d=%zu..%zu, cap %zud", nd * ns2, ds[0], ds[nd - 1], cap_l3);
+  gdl_test_claim("MS2", "leap2_runs_censored", (double)cens_l2, "<=", 0, cens_l2 == 0, seed, params);
+
+  gdl_fit f0 = ms2_fit(jobs, nj, 0), f1 = ms2_fit(jobs, nj, 1), f2 = ms2_fit(jobs, nj, 2);
+  cr_log_info("staircase slope %.3f (SE %.3f, %zu uncensored runs): margins to [%.2f, %.2f] = %.1f, %.1f SE",
+              f0.slope, f0.se_slope, f0.n, MS2_ST_LO, MS2_ST_HI, (f0.slope - MS2_ST_LO) / f0.se_slope,
+              (MS2_ST_HI - f0.slope) / f0.se_slope);
+  cr_log_info("x1x2x3 slope %.3f (SE %.3f, %zu runs, %zu censored at the cap): margins to [%.1f, %.1f] = %.1f, "
+              "%.1f SE", f1.slope, f1.se_slope, f1.n, cens_l3, MS2_L3_LO, MS2_L3_HI,
+              (f1.slope - MS2_L3_LO) / f1.se_slope, (MS2_L3_HI - f1.slope) / f1.se_slope);
   snprintf(params, sizeof params,
-           "2-layer ReLU N=64 mean-field, online SGD step 0.5/d (mean-field), d=%zu..%zu, %zu seeds, "
-           "fit over all runs; slope SE %.3f", ds[0], ds[nd - 1], ns, se[0]);
-  cr_log_info("staircase slope %.3f (SE %.3f): margin to [0.7,1.3] = %.1f SE", slope[0], se[0],
-              fmin(slope[0] - 0.7, 1.3 - slope[0]) / se[0]);
-  cr_log_info("x1x2x3 slope %.3f (SE %.3f): margin to 1.6 = %.1f SE", slope[1], se[1],
-              (slope[1] - 1.6) / se[1]);
-  gdl_test_claim("MS2", "staircase_slope_ge", slope[0], ">=", 0.7, slope[0] >= 0.7, seed, params);
-  gdl_test_claim("MS2", "staircase_slope_le", slope[0], "<=", 1.3, slope[0] <= 1.3, seed, params);
+           "2-layer ReLU N=64 mean-field, online SGD step 0.5/d (mean-field), d=%zu..%zu, %zu seeds, fit over "
+           "the %zu uncensored runs; slope SE %.3f", ds[0], ds[nd - 1], ns, f0.n, f0.se_slope);
+  gdl_test_claim("MS2", "staircase_slope_ge", f0.slope, ">=", MS2_ST_LO, f0.slope >= MS2_ST_LO, seed, params);
+  gdl_test_claim("MS2", "staircase_slope_le", f0.slope, "<=", MS2_ST_HI, f0.slope <= MS2_ST_HI, seed, params);
   snprintf(params, sizeof params,
-           "same runs, target x1x2x3 (leap 3), hitting times censored at %zud; slope SE %.3f", cap_l3, se[1]);
-  gdl_test_claim("MS2", "leap3_slope_ge", slope[1], ">=", 1.6, slope[1] >= 1.6, seed, params);
+           "same runs, target x1x2x3 (leap 3), %zu censored at %zud entered at the cap (lower bound); slope SE %.3f",
+           cens_l3, cap_l3, f1.se_slope);
+  gdl_test_claim("MS2", "leap3_slope_ge", f1.slope, ">=", MS2_L3_LO, f1.slope >= MS2_L3_LO, seed, params);
+  gdl_test_claim("MS2", "leap3_slope_le", f1.slope, "<=", MS2_L3_HI, f1.slope <= MS2_L3_HI, seed, params);
+  /* the leap ladder: leap 2 has exponent 1 like the staircase (the log factor between them is
+   * never asserted); its interval [0.7, 1.3] and x1x2x3's [1.6, 2.4] are disjoint, so the two
+   * checks together also assert the order of the exponents between leaps 2 and 3 */
+  cr_log_info("x1 + x1x2x3 slope %.3f (SE %.3f, %zu runs): margins to [%.2f, %.2f] = %.1f, %.1f SE; leap-3 minus "
+              "leap-2 slope %.3f", f2.slope, f2.se_slope, f2.n, MS2_L2_LO, MS2_L2_HI,
+              (f2.slope - MS2_L2_LO) / f2.se_slope, (MS2_L2_HI - f2.slope) / f2.se_slope, f1.slope - f2.slope);
+  snprintf(params, sizeof params, "leap ladder: target x1 + x1x2x3 (leap 2, exponent 1), %zu seeds per d, d=%zu..%zu; "
+           "slope SE %.3f", ns2, ds[0], ds[nd - 1], f2.se_slope);
+  gdl_test_claim("MS2", "leap2_slope_ge", f2.slope, ">=", MS2_L2_LO, f2.slope >= MS2_L2_LO, seed, params);
+  gdl_test_claim("MS2", "leap2_slope_le", f2.slope, "<=", MS2_L2_HI, f2.slope <= MS2_L2_HI, seed, params);
 
   /* budget 300d: the staircase is learned at every d (control), x1x2x3 is not at d >= 256 */
   for (size_t i = 0; i < nd; i++) {
@@ -330,7 +431,7 @@ Test(ms, ms2_hitting_time_scaling, .timeout = 5400) {
       if (jobs[q].d != ds[i]) continue;
       double T = (double)(jobs[q].hit ? jobs[q].hit : 10 * jobs[q].cap) / (double)ds[i];
       if (jobs[q].target == 0) worst_st = fmax(worst_st, T);
-      else {
+      else if (jobs[q].target == 1) {
         best_l3 = fmin(best_l3, T);
         l3_learned += jobs[q].hit && jobs[q].hit <= 300 * ds[i];
       }
@@ -349,6 +450,29 @@ Test(ms, ms2_hitting_time_scaling, .timeout = 5400) {
     }
   }
   free(jobs);
+}
+
+/* The hitting-time detector on its own, cheaply (MS2 runs the same checks on all its runs):
+ * the staircase at d = 32, 64, 128 and x1x2x3 at d = 32, 4 runs each (reps 100..103, streams
+ * disjoint from MS2's reps 0..11), recorded as MS2 checks quick_detector_*. */
+Test(ms, ms5_hitting_time_detector) {
+  uint64_t seed = gdl_test_seed();
+  enum { NJ = 16 };
+  ms_job jobs[NJ];
+  memset(jobs, 0, sizeof jobs);
+  for (size_t q = 0; q < NJ; q++) {
+    jobs[q].target = q >= 12;
+    jobs[q].d = q >= 12 ? 32 : (size_t)32 << (q / 4);
+    jobs[q].seed = 100 + q % 4;
+    jobs[q].cap = (jobs[q].target ? 3000 : 300) * jobs[q].d;
+  }
+#ifdef GDL_HAVE_OPENMP
+#pragma omp parallel for schedule(dynamic, 1)
+#endif
+  for (size_t q = 0; q < NJ; q++) ms_run_job(&jobs[q], seed);
+  for (size_t q = 0; q < NJ; q++)
+    cr_assert(jobs[q].rc == GDL_OK, "run %zu failed: %s", q, jobs[q].err);
+  ms2_detector_checks(jobs, NJ, seed, "quick_");
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -377,25 +501,24 @@ Test(ms, ms3_saddle_to_saddle_order) {
 #endif
   for (size_t q = 0; q < NJ; q++) {
     ms3_job *j = &jobs[q];
-    ms_run_cfg c;
-    ms_run_default(&c);
+    staircase_config c;
+    staircase_config_default(&c);
     c.target = j->target ? MS_LEAP3 : MS_STAIRCASE;
     c.d = j->d;
     c.budget = (j->target ? 3000 : 300) * j->d;
     c.eval_every = 5 * j->d;
     c.track_every = j->d / 4;
     c.ntrack = 4;
-    c.seed = seed;
-    c.purpose = "ms3";
+      c.purpose = "ms3";
     c.index = q;
-    ms_run_result r;
-    j->rc = ms_run(&c, &r);
+    staircase_result r;
+    j->rc = staircase_run(&c, seed, &r);
     if (j->rc != GDL_OK) {
       snprintf(j->err, sizeof j->err, "%s", gdl_strerror_last());
       continue;
     }
-    for (size_t i = 0; i < 4; i++) j->rise[i] = ms_rise_time(&r, 4, i, 2.0);
-    ms_run_free(&r);
+    for (size_t i = 0; i < 4; i++) j->rise[i] = staircase_rise_time(&r, 4, i, 2.0);
+    staircase_result_free(&r);
   }
   double min_gap = INFINITY, max_spread = 0;
   for (size_t q = 0; q < NJ; q++) {
@@ -434,71 +557,92 @@ Test(ms, ms3_saddle_to_saddle_order) {
 /* ------------------------------------------------------------------------------------ */
 /* MS4: necessity beyond mean field                                                      */
 
+/* MS4 over d = 64, 128, 256 (linear budget 100d at each), 4 seeds per d; h = 0 the FCN,
+ * h = 1 its twin with the first layer hand-placed on x1..x4 (N(0, MS4_HAND_SCALE^2) weights,
+ * so the pre-activation variance sum_i w_i^2 = 4 * 0.25 = 1 equals the FCN's d * (1/d)). */
+#define MS4_ND 3
+#define MS4_NS 4
+#define MS4_HAND_SCALE 0.5
+
+typedef struct {
+  double c1, s1, c4, s4, fvu;
+  int rc;
+  char err[160];
+} ms4_job;
+
+static void ms4_run(size_t d, size_t h, size_t s, uint64_t seed, ms4_job *j) {
+  static const size_t hand[4] = {0, 1, 2, 3};
+  staircase_config c;
+  staircase_config_default(&c);
+  c.target = STAIRCASE_TARGET_MS4;
+  c.net = STAIRCASE_NET_STANDARD3;
+  c.d = d;
+  c.width = 64;
+  c.lr_std = 0.02;
+  c.lr_decay = 1;
+  c.budget = 100 * d;
+  c.eval_every = 5 * d;
+  c.stop_at_hit = 0;
+  c.purpose = h ? "ms4.hand" : "ms4.fcn";
+  c.index = d == 128 ? s : d * 1000 + s; /* d = 128 keeps the streams of the one-d version */
+  if (h) {
+    c.nhand = 4;
+    c.hand = hand;
+    c.hand_scale = MS4_HAND_SCALE;
+  }
+  staircase_result r;
+  j->rc = staircase_run(&c, seed, &r);
+  j->err[0] = 0;
+  if (j->rc != GDL_OK) {
+    snprintf(j->err, sizeof j->err, "%s", gdl_strerror_last());
+    return;
+  }
+  j->fvu = r.fvu_last;
+  gsl_rng *g = NULL;
+  j->rc = gdl_rng_alloc(seed, h ? "ms4.coef.hand" : "ms4.coef.fcn", c.index, &g);
+  if (j->rc == GDL_OK) j->rc = staircase_fourier_coef(r.net, d, 1, hand, 4000, g, &j->c1, &j->s1);
+  if (j->rc == GDL_OK) j->rc = staircase_fourier_coef(r.net, d, 4, hand, 4000, g, &j->c4, &j->s4);
+  if (j->rc != GDL_OK) snprintf(j->err, sizeof j->err, "%s", gdl_strerror_last());
+  gdl_rng_free(g);
+  staircase_result_free(&r);
+}
+
 Test(ms, ms4_depth3_standard_leaves_non_msp_part) {
   uint64_t seed = gdl_test_seed();
-  enum { NS = 4 };
-  const size_t d = 128;
-  static const size_t hand[4] = {0, 1, 2, 3};
-  double c1[2][NS], s1[2][NS], c4[2][NS], s4[2][NS], fvu[2][NS];
-  int rcs[2][NS];
-  char errs[2][NS][160];
+  const size_t ds[MS4_ND] = {64, 128, 256};
+  ms4_job jobs[MS4_ND][2][MS4_NS];
 #ifdef GDL_HAVE_OPENMP
 #pragma omp parallel for schedule(dynamic, 1)
 #endif
-  for (size_t q = 0; q < 2 * NS; q++) {
-    size_t h = q / NS, s = q % NS;
-    ms_run_cfg c;
-    ms_run_default(&c);
-    c.target = "x1 + x1*x2*x3*x4";
-    c.net = MS_NET_STANDARD3;
-    c.d = d;
-    c.width = 64;
-    c.lr_std = 0.02;
-    c.lr_decay = 1;
-    c.budget = 100 * d;
-    c.eval_every = 5 * d;
-    c.stop_at_hit = 0;
-    c.seed = seed;
-    c.purpose = h ? "ms4.hand" : "ms4.fcn";
-    c.index = s;
-    if (h) {
-      c.nhand = 4;
-      c.hand = hand;
-    }
-    ms_run_result r;
-    rcs[h][s] = ms_run(&c, &r);
-    errs[h][s][0] = 0;
-    if (rcs[h][s] != GDL_OK) {
-      snprintf(errs[h][s], 160, "%s", gdl_strerror_last());
-      continue;
-    }
-    fvu[h][s] = r.fvu_last;
-    gsl_rng *g = NULL;
-    rcs[h][s] = gdl_rng_alloc(seed, h ? "ms4.coef.hand" : "ms4.coef.fcn", s, &g);
-    if (rcs[h][s] == GDL_OK) rcs[h][s] = ms_fourier_coef(r.net, d, 1, hand, 4000, g, &c1[h][s], &s1[h][s]);
-    if (rcs[h][s] == GDL_OK) rcs[h][s] = ms_fourier_coef(r.net, d, 4, hand, 4000, g, &c4[h][s], &s4[h][s]);
-    if (rcs[h][s] != GDL_OK) snprintf(errs[h][s], 160, "%s", gdl_strerror_last());
-    gdl_rng_free(g);
-    ms_run_free(&r);
+  for (size_t q = 0; q < MS4_ND * 2 * MS4_NS; q++) {
+    size_t i = MS4_ND - 1 - q / (2 * MS4_NS), h = q / MS4_NS % 2, s = q % MS4_NS;
+    ms4_run(ds[i], h, s, seed, &jobs[i][h][s]);
   }
-  double min_c1 = INFINITY, max_c4 = 0, min_c4_hand = INFINITY;
-  for (size_t h = 0; h < 2; h++)
-    for (size_t s = 0; s < NS; s++) {
-      cr_assert(rcs[h][s] == GDL_OK, "run %zu/%zu failed: %s", h, s, errs[h][s]);
-      cr_log_info("%s seed %zu: FVU %.3f, coef(x1) %.4f +- %.4f, coef(x1x2x3x4) %.5f +- %.5f",
-                  h ? "hand-placed control" : "depth-3 FCN", s, fvu[h][s], c1[h][s], s1[h][s], c4[h][s],
-                  s4[h][s]);
-      if (h == 0) {
-        min_c1 = fmin(min_c1, c1[0][s] - 4 * s1[0][s]);
-        max_c4 = fmax(max_c4, fabs(c4[0][s]) + 4 * s4[0][s]);
-      } else {
-        min_c4_hand = fmin(min_c4_hand, c4[1][s] - 4 * s4[1][s]);
+  for (size_t i = 0; i < MS4_ND; i++) {
+    double min_c1 = INFINITY, max_c4 = 0, min_c4_hand = INFINITY;
+    for (size_t h = 0; h < 2; h++)
+      for (size_t s = 0; s < MS4_NS; s++) {
+        const ms4_job *j = &jobs[i][h][s];
+        cr_assert(j->rc == GDL_OK, "d=%zu run %zu/%zu failed: %s", ds[i], h, s, j->err);
+        cr_log_info("d=%zu %s seed %zu: FVU %.3f, coef(x1) %.4f +- %.4f, coef(x1x2x3x4) %.5f +- %.5f", ds[i],
+                    h ? "hand-placed twin" : "depth-3 FCN", s, j->fvu, j->c1, j->s1, j->c4, j->s4);
+        if (h == 0) {
+          min_c1 = fmin(min_c1, j->c1 - 4 * j->s1);
+          max_c4 = fmax(max_c4, fabs(j->c4) + 4 * j->s4);
+        } else {
+          min_c4_hand = fmin(min_c4_hand, j->c4 - 4 * j->s4);
+        }
       }
-    }
-  const char *pr = "d=128, depth 3 (64-64), ReLU, standard init, all layers, online SGD lr 0.02 linear "
-                   "decay, budget 100d, 4 seeds; coefficient - / + 4 SE (exact over x1..x4, MC 4000)";
-  gdl_test_claim("MS4", "fcn_learns_x1_coef", min_c1, ">=", 0.75, min_c1 >= 0.75, seed, pr);
-  gdl_test_claim("MS4", "fcn_x1x2x3x4_coef_small", max_c4, "<=", 0.1, max_c4 <= 0.1, seed, pr);
-  gdl_test_claim("MS4", "control_hand_placed_learns_x1x2x3x4", min_c4_hand, ">=", 0.5, min_c4_hand >= 0.5, seed,
-                 "same trainer and budget, first layer hand-placed on x1..x4 (not equivariant)");
+    char pr[320], chk[96];
+    snprintf(pr, sizeof pr, "d=%zu, depth 3 (64-64), ReLU, standard init, all layers, online SGD lr 0.02 linear "
+             "decay, budget 100d, %d seeds; coefficient -/+ 4 SE (exact over x1..x4, MC 4000)", ds[i], MS4_NS);
+    snprintf(chk, sizeof chk, "fcn_learns_x1_coef_d%zu", ds[i]);
+    gdl_test_claim("MS4", chk, min_c1, ">=", 0.75, min_c1 >= 0.75, seed, pr);
+    snprintf(chk, sizeof chk, "fcn_x1x2x3x4_coef_small_d%zu", ds[i]);
+    gdl_test_claim("MS4", chk, max_c4, "<=", 0.1, max_c4 <= 0.1, seed, pr);
+    snprintf(pr, sizeof pr, "d=%zu: same trainer, budget and pre-activation scale, first layer hand-placed on "
+             "x1..x4 with N(0, %.2f^2) weights (not equivariant)", ds[i], MS4_HAND_SCALE);
+    snprintf(chk, sizeof chk, "control_hand_placed_learns_x1x2x3x4_d%zu", ds[i]);
+    gdl_test_claim("MS4", chk, min_c4_hand, ">=", 0.5, min_c4_hand >= 0.5, seed, pr);
+  }
 }

@@ -839,6 +839,11 @@ int gdl_table_col(const gdl_table *t, const char *name) {
   return -1;
 }
 
+double gdl_table_get(const gdl_table *t, size_t r, const char *name) {
+  int c = gdl_table_col(t, name);
+  return c < 0 || r >= t->nrows ? NAN : t->v[r * t->ncols + (size_t)c];
+}
+
 /* Splits line (modified in place) at commas; returns the number of fields (<= max). */
 static size_t csv_split(char *line, char **fields, size_t max) {
   size_t n = 0;

@@ -34,12 +34,6 @@ static gdl_table read_table(const char *file) {
   return t;
 }
 
-static double col(const gdl_table *t, size_t r, const char *name) {
-  int c = gdl_table_col(t, name);
-  cr_assert(c >= 0, "no column %s", name);
-  return t->v[r * t->ncols + (size_t)c];
-}
-
 static void same(const char *what, double sweep, double test) {
   cr_assert(sweep == test, "%s: sweep %.17g != test %.17g", what, sweep, test);
 }
@@ -53,13 +47,13 @@ Test(gradient_variance, same_as_test, .timeout = 600) {
   gdl_table t = read_table("parity.csv");
   for (size_t r = 0; r < t.nrows; r++) {
     gv_parity_config c;
-    gv_parity_config_depth(&c, (unsigned)col(&t, r, "n"), 2);
+    gv_parity_config_depth(&c, (unsigned)gdl_table_get(&t, r, "n"), 2);
     gdl_var_result lev[GV_PARITY_MAXN + 1];
-    gdl_test_check_rc(gv_parity_run(&c, seed, (size_t)col(&t, r, "seed"), lev), "parity");
-    size_t k = (size_t)col(&t, r, "k");
-    same("GV1 var", col(&t, r, "var"), lev[k].var);
-    same("GV1 eg2", col(&t, r, "eg2"), lev[k].eg2);
-    same("GV1 bound", col(&t, r, "bound"), lev[k].bound);
+    gdl_test_check_rc(gv_parity_run(&c, seed, (size_t)gdl_table_get(&t, r, "seed"), lev), "parity");
+    size_t k = (size_t)gdl_table_get(&t, r, "k");
+    same("GV1 var", gdl_table_get(&t, r, "var"), lev[k].var);
+    same("GV1 eg2", gdl_table_get(&t, r, "eg2"), lev[k].eg2);
+    same("GV1 bound", gdl_table_get(&t, r, "bound"), lev[k].bound);
     n_checked[0]++;
   }
   gdl_table_free(&t);
@@ -69,15 +63,15 @@ Test(gradient_variance, same_as_test, .timeout = 600) {
   for (size_t r = 0; r < t.nrows; r++) {
     gv_modmul_config c;
     gv_modmul_config_default(&c);
-    c.p = (uint64_t)col(&t, r, "p");
-    c.bits = (int)col(&t, r, "bits");
-    c.phi = (gdl_phi)(int)col(&t, r, "phi");
+    c.p = (uint64_t)gdl_table_get(&t, r, "p");
+    c.bits = (int)gdl_table_get(&t, r, "bits");
+    c.phi = (gdl_phi)(int)gdl_table_get(&t, r, "phi");
     gv_modmul_result o;
-    gdl_test_check_rc(gv_modmul_run(&c, seed, (size_t)col(&t, r, "seed"), &o), "modmul");
-    same("GV2 var", col(&t, r, "var"), o.var);
-    same("GV2 eg2", col(&t, r, "eg2"), o.eg2);
-    same("GV2 egc2", col(&t, r, "egc2"), o.egc2);
-    same("GV2 bound", col(&t, r, "bound"), o.bound);
+    gdl_test_check_rc(gv_modmul_run(&c, seed, (size_t)gdl_table_get(&t, r, "seed"), &o), "modmul");
+    same("GV2 var", gdl_table_get(&t, r, "var"), o.var);
+    same("GV2 eg2", gdl_table_get(&t, r, "eg2"), o.eg2);
+    same("GV2 egc2", gdl_table_get(&t, r, "egc2"), o.egc2);
+    same("GV2 bound", gdl_table_get(&t, r, "bound"), o.bound);
     n_checked[1]++;
   }
   gdl_table_free(&t);
@@ -87,13 +81,13 @@ Test(gradient_variance, same_as_test, .timeout = 600) {
   for (size_t r = 0; r < t.nrows; r++) {
     gv_wave_config c;
     gv_wave_config_default(&c);
-    c.A = col(&t, r, "A");
+    c.A = gdl_table_get(&t, r, "A");
     gv_wave_result o;
-    gdl_test_check_rc(gv_wave_run(&c, seed, (size_t)col(&t, r, "seed"), &o), "wave");
-    same("GV3 var", col(&t, r, "var"), o.var);
-    same("GV3 gmu2", col(&t, r, "gmu2"), o.gmu2);
-    same("GV3 bound", col(&t, r, "bound"), o.bound);
-    same("GV3 jump_pred", col(&t, r, "jump_pred"), o.jump_pred);
+    gdl_test_check_rc(gv_wave_run(&c, seed, (size_t)gdl_table_get(&t, r, "seed"), &o), "wave");
+    same("GV3 var", gdl_table_get(&t, r, "var"), o.var);
+    same("GV3 gmu2", gdl_table_get(&t, r, "gmu2"), o.gmu2);
+    same("GV3 bound", gdl_table_get(&t, r, "bound"), o.bound);
+    same("GV3 jump_pred", gdl_table_get(&t, r, "jump_pred"), o.jump_pred);
     n_checked[2]++;
   }
   gdl_table_free(&t);
@@ -103,10 +97,10 @@ Test(gradient_variance, same_as_test, .timeout = 600) {
   for (size_t r = 0; r < t.nrows; r++) {
     gv_fvu_wave_config c;
     gv_fvu_wave_config_default(&c);
-    c.a = col(&t, r, "a");
+    c.a = gdl_table_get(&t, r, "a");
     double fvu;
-    gdl_test_check_rc(gv_fvu_wave_run(&c, seed, (size_t)col(&t, r, "seed"), &fvu), "fvu wave");
-    same("GV5 wave fvu", col(&t, r, "fvu"), fvu);
+    gdl_test_check_rc(gv_fvu_wave_run(&c, seed, (size_t)gdl_table_get(&t, r, "seed"), &fvu), "fvu wave");
+    same("GV5 wave fvu", gdl_table_get(&t, r, "fvu"), fvu);
     n_checked[3]++;
   }
   gdl_table_free(&t);
@@ -117,13 +111,13 @@ Test(gradient_variance, same_as_test, .timeout = 600) {
   for (size_t r = 0; r < t.nrows; r++) {
     gv_fvu_mod_config c;
     gv_fvu_mod_config_default(&c);
-    c.p = (uint64_t)col(&t, r, "p");
-    c.control = (int)col(&t, r, "control");
+    c.p = (uint64_t)gdl_table_get(&t, r, "p");
+    c.control = (int)gdl_table_get(&t, r, "control");
     c.track_every = c.p == 1009 ? 3000 : 0;
     gv_fvu_mod_result o;
     gdl_test_check_rc(gv_fvu_mod_run(&c, seed, 0, &o), "fvu mod");
-    same("GV5 modular a", col(&t, r, "a"), (double)o.a);
-    same("GV5 modular fvu", col(&t, r, "fvu"), o.fvu);
+    same("GV5 modular a", gdl_table_get(&t, r, "a"), (double)o.a);
+    same("GV5 modular fvu", gdl_table_get(&t, r, "fvu"), o.fvu);
     n_checked[4]++;
   }
   gdl_table_free(&t);

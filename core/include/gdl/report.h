@@ -79,6 +79,8 @@ int gdl_csv_read(const char *path, gdl_table *out);
 void gdl_table_free(gdl_table *t);
 /* Index of the column called name, -1 if there is none. */
 int gdl_table_col(const gdl_table *t, const char *name);
+/* Value of column `name` in row r; NaN when there is no such column or row. */
+double gdl_table_get(const gdl_table *t, size_t r, const char *name);
 
 /* ---- sweep summaries: summary.json, the claims report's rows of a figure family ----
  * {"claim": "<claim>", "rows": [{"claim", "check", "measured", "relation", "bound",
