@@ -13,23 +13,24 @@
 #include "experiments/gradient_variance.h"
 #include "experiments/noisy_gd.h"
 #include "experiments/sgd_hardness.h"
+#include "experiments/staircase.h"
 #include "gdl/gdl.h"
 
 #define CMD "check"
 
 enum { C_NG = 1, C_GV = 2, C_SH = 4, C_EQ = 8, C_MS = 16 };
 enum { F_N, F_K, F_DEPTH, F_WIDTH, F_STEPS, F_LR, F_TAU, F_RUNS, F_REPS, F_CLASS, F_P, F_A, F_D, F_GAMMA,
-       F_GROUP, F_ALGO, F_POLY, F_SEED, F_JSON, NF };
+       F_GROUP, F_ALGO, F_POLY, F_DS, F_SEED, F_JSON, NF };
 
 typedef struct { const char *name; unsigned claims; } flag_def;
 static const flag_def flag_defs[NF] = {
     {"--n", C_NG | C_GV | C_EQ}, {"--k", C_NG | C_GV},     {"--depth", C_NG | C_GV | C_EQ},
-    {"--width", C_NG | C_GV | C_SH | C_EQ},                {"--steps", C_NG | C_EQ},
-    {"--lr", C_NG | C_EQ},       {"--tau", C_NG | C_EQ},   {"--runs", C_NG},
-    {"--reps", C_GV | C_SH | C_EQ},                        {"--class", C_GV},
+    {"--width", C_NG | C_GV | C_SH | C_EQ | C_MS},         {"--steps", C_NG | C_EQ | C_MS},
+    {"--lr", C_NG | C_EQ | C_MS}, {"--tau", C_NG | C_EQ},  {"--runs", C_NG},
+    {"--reps", C_GV | C_SH | C_EQ | C_MS},                 {"--class", C_GV},
     {"--p", C_GV},               {"--A", C_GV},            {"--d", C_SH},
     {"--gamma", C_SH},           {"--group", C_EQ},        {"--algo", C_EQ},
-    {"--poly", C_MS},            {"--seed", C_NG | C_GV | C_SH | C_EQ | C_MS},
+    {"--poly", C_MS},            {"--ds", C_MS},           {"--seed", C_NG | C_GV | C_SH | C_EQ | C_MS},
     {"--json", C_NG | C_GV | C_SH | C_EQ | C_MS},
 };
 
@@ -76,7 +77,13 @@ static void usage(FILE *f) {
           "       under O(d); flags: --group Bn|Od [Bn] --algo gd|sgd|noisy|adam|coordclip [gd]\n"
           "              --depth 2..4 [2] --n --width --steps --lr --tau (noisy) [the family default]\n"
           "              --reps R runs [1]\n"
-          "  MS   hitting-time slope for --poly (needs the staircase experiment: not in this build)\n"
+          "  MS   hitting time T(d) (test FVU <= 0.1) of the two-layer mean-field net on the polynomial --poly,\n"
+          "       slope of log T vs log d in the predicted interval: slope max(leap - 1, 1), +- 0.25 (leap 1),\n"
+          "       +- 0.3 (leap 2), +- 0.2 slope (leap >= 3; the intervals of theorems/staircase.md for\n"
+          "       d = 32..256, narrower d ranges are noisier); runs not hit within the budget enter at it\n"
+          "       flags: --poly P [x1 + x1*x2 + x1*x2*x3 + x1*x2*x3*x4] --ds D1,D2,... [16,32,64]\n"
+          "              --width [64] --lr (mean-field lr, step lr/d) [0.5] --reps R runs per d [2]\n"
+          "              --steps C budget C d^slope steps per run [300]\n"
           "\n"
           "  --seed S      base seed                                  [GDL_SEED or %llu]\n"
           "  --json FILE   write configuration, flags, checks and provenance as JSON (atomic)\n"
@@ -357,6 +364,90 @@ static int run_eq(ck_opts *o) {
   return report(o, "equivariance", eq1_config_json, &c);
 }
 
+/* ---- MS ---- */
+typedef struct {
+  staircase_config c;
+  size_t ds[16], nd, leap;
+  double pred, tol;
+} ms_plan;
+
+/* The polynomial, its leap and the predicted slope; the d list; the config fields. */
+static int ms_parse(ck_opts *o, ms_plan *m) {
+  staircase_config_default(&m->c);
+  const char *text = o->v[F_POLY] ? o->v[F_POLY] : m->c.target;
+  gdl_poly *p = NULL;
+  size_t nv = 0;
+  if (gdl_poly_parse(text, &p) != GDL_OK) return cli_usage_error(CMD, "--poly '%s': %s", text, gdl_strerror_last());
+  nv = gdl_poly_nvars(p);
+  int rc = gdl_poly_leap(p, &m->leap, NULL);
+  gdl_poly_free(p);
+  if (rc != GDL_OK) return cli_usage_error(CMD, "--poly '%s': %s", text, gdl_strerror_last());
+  if (nv == 0) return cli_usage_error(CMD, "--poly '%s': a constant has no hitting time", text);
+  m->c.target = text;
+  m->pred = m->leap <= 2 ? 1.0 : (double)(m->leap - 1);
+  m->tol = m->leap <= 1 ? 0.25 : m->leap == 2 ? 0.3 : 0.2 * m->pred;
+  const char *ds = o->v[F_DS] ? o->v[F_DS] : "16,32,64";
+  if (gdl_args_size_list(ds, nv > 2 ? nv : 2, 4096, 16, m->ds, &m->nd) || m->nd < 2)
+    return cli_usage_error(CMD, "--ds '%s': expected 2 to 16 dimensions in [%zu, 4096] (the polynomial uses x1..x%zu)", ds,
+                           nv > 2 ? nv : 2, nv);
+  for (size_t i = 1; i < m->nd; i++)
+    if (m->ds[i] == m->ds[0]) return cli_usage_error(CMD, "--ds '%s': needs at least two different dimensions", ds);
+  size_t cmul = 300;
+  int st;
+  if ((st = get_size(o, F_WIDTH, 1, 65536, &m->c.width)) || (st = get_double(o, F_LR, 1e-9, 100, &m->c.lr_mf)) ||
+      (st = get_size(o, F_STEPS, 1, 1000000, &cmul)))
+    return st;
+  if (!o->v[F_REPS]) o->reps = 2;
+  if (m->nd * o->reps < 3)
+    return cli_usage_error(CMD, "--reps %zu with %zu dimensions in --ds: the slope fit needs at least 3 runs", o->reps, m->nd);
+  m->c.budget = cmul; /* times d^pred per run (ms_run) */
+  m->c.purpose = "check.ms";
+  return 0;
+}
+
+static int run_ms(ck_opts *o) {
+  ms_plan *m = calloc(1, sizeof *m);
+  double *x = NULL, *y = NULL;
+  int st = 0, rc = GDL_OK;
+  if (!m) return cli_lib_error(CMD, gdl_fail(GDL_ENOMEM, "out of memory"));
+  if ((st = ms_parse(o, m))) { free(m); return st; }
+  size_t nrun = m->nd * o->reps, k = 0, cens = 0, cmul = m->c.budget;
+  x = malloc(nrun * sizeof *x);
+  y = malloc(nrun * sizeof *y);
+  if (!x || !y) rc = gdl_fail(GDL_ENOMEM, "out of memory");
+  for (size_t i = 0; i < m->nd && rc == GDL_OK; i++)
+    for (size_t rep = 0; rep < o->reps && rc == GDL_OK; rep++, k++) {
+      gdl_progress("gdlimits check MS", k, nrun);
+      staircase_config c = m->c;
+      c.d = m->ds[i];
+      c.budget = (size_t)ceil((double)cmul * pow((double)c.d, m->pred));
+      c.eval_every = 5 * c.d;
+      c.index = (uint64_t)c.d * 1000 + rep;
+      staircase_result r;
+      if ((rc = staircase_run(&c, o->seed, &r)) != GDL_OK) break;
+      x[k] = (double)c.d;
+      y[k] = r.hit ? (double)r.hit : (double)c.budget;
+      cens += r.hit == 0;
+      printf("MS: d %zu run %zu: %s %zu steps (budget %zu, FVU %.3g)\n", c.d, rep, r.hit ? "hit at" : "not hit in",
+             r.hit ? r.hit : r.steps, c.budget, r.fvu_last);
+      staircase_result_free(&r);
+    }
+  gdl_progress_done();
+  gdl_fit f;
+  if (rc == GDL_OK) rc = gdl_fit_loglog(nrun, x, y, &f);
+  free(x);
+  free(y);
+  if (rc != GDL_OK) { free(m); return cli_lib_error(CMD, rc); }
+  printf("MS: %s, leap %zu: slope of log T vs log d %.3f (SE %.3f, %zu runs, %zu censored at the budget), "
+         "predicted %.2f +- %.2f\n", m->c.target, m->leap, f.slope, f.se_slope, nrun, cens, m->pred, m->tol);
+  add_check(o, "MS_slope_ge", f.slope, ">=", m->pred - m->tol);
+  add_check(o, "MS_slope_le", f.slope, "<=", m->pred + m->tol);
+  m->c.d = m->ds[0];
+  st = report(o, "staircase", staircase_config_json, &m->c);
+  free(m);
+  return st;
+}
+
 /* ---- the command ---- */
 static int check_parse(int argc, char **argv, ck_opts *o) {
   memset(o, 0, sizeof *o);
@@ -375,8 +466,6 @@ static int check_parse(int argc, char **argv, ck_opts *o) {
   for (int f = 0; f < NF; f++)
     if (o->v[f] && !(flag_defs[f].claims & o->mask))
       return cli_usage_error(CMD, "%s does not apply to claim %s (see gdlimits check --help)", flag_defs[f].name, o->claim);
-  if (o->mask == C_MS)
-    return cli_usage_error(CMD, "claim MS: the staircase experiment is not in this build");
   if (o->v[F_SEED]) {
     if (gdl_args_u64(o->v[F_SEED], &o->seed)) return cli_usage_error(CMD, "--seed '%s': not an unsigned integer", o->v[F_SEED]);
   } else if (gdl_seed_from_env(GDL_DEFAULT_SEED, &o->seed) != GDL_OK) {
@@ -402,7 +491,8 @@ int cmd_check(int argc, char **argv) {
       case C_NG: st = run_ng(o); break;
       case C_GV: st = run_gv(o); break;
       case C_SH: st = run_sh(o); break;
-      default: st = run_eq(o); break;
+      case C_EQ: st = run_eq(o); break;
+      default: st = run_ms(o); break;
     }
   }
   free(o);

@@ -1,9 +1,9 @@
 # ctest cli.check: `gdlimits check` end to end at tiny sizes (seconds).
 #   cmake -DGDLIMITS=<path to gdlimits> -DOUTDIR=<scratch dir> -P test_check.cmake
-# One passing check per family (NG, GV parity/modmul/wave, SH, EQ under B_n and O(d), with
-# the coordinatewise O(d) control), the --json document, and bad input: an unknown claim, a
-# bad flag value, a flag that does not apply to the claim, MS without the staircase
-# experiment -> exit 2 with ONE stderr line naming the culprit.
+# One passing check per family (NG, GV parity/modmul/wave, SH, MS, EQ under B_n and O(d),
+# with the coordinatewise O(d) control), the --json document, and bad input: an unknown
+# claim, a bad flag value, a flag that does not apply to the claim -> exit 2 with ONE stderr
+# line naming the culprit.
 if(NOT GDLIMITS OR NOT OUTDIR)
   message(FATAL_ERROR "usage: cmake -DGDLIMITS=... -DOUTDIR=... -P test_check.cmake")
 endif()
@@ -52,13 +52,15 @@ run_pass(gv_parity 8 GV --class parity --n 8 --width 8)
 run_pass(gv_modmul 1 GV --class modmul --p 101 --width 8)
 run_pass(gv_wave 1 GV --class wave --A 4 --width 8 --reps 2)
 run_pass(sh 1 SH --d 8 --gamma 4 --width 16)
+# MS: the merged staircase x1 + x1x2 (leap 1, predicted slope 1 +- 0.25)
+run_pass(ms 2 MS --poly "x1 + x1*x2" --ds 8,16,32 --reps 1 --json ${OUTDIR}/ms.json)
 run_pass(eq_bn 1 EQ --group Bn --n 5 --width 4 --steps 20)
 run_pass(eq_od_noisy 1 EQ --group Od --algo noisy --tau 0.05 --n 5 --width 4 --steps 20)
 # the control: Adam is not O(d)-equivariant, predicted error > 1e-4
 run_pass(eq_od_adam_control 1 EQ --group Od --algo adam --n 5 --width 4 --steps 20 --json ${OUTDIR}/eq.json)
 
 # the JSON document: configuration, flags, checks, provenance
-foreach(f ng eq)
+foreach(f ng ms eq)
   if(NOT EXISTS ${OUTDIR}/${f}.json)
     fail("${f}.json not written")
     continue()
@@ -93,7 +95,9 @@ run_bad(not_this_algo "--tau" EQ --algo gd --tau 0.1)
 run_bad(bad_group "--group" EQ --group Sn)
 run_bad(unknown_flag "--frobnicate" SH --frobnicate 1)
 run_bad(twice "--d" SH --d 8 --d 9)
-run_bad(ms_missing "MS" MS --poly x1)
+run_bad(ms_bad_poly "--poly" MS --poly "x1*")
+run_bad(ms_too_few_runs "--reps" MS --ds 8,16 --reps 1)
+run_bad(ms_not_this_claim "--tau" MS --tau 0.1)
 run_bad(json_dir "--json" SH --json ${OUTDIR}/)
 
 run(0 help --help)
