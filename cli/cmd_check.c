@@ -20,7 +20,7 @@
 
 enum { C_NG = 1, C_GV = 2, C_SH = 4, C_EQ = 8, C_MS = 16 };
 enum { F_N, F_K, F_DEPTH, F_WIDTH, F_STEPS, F_LR, F_TAU, F_RUNS, F_REPS, F_CLASS, F_P, F_A, F_D, F_GAMMA,
-       F_GROUP, F_ALGO, F_POLY, F_DS, F_SEED, F_JSON, NF };
+       F_GROUP, F_ALGO, F_POLY, F_DS, F_LEARNER, F_SAMPLES, F_SEED, F_JSON, NF };
 
 typedef struct { const char *name; unsigned claims; } flag_def;
 static const flag_def flag_defs[NF] = {
@@ -30,7 +30,8 @@ static const flag_def flag_defs[NF] = {
     {"--reps", C_GV | C_SH | C_EQ | C_MS},                 {"--class", C_GV},
     {"--p", C_GV},               {"--A", C_GV},            {"--d", C_SH},
     {"--gamma", C_SH},           {"--group", C_EQ},        {"--algo", C_EQ},
-    {"--poly", C_MS},            {"--ds", C_MS},           {"--seed", C_NG | C_GV | C_SH | C_EQ | C_MS},
+    {"--poly", C_MS},            {"--ds", C_MS},           {"--learner", C_SH},
+    {"--samples", C_SH},         {"--seed", C_NG | C_GV | C_SH | C_EQ | C_MS},
     {"--json", C_NG | C_GV | C_SH | C_EQ | C_MS},
 };
 
@@ -72,6 +73,9 @@ static void usage(FILE *f) {
           "              --reps R nets [1]\n"
           "  SH   orbit variance Var/E||g||^2 of the FCN at init vs the Schur bound B(gamma, d)\n"
           "       flags: --d [16] --gamma [4] --width N [the family default] --reps R nets [1]\n"
+          "       with --learner L: the test FVU of learner L trained on cos(2 pi gamma x1) instead:\n"
+          "       fcn-sgd, fcn-adam and the equivariant twin rand-ridge fail (FVU > 0.9, needs gamma >= 1),\n"
+          "       the coordinate-aware coord-adam and coord-ridge learn (FVU < 0.2); --samples [family]\n"
           "  EQ   equivariance error max|f_B(gx) - f_A(x)| of a pair of training runs under a group:\n"
           "       <= 1e-9 when the algorithm is equivariant, > 1e-4 for the coordinatewise controls\n"
           "       under O(d); flags: --group Bn|Od [Bn] --algo gd|sgd|noisy|adam|coordclip [gd]\n"
@@ -289,10 +293,46 @@ static int run_gv(ck_opts *o) {
 }
 
 /* ---- SH ---- */
+/* SH with --learner: one training run of the family's learner, its test FVU. */
+static int run_sh_fvu(ck_opts *o, double gamma) {
+  static const char *names[SH_NKINDS] = {"fcn-sgd", "fcn-adam", "coord-adam", "coord-ridge", "rand-ridge"};
+  int k = -1;
+  for (int i = 0; i < SH_NKINDS; i++)
+    if (!strcmp(o->v[F_LEARNER], names[i])) k = i;
+  if (k < 0)
+    return cli_usage_error(CMD, "--learner '%s': expected fcn-sgd, fcn-adam, coord-adam, coord-ridge or rand-ridge",
+                           o->v[F_LEARNER]);
+  int hard = k == SH_FCN_SGD || k == SH_FCN_ADAM || k == SH_RAND_RIDGE;
+  if (hard && gamma < 1)
+    return cli_usage_error(CMD, "--gamma %g: below 1 the claim predicts no failure of %s", gamma, names[k]);
+  sh_config c;
+  sh_config_default(&c, (sh_kind)k, gamma);
+  int st;
+  if ((st = get_size(o, F_D, 2, 4096, &c.d)) || (st = get_size(o, F_WIDTH, 1, 65536, &c.N)) ||
+      (st = get_size(o, F_SAMPLES, c.batch, 100000000, &c.samples)))
+    return st;
+  for (size_t rep = 0; rep < o->reps; rep++) {
+    gdl_progress("gdlimits check SH", rep, o->reps);
+    c.index = rep;
+    sh_result r;
+    int rc = sh_run(&c, o->seed, &r);
+    if (rc != GDL_OK) { gdl_progress_done(); return cli_lib_error(CMD, rc); }
+    printf("SH: %s, d %zu, N %zu, gamma %g, %zu samples: test FVU %.4f\n", names[k], c.d, c.N, gamma, c.samples, r.fvu);
+    char name[64];
+    snprintf(name, sizeof name, "SH_FVU_%s_gamma%g_rep%zu", names[k], gamma, rep);
+    add_check(o, name, r.fvu, hard ? ">" : "<", hard ? 0.9 : 0.2);
+  }
+  gdl_progress_done();
+  c.index = 0;
+  return report(o, "sgd_hardness", sh_config_json, &c);
+}
+
 static int run_sh(ck_opts *o) {
   double gamma = 4.0;
   int st;
   if ((st = get_double(o, F_GAMMA, 1e-3, 1e4, &gamma))) return st;
+  if (o->v[F_LEARNER]) return run_sh_fvu(o, gamma);
+  if (o->v[F_SAMPLES]) return cli_usage_error(CMD, "--samples only applies to SH with --learner");
   sh_orbit_config c;
   sh_orbit_config_default(&c, gamma, 0);
   if ((st = get_size(o, F_D, 2, 4096, &c.net.d)) || (st = get_size(o, F_WIDTH, 1, 65536, &c.net.N))) return st;
