@@ -224,6 +224,8 @@ static int run_gv_parity(ck_opts *o) {
   gv_parity_config c;
   gv_parity_config_depth(&c, (unsigned)n, (int)depth);
   if ((st = gv_width(o, &c.net))) return st;
+  printf("GV: parities of degree %s on {-1,1}^%zu (all 2^n points), net %zu-%zu%s-1 %s, %zu net(s)\n",
+         k ? o->v[F_K] : "1..n", n, n, c.net.hidden[0], c.net.nhidden > 1 ? "-.." : "", gdl_act_name(c.net.act), o->reps);
   for (size_t rep = 0; rep < o->reps; rep++) {
     gdl_progress("gdlimits check GV", rep, o->reps);
     gdl_var_result res[GV_PARITY_MAXN + 1];
@@ -248,6 +250,8 @@ static int run_gv_modmul(ck_opts *o) {
     return cli_usage_error(CMD, "--p '%s': expected a prime in [5, 2^24]", o->v[F_P]);
   c.p = p;
   if ((st = gv_width(o, &c.net))) return st;
+  printf("GV: {phi(a x mod p): a in Z_p^*}, p %llu, %s encoding, hidden width %zu %s, %zu net(s)\n",
+         (unsigned long long)c.p, c.bits ? "bits" : "scalar", c.net.hidden[0], gdl_act_name(c.net.act), o->reps);
   for (size_t rep = 0; rep < o->reps; rep++) {
     gdl_progress("gdlimits check GV", rep, o->reps);
     gv_modmul_result r;
@@ -266,6 +270,8 @@ static int run_gv_wave(ck_opts *o) {
   gv_wave_config_default(&c);
   int st;
   if ((st = get_double(o, F_A, 1e-3, 4096, &c.A)) || (st = gv_width(o, &c.net))) return st;
+  printf("GV: {psi(a x): a ~ U[A, 2A]}, x ~ N(0,1), A %g, net 1-%zu-1 %s, %zu net(s)\n", c.A, c.net.hidden[0],
+         gdl_act_name(c.net.act), o->reps);
   for (size_t rep = 0; rep < o->reps; rep++) {
     gdl_progress("gdlimits check GV", rep, o->reps);
     gv_wave_result r;
