@@ -84,7 +84,8 @@ static void usage(FILE *f) {
           "  MS   hitting time T(d) (test FVU <= 0.1) of the two-layer mean-field net on the polynomial --poly,\n"
           "       slope of log T vs log d in the predicted interval: slope max(leap - 1, 1), +- 0.25 (leap 1),\n"
           "       +- 0.3 (leap 2), +- 0.2 slope (leap >= 3; the intervals of theorems/staircase.md for\n"
-          "       d = 32..256, narrower d ranges are noisier); runs not hit within the budget enter at it\n"
+          "       d = 32..256, narrower d ranges are noisier); a run not hit within its budget is censored:\n"
+          "       none allowed for leap <= 2, none at d below the mean log d for leap >= 3\n"
           "       flags: --poly P [x1 + x1*x2 + x1*x2*x3 + x1*x2*x3*x4] --ds D1,D2,... [16,32,64]\n"
           "              --width [64] --lr (mean-field lr, step lr/d) [0.5] --reps R runs per d [2]\n"
           "              --steps C budget C d^slope steps per run [300]\n"
@@ -457,7 +458,9 @@ static int run_ms(ck_opts *o) {
   int st = 0, rc = GDL_OK;
   if (!m) return cli_lib_error(CMD, gdl_fail(GDL_ENOMEM, "out of memory"));
   if ((st = ms_parse(o, m))) { free(m); return st; }
-  size_t nrun = m->nd * o->reps, k = 0, cens = 0, cmul = m->c.budget;
+  size_t nrun = m->nd * o->reps, k = 0, cens = 0, cens_low = 0, cmul = m->c.budget;
+  double mean_log_d = 0;
+  for (size_t i = 0; i < m->nd; i++) mean_log_d += log((double)m->ds[i]) / (double)m->nd;
   x = malloc(nrun * sizeof *x);
   y = malloc(nrun * sizeof *y);
   if (!x || !y) rc = gdl_fail(GDL_ENOMEM, "out of memory");
@@ -474,6 +477,7 @@ static int run_ms(ck_opts *o) {
       x[k] = (double)c.d;
       y[k] = r.hit ? (double)r.hit : (double)c.budget;
       cens += r.hit == 0;
+      cens_low += r.hit == 0 && log((double)c.d) < mean_log_d;
       printf("MS: d %zu run %zu: %s %zu steps (budget %zu, FVU %.3g)\n", c.d, rep, r.hit ? "hit at" : "not hit in",
              r.hit ? r.hit : r.steps, c.budget, r.fvu_last);
       staircase_result_free(&r);
@@ -486,6 +490,11 @@ static int run_ms(ck_opts *o) {
   if (rc != GDL_OK) { free(m); return cli_lib_error(CMD, rc); }
   printf("MS: %s, leap %zu: slope of log T vs log d %.3f (SE %.3f, %zu runs, %zu censored at the budget), "
          "predicted %.2f +- %.2f\n", m->c.target, m->leap, f.slope, f.se_slope, nrun, cens, m->pred, m->tol);
+  /* a censored run enters at its budget, which is proportional to d^pred: the slope of
+   * censored runs is the prediction itself, so they are refused as in theorems/staircase.c
+   * (none for leap <= 2; for leap >= 3 none at d below the mean log d) */
+  if (m->leap <= 2) add_check(o, "MS_runs_censored", (double)cens, "<=", 0);
+  else add_check(o, "MS_runs_censored_below_mean_log_d", (double)cens_low, "<=", 0);
   add_check(o, "MS_slope_ge", f.slope, ">=", m->pred - m->tol);
   add_check(o, "MS_slope_le", f.slope, "<=", m->pred + m->tol);
   m->c.d = m->ds[0];
