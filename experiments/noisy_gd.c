@@ -18,6 +18,7 @@ void ng_cfg_default(ng_cfg *c, unsigned n, size_t depth) {
   c->box = 1.0 / 8.0;
   c->steps = 300;
   c->b0_scale = 0.5;
+  c->profile = NULL;
 }
 
 int ng_net_create(const ng_cfg *c, gdl_net **out) {
@@ -87,11 +88,12 @@ double ng_bound(double lambda, double fnorm_c, double sumG, double tau) {
 }
 
 /* the training loop of ng_run (profile accumulation on the junk runs) */
-static int ng_train(const ng_cfg *c, gdl_net *net, gdl_trainer *tr, size_t stride, size_t off, ng_result *res) {
+static int ng_train(const ng_cfg *c, gdl_net *net, gdl_trainer *tr, const double *X, size_t stride, size_t off,
+                    ng_result *res) {
   for (size_t t = 0; t < c->steps; t++) {
     if (stride > 0 && t % stride == off) {
       double pr[GDL_CUBE_MAX_ENUM + 1];
-      GDL_TRY(gdl_ng_profile(net, c->n, pr, NULL));
+      GDL_TRY(c->profile ? c->profile(net, c->n, X, pr) : gdl_ng_profile(net, c->n, pr, NULL));
       for (unsigned j = 0; j <= c->n; j++) res->prof[j] += (double)stride * pr[j];
       res->nG++;
     }
@@ -126,7 +128,7 @@ int ng_run(const ng_cfg *c, const double *X, const double *y, const double *fc, 
   gdl_data d = {.m = N, .X = X, .Y = y, .w = NULL};
   GDL_TRY_CLEANUP(gdl_trainer_create(net, &tc, &d, rn, &tr));
   size_t off = stride > 0 ? (size_t)gsl_rng_uniform_int(ro, stride) : 0;
-  GDL_TRY_CLEANUP(ng_train(c, net, tr, stride, off, res));
+  GDL_TRY_CLEANUP(ng_train(c, net, tr, X, stride, off, res));
   f = malloc(N * sizeof(double));
   if (!f) GDL_TRY_CLEANUP(gdl_fail(GDL_ENOMEM, "ng_run: output"));
   GDL_TRY_CLEANUP(gdl_net_forward(net, N, X, f));

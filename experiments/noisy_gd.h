@@ -30,6 +30,10 @@ extern "C" {
 #define NG_NSTD 4.0 /* margins in standard errors (>= 4 SE) */
 
 /* ---------------- one training run ---------------- */
+/* A level-profile engine for the junk runs of ng_run: prof[j] = sum_i W_j(d_i f_theta),
+ * j = 0..n, of net on X (the 2^n x n cube points ng_run trains on). */
+typedef int (*ng_profile_fn)(gdl_net *net, unsigned n, const double *X, double *prof);
+
 typedef struct {
   unsigned n;        /* input dimension (hypercube) */
   size_t depth;      /* number of weight layers (2 = one hidden layer) */
@@ -37,9 +41,12 @@ typedef struct {
   double lr, tau, clip, box;
   size_t steps;      /* T */
   double b0_scale;   /* first-layer bias init N(0, b0_scale^2) */
+  ng_profile_fn profile; /* NULL (default): the library's gdl_ng_profile. Another engine of the
+                          * same quantity differs only in rounding (WL3 keeps its own so that
+                          * its results stay bit for bit); not part of the config document. */
 } ng_cfg;
 
-/* width 8, box 1/8, lr 0.5, tau 0.1, l2 clip 1, T 300, b0 0.5. */
+/* width 8, box 1/8, lr 0.5, tau 0.1, l2 clip 1, T 300, b0 0.5, profile NULL. */
 void ng_cfg_default(ng_cfg *c, unsigned n, size_t depth);
 int ng_net_create(const ng_cfg *c, gdl_net **out);
 /* Sign-symmetric i.i.d. init (B_n-invariant law): W0 ~ N(0, 1/n), b0 ~ N(0, b0^2), hidden
@@ -62,7 +69,8 @@ typedef struct {
 /* One noisy-GD run of c on labels y (length 2^n): init stream (seed, purpose "/init", idx),
  * noise stream (seed, purpose "/noise", idx). If stride > 0, the gradient level profile
  * (gdl_ng_profile) is evaluated at the steps t = o, o + stride, ... < T with a uniformly
- * random offset o (stream (seed, purpose "/offset", idx)) and multiplied by stride: an
+ * random offset o (stream (seed, purpose "/offset", idx)) and multiplied by stride (engine:
+ * c->profile, NULL = gdl_ng_profile): an
  * unbiased estimate of sum_{t<T} prof(theta_t) (the exact sum when stride == 1); steps must
  * be a multiple of stride. fc: f - fbar on all points for the final correlation (NULL:
  * corr = 0). */

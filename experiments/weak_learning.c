@@ -1,12 +1,16 @@
 /* experiments/weak_learning.c: the WL experiment (experiments/weak_learning.h).
  *
- * The noisy-GD learner, trainer and NG bound used by WL3 are those of the NG family
- * (noisy_gd.md); the functions prefixed wl_ng_ below are private copies of the NG engine
- * (ng_cube_enumerate, ng_parity_values, ng_cfg_default, ng_net_create, ng_net_init,
- * ng_train_config, ng_level_coefs, ng_profile_fast, ng_profile_dot, ng_run, ng_bound), kept
- * here so that this family builds on its own; they go once experiments/noisy_gd.h exports
- * them. */
+ * The noisy-GD learner and trainer of WL3 are those of the NG family (noisy_gd.md), called
+ * through experiments/noisy_gd.h (ng_cfg, ng_run, ng_cube_enumerate, ng_parity_values,
+ * ng_level_coefs, ng_profile_dot). Two small functions of the NG engine stay here, because
+ * the shared ones compute the same quantities with another rounding and WL3's values are kept
+ * bit for bit: wl3_profile (the level profile from the first-layer bias columns; the library's
+ * gdl_ng_profile uses x_0 times the W_0[.][0] columns and sums the levels in another order)
+ * and wl3_bound (the NG bound written as sqrt(sumG / tau^2), ng_bound as sqrt(sumG) / tau).
+ * With the shared ones instead, 13 of the 42 WL3 claim records move by <= 3.3e-16 relative
+ * (weak_learning.md). */
 #include "experiments/weak_learning.h"
+#include "experiments/noisy_gd.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -14,7 +18,6 @@
 #include <string.h>
 #include <cblas.h>
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_sf_gamma.h>
 
 const char *wl_init_name(wl_init k) { return k == WL_INIT_GAUSSIAN ? "gaussian" : "rademacher"; }
 
@@ -225,100 +228,29 @@ double wl_null_rms_threshold(size_t s, double delta) {
   return sqrt(gsl_cdf_chisq_Qinv(delta, (double)s) / (double)s);
 }
 
-/* ======================= WL3: the NG learner (private copies of NG's engine) ======================= */
-typedef struct {
-  unsigned n;
-  size_t depth, width;
-  double lr, tau, clip, box;
-  size_t steps;
-  double b0_scale;
-} wl_ng_cfg;
+/* ======================= WL3: profile and bound (see the head of this file) ======================= */
+#define WL3_CHUNK 2048 /* rows per per-example gradient call */
 
-typedef struct {
-  double corr;                         /* <f_thetaT, fc> (exact, all points) */
-  double prof[GDL_CUBE_MAX_ENUM + 1];  /* junk runs: estimate of sum_{t<T} prof_j(theta_t) */
-  size_t nG;
-} wl_ng_result;
-
-#define WL_NG_CHUNK 2048
-
-/* Hypercube with the library's index convention: row i has x_j = -1 iff bit j of i is set. */
-static void wl_ng_cube_enumerate(unsigned n, double *X) {
-  size_t N = (size_t)1 << n;
-  for (size_t i = 0; i < N; i++)
-    for (unsigned j = 0; j < n; j++) X[i * n + j] = ((i >> j) & 1u) ? -1.0 : 1.0;
-}
-static void wl_ng_parity_values(unsigned n, uint64_t S, double *y) {
-  size_t N = (size_t)1 << n;
-  for (size_t i = 0; i < N; i++) y[i] = (__builtin_popcountll((unsigned long long)(i & S)) & 1) ? -1.0 : 1.0;
-}
-
-/* tanh hidden layers with biases, last layer without bias (|f| <= width * box = 1). */
-static int wl_ng_net_create(const wl_ng_cfg *c, gdl_net **out) {
-  gdl_net_spec s;
-  size_t hidden[GDL_MAX_LAYERS];
-  if (c->depth < 2 || c->depth > GDL_MAX_LAYERS) return gdl_fail(GDL_EINVAL, "wl3: depth %zu", c->depth);
-  for (size_t l = 0; l + 1 < c->depth; l++) hidden[l] = c->width;
-  GDL_TRY(gdl_net_spec_mlp(&s, c->n, c->depth - 1, hidden, 1, GDL_ACT_TANH, 1));
-  s.bias[c->depth - 1] = 0;
-  return gdl_net_create(&s, out);
-}
-
-/* Sign-symmetric i.i.d. init: W0 ~ N(0, 1/n), b0 ~ N(0, b0^2), hidden W ~ N(0, 1/width),
- * hidden b = 0, last layer ~ U[-box, box]. */
-static int wl_ng_net_init(const wl_ng_cfg *c, gdl_net *net, gsl_rng *r) {
-  size_t L = net->spec.nlayers;
-  for (size_t l = 0; l < L; l++) {
-    gdl_init w = {GDL_INIT_GAUSSIAN, 1.0 / sqrt((double)net->spec.width[l]), 0, 0};
-    gdl_init b = {GDL_INIT_ZERO, 0, 0, 0};
-    if (l == 0) b = (gdl_init){GDL_INIT_GAUSSIAN, c->b0_scale, 0, 0};
-    if (l == L - 1) w = (gdl_init){GDL_INIT_UNIFORM, 0, -c->box, c->box};
-    GDL_TRY(gdl_net_init_layer(net, l, w, b, r));
-  }
-  return GDL_OK;
-}
-
-static void wl_ng_train_config(const wl_ng_cfg *c, gdl_train_config *tc) {
-  gdl_train_config_default(tc);
-  tc->loss = GDL_LOSS_SQUARED;
-  tc->opt = GDL_OPT_GD;
-  tc->lr = c->lr;
-  tc->clip = GDL_CLIP_L2;
-  tc->clip_value = c->clip;
-  tc->noise_tau = c->tau;
-  tc->out_box = c->box;
-  tc->data = GDL_DATA_POPULATION;
-  tc->steps = c->steps;
-}
-
-/* c_j = W_j(f) / C(n, j), j = 1..n (c_0 = 0: fbar = fhat(empty) for B_n). */
-static void wl_ng_level_coefs(unsigned n, const double *Wf, double *cj) {
-  cj[0] = 0.0;
-  for (unsigned j = 1; j <= n; j++) cj[j] = Wf[j] / gsl_sf_choose(n, j);
-}
-
-static size_t wl_ng_fast_work(const gdl_net *net, unsigned n) {
-  size_t N = (size_t)1 << n, C = net->nparams - net->spec.width[0] * net->spec.width[1];
-  return N * C + WL_NG_CHUNK * net->nparams + C * (n + 1);
-}
-
-/* prof[j] = sum_i W_j(d_i f_theta) (G = sum_j c_j prof[j]); first-layer weight columns from the
- * bias columns: sum_i W_j(delta_u x_i) = (n - j + 1) W_{j-1}(delta_u) + (j + 1) W_{j+1}(delta_u)
- * (noisy_gd.md, section 3). */
-static int wl_ng_profile_fast(gdl_net *net, unsigned n, const double *X, double *work, double *prof) {
+/* prof[j] = sum_i W_j(d_i f_theta) (G = sum_j c_j prof[j]), an ng_profile_fn; first-layer weight
+ * columns from the bias columns: sum_i W_j(delta_u x_i) = (n - j + 1) W_{j-1}(delta_u) +
+ * (j + 1) W_{j+1}(delta_u) (noisy_gd.md, section 3). */
+static int wl3_profile(gdl_net *net, unsigned n, const double *X, double *prof) {
   size_t N = (size_t)1 << n, P = net->nparams;
   size_t w1 = net->spec.width[1], nw0 = (size_t)n * w1, C = P - nw0;
   if (net->spec.width[0] != n) return gdl_fail(GDL_EINVAL, "wl3 profile: input width != n");
   if (net->b_off[0] != nw0 || net->w_off[0] != 0)
     return gdl_fail(GDL_EINVAL, "wl3 profile: first layer needs a bias right after its weights");
-  double *V = work, *Gc = work + N * C, *lw = Gc + WL_NG_CHUNK * P;
-  size_t chunk = WL_NG_CHUNK < N ? WL_NG_CHUNK : N;
+  double *work = malloc((N * C + WL3_CHUNK * P + C * (n + 1)) * sizeof *work);
+  if (!work) return gdl_fail(GDL_ENOMEM, "wl3 profile: workspace");
+  double *V = work, *Gc = work + N * C, *lw = Gc + WL3_CHUNK * P;
+  size_t chunk = WL3_CHUNK < N ? WL3_CHUNK : N;
+  int rc = GDL_OK;
   for (size_t r0 = 0; r0 < N; r0 += chunk) {
     size_t mc = N - r0 < chunk ? N - r0 : chunk;
-    GDL_TRY(gdl_net_per_example_grad(net, mc, X + r0 * n, 0, Gc));
+    GDL_TRY_CLEANUP(gdl_net_per_example_grad(net, mc, X + r0 * n, 0, Gc));
     for (size_t i = 0; i < mc; i++) memcpy(V + (r0 + i) * C, Gc + i * P + nw0, C * sizeof(double));
   }
-  GDL_TRY(gdl_fwht_cols(V, n, C));
+  GDL_TRY_CLEANUP(gdl_fwht_cols(V, n, C));
   double inv = 1.0 / ((double)N * (double)N);
   memset(lw, 0, C * (n + 1) * sizeof *lw);
   for (unsigned j = 0; j <= n; j++) prof[j] = 0.0;
@@ -335,81 +267,14 @@ static int wl_ng_profile_fast(gdl_net *net, unsigned n, const double *X, double 
     for (unsigned j = 0; j <= n; j++)
       prof[j] += (j >= 1 ? (double)(n - j + 1) * Wd[j - 1] : 0.0) + (j + 1 <= n ? (double)(j + 1) * Wd[j + 1] : 0.0);
   }
-  return GDL_OK;
-}
-
-static double wl_ng_profile_dot(unsigned n, const double *cj, const double *prof) {
-  double g = 0.0;
-  for (unsigned j = 1; j <= n; j++) g += cj[j] * prof[j];
-  return g;
-}
-
-/* The explicit NG bound: sqrt(lambda) + 0.5 * ||f - fbar|| * sqrt(sumG / tau^2). */
-static double wl_ng_bound(double lambda, double fnorm_c, double sumG, double tau) {
-  return sqrt(lambda) + 0.5 * fnorm_c * sqrt((sumG > 0 ? sumG : 0.0) / (tau * tau));
-}
-
-/* One noisy-GD run on labels y: streams (seed, purpose + "/init" | "/noise" | "/offset", idx);
- * stride > 0: junk run, the level profile every stride steps from a random offset, times
- * stride (unbiased for sum_{t<T} prof(theta_t)). fc: f - fbar for the final correlation. */
-static int wl_ng_run(const wl_ng_cfg *c, const double *X, const double *y, const double *fc, uint64_t seed,
-                     const char *purpose, uint64_t idx, size_t stride, wl_ng_result *res) {
-  size_t N = (size_t)1 << c->n;
-  gdl_net *net = NULL;
-  gsl_rng *ri = NULL, *rn = NULL, *ro = NULL;
-  gdl_trainer *tr = NULL;
-  double *work = NULL, *f = NULL;
-  char pur[160];
-  int rc = GDL_OK;
-  memset(res, 0, sizeof *res);
-  if (c->n > GDL_CUBE_MAX_ENUM) return gdl_fail(GDL_ERANGE, "wl3: n = %u too large", c->n);
-  if (stride > 0 && c->steps % stride != 0)
-    return gdl_fail(GDL_EINVAL, "wl3: steps %zu not a multiple of stride %zu", c->steps, stride);
-  GDL_TRY_CLEANUP(wl_ng_net_create(c, &net));
-  snprintf(pur, sizeof pur, "%s/init", purpose);
-  GDL_TRY_CLEANUP(gdl_rng_alloc(seed, pur, idx, &ri));
-  snprintf(pur, sizeof pur, "%s/noise", purpose);
-  GDL_TRY_CLEANUP(gdl_rng_alloc(seed, pur, idx, &rn));
-  snprintf(pur, sizeof pur, "%s/offset", purpose);
-  GDL_TRY_CLEANUP(gdl_rng_alloc(seed, pur, idx, &ro));
-  GDL_TRY_CLEANUP(wl_ng_net_init(c, net, ri));
-  gdl_train_config tc;
-  wl_ng_train_config(c, &tc);
-  gdl_data d = {.m = N, .X = X, .Y = y, .w = NULL};
-  GDL_TRY_CLEANUP(gdl_trainer_create(net, &tc, &d, rn, &tr));
-  size_t off = 0;
-  if (stride > 0) {
-    work = malloc(wl_ng_fast_work(net, c->n) * sizeof(double));
-    if (!work) GDL_TRY_CLEANUP(gdl_fail(GDL_ENOMEM, "wl3: workspace"));
-    off = (size_t)gsl_rng_uniform_int(ro, stride);
-  }
-  for (size_t t = 0; t < c->steps; t++) {
-    if (stride > 0 && t % stride == off) {
-      double pr[GDL_CUBE_MAX_ENUM + 1];
-      GDL_TRY_CLEANUP(wl_ng_profile_fast(net, c->n, X, work, pr));
-      for (unsigned j = 0; j <= c->n; j++) res->prof[j] += (double)stride * pr[j];
-      res->nG++;
-    }
-    GDL_TRY_CLEANUP(gdl_trainer_step(tr, NULL));
-  }
-  f = malloc(N * sizeof(double));
-  if (!f) GDL_TRY_CLEANUP(gdl_fail(GDL_ENOMEM, "wl3: output"));
-  GDL_TRY_CLEANUP(gdl_net_forward(net, N, X, f));
-  double cr = 0.0;
-  for (size_t i = 0; i < N; i++) {
-    if (!isfinite(f[i])) GDL_TRY_CLEANUP(gdl_fail(GDL_EDIVERGED, "wl3: non-finite output"));
-    if (fc) cr += f[i] * fc[i];
-  }
-  res->corr = cr / (double)N;
 cleanup:
-  free(f);
   free(work);
-  gdl_trainer_free(tr);
-  gdl_rng_free(ro);
-  gdl_rng_free(rn);
-  gdl_rng_free(ri);
-  gdl_net_free(net);
   return rc;
+}
+
+/* The explicit NG bound: sqrt(lambda) + 0.5 * ||f - fbar|| * sqrt(sumG / tau^2) (sumG clamped at 0). */
+static double wl3_bound(double lambda, double fnorm_c, double sumG, double tau) {
+  return sqrt(lambda) + 0.5 * fnorm_c * sqrt((sumG > 0 ? sumG : 0.0) / (tau * tau));
 }
 
 /* ======================= WL3: panel and experiment ======================= */
@@ -499,26 +364,27 @@ static void wl3_values(const wl3_target *t, unsigned n, double *y, double *tmp, 
   for (size_t i = 0; i < N; i++) y[i] = 0.0;
   for (unsigned j = 0; j <= n; j++) W[j] = 0.0;
   for (int a = 0; a < t->nterms; a++) {
-    wl_ng_parity_values(n, t->mask[a], tmp);
+    ng_parity_values(n, t->mask[a], tmp);
     for (size_t i = 0; i < N; i++) y[i] += t->coef[a] * tmp[i];
     W[__builtin_popcountll((unsigned long long)t->mask[a])] += t->coef[a] * t->coef[a];
   }
 }
 
-static wl_ng_cfg wl3_ng_cfg(const wl3_config *c, size_t depth) {
-  wl_ng_cfg g = {c->n, depth, c->width, c->lr, c->tau, c->clip, c->box, c->steps, c->b0_scale};
+static ng_cfg wl3_ng_cfg(const wl3_config *c, size_t depth) {
+  ng_cfg g = {.n = c->n, .depth = depth, .width = c->width, .lr = c->lr, .tau = c->tau, .clip = c->clip,
+              .box = c->box, .steps = c->steps, .b0_scale = c->b0_scale, .profile = wl3_profile};
   return g;
 }
 
 /* Statistics of one target from the runs: mean/SE of corr and |corr|, bounds, class. */
-static int wl3_summarise(const wl3_config *c, const double *Wt, const wl_ng_result *res, int per_depth, int t,
+static int wl3_summarise(const wl3_config *c, const double *Wt, const ng_result *res, int per_depth, int t,
                          wl3_result *out) {
   unsigned n = c->n;
   gdl_align al;
   GDL_TRY(gdl_align_bn_levels(Wt, n, &al));
   out->sqrt_lambda[t] = sqrt(al.lambda);
   double cj[GDL_CUBE_MAX_ENUM + 1];
-  wl_ng_level_coefs(n, Wt, cj);
+  ng_level_coefs(n, Wt, cj);
   for (int di = 0; di < WL3_NDEPTH; di++) {
     double a[64], b[64], g[64], gm, gse;
     for (int s = 0; s < c->nseeds; s++) {
@@ -527,12 +393,12 @@ static int wl3_summarise(const wl3_config *c, const double *Wt, const wl_ng_resu
     }
     GDL_TRY(gdl_mean_se((size_t)c->nseeds, a, &out->mean[di][t], &out->se[di][t]));
     GDL_TRY(gdl_mean_se((size_t)c->nseeds, b, &out->amean[di][t], &out->ase[di][t]));
-    for (int s = 0; s < c->njunk; s++) g[s] = wl_ng_profile_dot(n, cj, res[di * per_depth + WL3_NT * c->nseeds + s].prof);
+    for (int s = 0; s < c->njunk; s++) g[s] = ng_profile_dot(n, cj, res[di * per_depth + WL3_NT * c->nseeds + s].prof);
     GDL_TRY(gdl_mean_se((size_t)c->njunk, g, &gm, &gse));
     double fn = sqrt(al.dist2);
-    out->bound[di][t] = wl_ng_bound(al.lambda, fn, gm, c->tau);
-    out->bound_lo[di][t] = wl_ng_bound(al.lambda, fn, gm - WL_NSTD * gse, c->tau);
-    out->bound_hi[di][t] = wl_ng_bound(al.lambda, fn, gm + WL_NSTD * gse, c->tau);
+    out->bound[di][t] = wl3_bound(al.lambda, fn, gm, c->tau);
+    out->bound_lo[di][t] = wl3_bound(al.lambda, fn, gm - WL_NSTD * gse, c->tau);
+    out->bound_hi[di][t] = wl3_bound(al.lambda, fn, gm + WL_NSTD * gse, c->tau);
     out->cls[di][t] = (out->mean[di][t] - WL_NSTD * out->se[di][t] >= c->learn_thr)
                           ? 1
                           : ((out->amean[di][t] + WL_NSTD * out->ase[di][t] <= c->null_thr) ? 0 : -1);
@@ -556,24 +422,24 @@ int wl3_run(const wl3_config *c, uint64_t seed, wl3_result *out) {
   double *X = malloc(N * n * sizeof *X), *Y = malloc(WL3_NT * N * sizeof *Y), *tmp = malloc(N * sizeof *tmp),
          *y0 = calloc(N, sizeof *y0);
   double W[WL3_NT][GDL_CUBE_MAX_ENUM + 1];
-  wl_ng_result *res = calloc((size_t)tot, sizeof *res);
+  ng_result *res = calloc((size_t)tot, sizeof *res);
   int *rcs = calloc((size_t)tot, sizeof *rcs);
   if (!X || !Y || !tmp || !y0 || !res || !rcs) GDL_TRY_CLEANUP(gdl_fail(GDL_ENOMEM, "wl3_run"));
-  wl_ng_cube_enumerate(n, X);
+  ng_cube_enumerate(n, X);
   for (int t = 0; t < WL3_NT; t++) wl3_values(&wl3_panel_def[t], n, Y + (size_t)t * N, tmp, W[t]);
 #pragma omp parallel for schedule(dynamic, 1)
   for (int j = 0; j < tot; j++) {
     int di = j / per_depth, r = j % per_depth;
-    wl_ng_cfg g = wl3_ng_cfg(c, c->depths[di]);
+    ng_cfg g = wl3_ng_cfg(c, c->depths[di]);
     char p[128];
     if (r < WL3_NT * c->nseeds) {
       int t = r / c->nseeds, s = r % c->nseeds;
       snprintf(p, sizeof p, "%s/d%zu/%s", c->tag, c->depths[di], wl3_panel_def[t].name);
       const double *y = Y + (size_t)t * N;
-      rcs[j] = wl_ng_run(&g, X, y, y, seed, p, (uint64_t)s, 0, &res[j]);
+      rcs[j] = ng_run(&g, X, y, y, seed, p, (uint64_t)s, 0, &res[j]);
     } else {
       snprintf(p, sizeof p, "%s/d%zu/junk", c->tag, c->depths[di]);
-      rcs[j] = wl_ng_run(&g, X, y0, NULL, seed, p, (uint64_t)(r - WL3_NT * c->nseeds), c->stride, &res[j]);
+      rcs[j] = ng_run(&g, X, y0, NULL, seed, p, (uint64_t)(r - WL3_NT * c->nseeds), c->stride, &res[j]);
     }
   }
   for (int j = 0; j < tot; j++)
