@@ -289,6 +289,22 @@ int main(int argc, char **argv) {
   if (rc != GDL_OK) gdl_bench_die(PROG, "config", rc);
   rc = gdl_exp_sweep_begin(&argc, &argv, args.out, g.full ? "ms-full" : "ms-quick", 2 * g.nd * g.ns, doc, &sw);
   if (rc != GDL_OK) gdl_bench_die(PROG, "sweep", rc);
+  /* cost estimates for the rank assignment (online SGD: a step costs ~ d x width): the
+   * staircase runs to its 300d budget (~300 d^2); x1x2x3 stops at its hit, ~10 d^2 steps at
+   * d = 256 (CLAIMS.md calibration), so ~10 d^3 */
+  const size_t np = 2 * g.nd * g.ns;
+  double *cost = malloc(np * sizeof *cost);
+  if (!cost) gdl_bench_die(PROG, "costs", gdl_fail(GDL_ENOMEM, "out of memory"));
+  for (size_t q = 0; q < np; q++) {
+    int t;
+    size_t i, s;
+    point_of(&g, q, &t, &i, &s);
+    double d = (double)g.ds[i];
+    cost[q] = t ? 10.0 * d * d * d : 300.0 * d * d;
+  }
+  rc = gdl_sweep_set_costs(sw, cost);
+  free(cost);
+  if (rc != GDL_OK) gdl_bench_die(PROG, "costs", rc);
   size_t failed = 0;
   if ((rc = gdl_sweep_run(sw, "staircase runs", point_fn, &g, &failed)) != GDL_OK)
     gdl_bench_die(PROG, "runs", rc);
