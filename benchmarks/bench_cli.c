@@ -3,6 +3,7 @@
 #include "bench_cli.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,3 +110,63 @@ void gdl_bench_parse(gdl_bench_args *args, const char *prog, const char *usage, 
     gdl_bench_usage_error(args, "%s", gdl_strerror_last());
   args->blas_threads = gdl_bench_blas_threads_default();
 }
+
+int gdl_bench_flag_same_as_test(gdl_bench_args *args, int i, int argc, char **argv, void *ctx) {
+  (void)args;
+  (void)argc;
+  if (strcmp(argv[i], "--same-as-test")) return 0;
+  *(int *)ctx = 1;
+  return 1;
+}
+
+void gdl_bench_out_path(const gdl_bench_args *args, const char *name, char *buf, size_t len) {
+  int n = snprintf(buf, len, "%s/%s", args->out, name);
+  if (n < 0 || (size_t)n >= len) gdl_bench_die(args->prog, name, gdl_fail(GDL_EINVAL, "path too long: %s/%s", args->out, name));
+}
+
+void gdl_bench_sweep_run(gdl_bench_sweep *bs, const gdl_bench_args *args, int same_as_test, int *argc, char ***argv,
+                         const char *family, const char *sweep_name, gdl_exp_config_fn cfg_json, const void *cfg,
+                         size_t np, gdl_sweep_point_fn fn, void *ctx, int assemble) {
+  memset(bs, 0, sizeof *bs);
+  bs->args = args;
+  bs->family = family;
+  if (same_as_test && args->full) gdl_bench_usage_error(args, "--same-as-test needs the quick grid (no --full)");
+  int rc;
+  if ((rc = gdl_exp_doc(family, args->full ? "full" : "quick", args->seed, cfg_json, cfg, &bs->doc)))
+    gdl_bench_die(args->prog, "configuration document", rc);
+  if ((rc = gdl_exp_sweep_begin(argc, argv, args->out, sweep_name, np, bs->doc, &bs->sw)))
+    gdl_bench_die(args->prog, "sweep", rc);
+  if ((rc = gdl_sweep_run(bs->sw, sweep_name, fn, ctx, &bs->failed)))
+    gdl_bench_die(args->prog, "sweep points", rc);
+  if ((rc = gdl_sweep_barrier(bs->sw))) gdl_bench_die(args->prog, "barrier", rc);
+  bs->root = gdl_sweep_is_root(bs->sw);
+  if (!bs->root || !assemble) return;
+  char path[4096], name[256];
+  snprintf(name, sizeof name, "%s.csv", family);
+  gdl_bench_out_path(args, name, path, sizeof path);
+  if ((rc = gdl_sweep_assemble(bs->sw, path))) gdl_bench_die(args->prog, "assemble", rc);
+  if ((rc = gdl_csv_read(path, &bs->t))) gdl_bench_die(args->prog, "read back", rc);
+}
+
+void gdl_bench_sweep_write(gdl_bench_sweep *bs, gdl_summary *sum) {
+  const gdl_bench_args *a = bs->args;
+  char path[4096], name[256];
+  int rc;
+  if (sum) {
+    gdl_bench_out_path(a, "summary.json", path, sizeof path);
+    if ((rc = gdl_summary_write(sum, path))) gdl_bench_die(a->prog, "summary", rc);
+  }
+  if ((rc = gdl_json_provenance(bs->doc, a->seed))) gdl_bench_die(a->prog, "provenance", rc);
+  snprintf(name, sizeof name, "%s.json", bs->family);
+  gdl_bench_out_path(a, name, path, sizeof path);
+  if ((rc = gdl_json_write(bs->doc, path))) gdl_bench_die(a->prog, "sidecar", rc);
+}
+
+void gdl_bench_sweep_end(gdl_bench_sweep *bs) {
+  gdl_table_free(&bs->t);
+  gdl_json_free(bs->doc);
+  gdl_sweep_end(bs->sw);
+  memset(bs, 0, sizeof *bs);
+}
+
+int gdl_bench_same(double a, double b) { return (isnan(a) && isnan(b)) || a == b; }

@@ -23,6 +23,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "gdl/gdl.h"
+#include "experiments/experiment.h"
 
 typedef struct {
   const char *prog;  /* program name for messages, e.g. "bench_noisy_gd" */
@@ -76,5 +78,45 @@ _Noreturn void gdl_bench_die(const char *prog, const char *what, int rc);
  * OpenBLAS's own reading of it stands; GOTO_NUM_THREADS and OMP_NUM_THREADS, which OpenBLAS
  * would otherwise read, do not count). Returns the BLAS thread count now in effect. */
 int gdl_bench_blas_threads_default(void);
+
+/* The usage text of a sweep whose only own flag is --same-as-test. */
+#define GDL_BENCH_USAGE_SAME_AS_TEST                                                                     \
+  "--out DIR [--full] [--seed N] [--same-as-test]\n"                                                     \
+  "  --same-as-test   recompute every point as the theorem test does; exit 1 unless the sweep's files " \
+  "hold bit-identical values"
+
+/* A flag callback for programs whose only own flag is --same-as-test: sets *(int *)ctx to 1.
+ * gdl_bench_sweep_run rejects it together with --full. */
+int gdl_bench_flag_same_as_test(gdl_bench_args *args, int i, int argc, char **argv, void *ctx);
+
+/* The frame every sweep main shares: the configuration document (gdl_exp_doc), the keyed
+ * sweep (gdl_exp_sweep_begin), the run over this rank's unfinished points (gdl_sweep_run),
+ * the barrier, and on rank 0 DIR/<family>.csv assembled from the points and read back. */
+typedef struct {
+  const gdl_bench_args *args;
+  const char *family; /* "steps": DIR/steps.csv, DIR/steps.json, mode from --full */
+  gdl_json *doc;      /* the configuration document: key and head of the sidecar */
+  gdl_sweep *sw;
+  int root;           /* this rank assembles and writes */
+  gdl_table t;        /* root, assemble != 0: DIR/<family>.csv read back */
+  size_t failed;      /* points of this rank that failed */
+} gdl_bench_sweep;
+
+/* Runs the sweep `sweep_name` of np points (fn(ctx, sw, i) writes point i) with the family's
+ * configuration document from cfg_json(cfg). With `assemble`, rank 0 concatenates the points'
+ * CSVs into DIR/<family>.csv and reads it into bs->t. Any failure ends the program
+ * (gdl_bench_die). `same_as_test` (may be 0) is the --same-as-test flag: rejected with --full. */
+void gdl_bench_sweep_run(gdl_bench_sweep *bs, const gdl_bench_args *args, int same_as_test, int *argc, char ***argv,
+                         const char *family, const char *sweep_name, gdl_exp_config_fn cfg_json, const void *cfg,
+                         size_t np, gdl_sweep_point_fn fn, void *ctx, int assemble);
+/* Rank 0: the sidecar DIR/<family>.json (the document plus provenance) and the summary
+ * DIR/summary.json; sum may be NULL. Ends the program on failure. */
+void gdl_bench_sweep_write(gdl_bench_sweep *bs, gdl_summary *sum);
+/* DIR/<name> into buf (ends the program when it does not fit). */
+void gdl_bench_out_path(const gdl_bench_args *args, const char *name, char *buf, size_t len);
+/* Frees the table, the document and the sweep (finalising MPI when it started it). */
+void gdl_bench_sweep_end(gdl_bench_sweep *bs);
+/* Bitwise equality, NaN equal to NaN: the same-as-test comparison. */
+int gdl_bench_same(double a, double b);
 
 #endif

@@ -215,9 +215,8 @@ cleanup:
   return rc;
 }
 
-/* equivariance.json: the config document (from the struct), the headline results, provenance */
-static int write_sidecar(gdl_json *doc, const eq_results *res, uint64_t seed, const char *out) {
-  char path[4096];
+/* the headline results into the sidecar document (written by gdl_bench_sweep_write) */
+static int sidecar_results(gdl_json *doc, const eq_results *res) {
   double worst = 0;
   for (size_t s = 0; s < EQ_NSETUPS; s++)
     for (size_t a = 0; a < EQ_NALGOS; a++)
@@ -226,10 +225,7 @@ static int write_sidecar(gdl_json *doc, const eq_results *res, uint64_t seed, co
   GDL_TRY(gdl_json_num(doc, "eq1_worst_equivariant_maxerr", worst));
   GDL_TRY(gdl_json_num(doc, "eq3_fcn_T", res->eq3_T[0]));
   GDL_TRY(gdl_json_num(doc, "eq3_twin_T", res->eq3_T[1]));
-  GDL_TRY(gdl_json_end(doc));
-  GDL_TRY(gdl_json_provenance(doc, seed));
-  snprintf(path, sizeof path, "%s/equivariance.json", out);
-  return gdl_json_write(doc, path);
+  return gdl_json_end(doc);
 }
 
 static void die_if(int rc, const char *what) {
@@ -243,28 +239,21 @@ int main(int argc, char **argv) {
   equivariance_config_default(&ctx.cfg);
   if (args.full) ctx.cfg.eq1_steps = 1000;
   ctx.seed = args.seed;
-  gdl_json *doc = NULL;
-  gdl_sweep *sw = NULL;
-  die_if(gdl_exp_doc("equivariance", args.full ? "full" : "quick", args.seed, equivariance_config_json, &ctx.cfg, &doc),
-         "config");
-  die_if(gdl_exp_sweep_begin(&argc, &argv, args.out, args.full ? "eq-full" : "eq-quick",
-                             equivariance_npoints(&ctx.cfg), doc, &sw),
-         "sweep");
-  size_t failed = 0;
-  die_if(gdl_sweep_run(sw, "equivariance points", equivariance_point, &ctx, &failed), "points");
-  die_if(gdl_sweep_barrier(sw), "barrier");
-  if (gdl_sweep_is_root(sw)) {
+  gdl_bench_sweep bs;
+  gdl_bench_sweep_run(&bs, &args, 0, &argc, &argv, "equivariance", args.full ? "eq-full" : "eq-quick",
+                      equivariance_config_json, &ctx.cfg, equivariance_npoints(&ctx.cfg), equivariance_point, &ctx, 0);
+  if (bs.root) {
     eq_results res;
     memset(&res, 0, sizeof res);
-    die_if(assemble_eq1(sw, &ctx.cfg, args.out, &res), "EQ1 assembly");
-    die_if(assemble_eq2(sw, args.out, &res), "EQ2 assembly");
-    die_if(assemble_eq3(sw, &ctx.cfg, args.out, &res), "EQ3 assembly");
-    die_if(write_sidecar(doc, &res, args.seed, args.out), "sidecar");
+    die_if(assemble_eq1(bs.sw, &ctx.cfg, args.out, &res), "EQ1 assembly");
+    die_if(assemble_eq2(bs.sw, args.out, &res), "EQ2 assembly");
+    die_if(assemble_eq3(bs.sw, &ctx.cfg, args.out, &res), "EQ3 assembly");
+    die_if(sidecar_results(bs.doc, &res), "sidecar");
+    gdl_bench_sweep_write(&bs, NULL);
     die_if(write_summary(&ctx.cfg, &res, args.out), "summary");
     printf("equivariance: results in %s (EQ1 worst equivariant error %.3g; EQ3 FCN T %.3f)\n", args.out,
            fmax(fmax(res.maxerr[0][0], res.maxerr[1][0]), res.maxerr[2][0]), res.eq3_T[0]);
   }
-  gdl_json_free(doc);
-  gdl_sweep_end(sw);
+  gdl_bench_sweep_end(&bs);
   return 0;
 }

@@ -258,23 +258,19 @@ static int summary_sh2(gdl_summary *sm, const sh_results *r) {
   return GDL_OK;
 }
 
-static int write_outputs(const sh_sweep *x, gdl_sweep *s, const char *out, gdl_json *doc) {
+/* rank 0: the assembled CSVs, the sidecar and the summary */
+static int write_outputs(const sh_sweep *x, gdl_bench_sweep *bs) {
   static sh_results res;
   gdl_summary *sm = NULL;
-  char path[4096];
   int rc = GDL_OK;
-  GDL_TRY_CLEANUP(assemble_fvu(x, s, out, &res));
-  GDL_TRY_CLEANUP(assemble_var(s, out, &res));
-  GDL_TRY_CLEANUP(gdl_json_provenance(doc, x->seed));
-  snprintf(path, sizeof path, "%s/sgd_hardness.json", out);
-  GDL_TRY_CLEANUP(gdl_json_write(doc, path));
+  GDL_TRY_CLEANUP(assemble_fvu(x, bs->sw, bs->args->out, &res));
+  GDL_TRY_CLEANUP(assemble_var(bs->sw, bs->args->out, &res));
   GDL_TRY_CLEANUP(gdl_summary_new("SH", &sm));
   GDL_TRY_CLEANUP(summary_sh1(sm, &res));
   GDL_TRY_CLEANUP(summary_sh2(sm, &res));
   GDL_TRY_CLEANUP(gdl_summary_figure(sm, "sgd_hardness_fvu.png"));
   GDL_TRY_CLEANUP(gdl_summary_figure(sm, "sgd_hardness_variance.png"));
-  snprintf(path, sizeof path, "%s/summary.json", out);
-  GDL_TRY_CLEANUP(gdl_summary_write(sm, path));
+  gdl_bench_sweep_write(bs, sm);
 cleanup:
   gdl_summary_free(sm);
   return rc;
@@ -292,20 +288,13 @@ int main(int argc, char **argv) {
     for (size_t di = 0; di < kind_nd(&x, k); di++)
       for (size_t gi = 0; gi < NGA; gi++)
         for (size_t r = 0; r < x.ns; r++) x.pts[x.np++] = (fpoint){(sh_kind)k, kind_d(&x, k, di), gi, r};
-  gdl_json *doc = NULL;
-  gdl_sweep *sw = NULL;
-  int rc = gdl_exp_doc("sgd_hardness", args.full ? "full" : "quick", x.seed, sweep_config_json, &x, &doc);
-  if (rc != GDL_OK) gdl_bench_die(PROG, "configuration", rc);
-  rc = gdl_exp_sweep_begin(&argc, &argv, args.out, args.full ? "sh-full" : "sh-quick", NGV + x.np, doc, &sw);
-  if (rc != GDL_OK) gdl_bench_die(PROG, "sweep", rc);
-  size_t failed = 0;
-  rc = gdl_sweep_run(sw, "sgd_hardness points", point_fn, &x, &failed);
-  if (rc == GDL_OK) rc = gdl_sweep_barrier(sw);
-  if (rc == GDL_OK && gdl_sweep_is_root(sw)) rc = write_outputs(&x, sw, args.out, doc);
-  if (rc != GDL_OK) fprintf(stderr, "%s: %s (%zu failed points)\n", PROG, gdl_strerror_last(), failed);
-  else if (gdl_sweep_is_root(sw)) printf("sgd_hardness: results in %s\n", args.out);
-  gdl_json_free(doc);
+  gdl_bench_sweep bs;
+  gdl_bench_sweep_run(&bs, &args, 0, &argc, &argv, "sgd_hardness", args.full ? "sh-full" : "sh-quick", sweep_config_json,
+                      &x, NGV + x.np, point_fn, &x, 0);
+  int rc = bs.root ? write_outputs(&x, &bs) : GDL_OK;
+  if (rc != GDL_OK) fprintf(stderr, "%s: %s\n", PROG, gdl_strerror_last());
+  else if (bs.root) printf("sgd_hardness: results in %s\n", args.out);
   free(x.pts);
-  gdl_sweep_end(sw);
+  gdl_bench_sweep_end(&bs);
   return rc == GDL_OK ? 0 : 1;
 }

@@ -27,50 +27,28 @@ static int point(void *ctx, gdl_sweep *s, size_t i) {
   return sq_dimension_write_point(c, i, path);
 }
 
-static int flags(gdl_bench_args *a, int i, int argc, char **argv, void *ctx) {
-  (void)a;
-  (void)argc;
-  if (!strcmp(argv[i], "--same-as-test")) {
-    *(int *)ctx = 1;
-    return 1;
-  }
-  return 0;
-}
-
 int main(int argc, char **argv) {
   gdl_bench_args args;
   int same = 0;
-  gdl_bench_parse(&args, PROG, "--out DIR [--full] [--seed N] [--same-as-test]\n"
-                  "  --same-as-test   compare the sweep's points with the theorem test's values (exit 1 on a difference)",
-                  argc, argv, flags, &same);
-  if (same && args.full) gdl_bench_usage_error(&args, "--same-as-test needs the quick grid (no --full)");
+  gdl_bench_parse(&args, PROG, GDL_BENCH_USAGE_SAME_AS_TEST, argc, argv, gdl_bench_flag_same_as_test, &same);
   sq_dimension_config cfg;
   if (args.full)
     sq_dimension_config_full(&cfg);
   else
     sq_dimension_config_default(&cfg);
   int rc;
-  gdl_json *doc = NULL;
-  if ((rc = gdl_exp_doc("sq_dimension", args.full ? "full" : "quick", args.seed, sq_dimension_config_json, &cfg, &doc)))
-    gdl_bench_die(PROG, "config document", rc);
-  gdl_sweep *sw = NULL;
-  size_t np = sq_dimension_npoints(&cfg), failed = 0;
-  if ((rc = gdl_exp_sweep_begin(&argc, &argv, args.out, "sq_dimension", np, doc, &sw)))
-    gdl_bench_die(PROG, "sweep", rc);
-  if ((rc = gdl_sweep_run(sw, "sq_dimension", point, &cfg, &failed))) gdl_bench_die(PROG, "sweep points", rc);
-  if ((rc = gdl_sweep_barrier(sw))) gdl_bench_die(PROG, "barrier", rc);
+  gdl_bench_sweep bs;
+  gdl_bench_sweep_run(&bs, &args, same, &argc, &argv, "sq_dimension", "sq_dimension", sq_dimension_config_json, &cfg,
+                      sq_dimension_npoints(&cfg), point, &cfg, 1);
   int status = 0;
-  if (gdl_sweep_is_root(sw)) {
+  if (bs.root) {
+    const gdl_table *t = &bs.t;
     char path[4096];
-    snprintf(path, sizeof path, "%s/sq_dimension.csv", args.out);
-    if ((rc = gdl_sweep_assemble(sw, path))) gdl_bench_die(PROG, "assemble", rc);
-    gdl_table t;
-    if ((rc = gdl_csv_read(path, &t))) gdl_bench_die(PROG, "read back", rc);
     /* fits: log d vs log p per (group, phi) */
     gdl_summary *sum = NULL;
     if ((rc = gdl_summary_new("SQ1", &sum))) gdl_bench_die(PROG, "summary", rc);
     FILE *fg = NULL;
-    snprintf(path, sizeof path, "%s/fits.gp", args.out);
+    gdl_bench_out_path(&args, "fits.gp", path, sizeof path);
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     if (!(fg = fopen(tmp, "w"))) gdl_bench_die(PROG, "fits.gp", gdl_fail(GDL_EIO, "cannot write %s", tmp));
@@ -78,12 +56,12 @@ int main(int argc, char **argv) {
       for (int f = 0; f < SQD_NPHI; f++) {
         double x[SQD_MAXP], y[SQD_MAXP];
         size_t n = 0, ok_cos = 1, ok_guar = 1;
-        for (size_t r = 0; r < t.nrows; r++)
-          if (gdl_table_get(&t, r, "group") == g && gdl_table_get(&t, r, "phi") == f && n < SQD_MAXP) {
-            x[n] = gdl_table_get(&t, r, "p");
-            y[n] = gdl_table_get(&t, r, "d");
+        for (size_t r = 0; r < t->nrows; r++)
+          if (gdl_table_get(t, r, "group") == g && gdl_table_get(t, r, "phi") == f && n < SQD_MAXP) {
+            x[n] = gdl_table_get(t, r, "p");
+            y[n] = gdl_table_get(t, r, "d");
             if (g == SQD_MUL && f == SQD_PHI_COS && 2 * y[n] < x[n] - 1) ok_cos = 0;
-            if (g == SQD_MUL && y[n] < gdl_table_get(&t, r, "guarantee")) ok_guar = 0;
+            if (g == SQD_MUL && y[n] < gdl_table_get(t, r, "guarantee")) ok_guar = 0;
             n++;
           }
         gdl_fit fit = {0};
@@ -111,42 +89,36 @@ int main(int argc, char **argv) {
     fclose(fg);
     if (rename(tmp, path)) gdl_bench_die(PROG, "fits.gp", gdl_fail(GDL_EIO, "cannot rename %s", tmp));
     int ok_par = 1;
-    for (size_t r = 0; r < t.nrows; r++)
-      if (gdl_table_get(&t, r, "group") == 2 && gdl_table_get(&t, r, "d") != gdl_table_get(&t, r, "members")) ok_par = 0;
+    for (size_t r = 0; r < t->nrows; r++)
+      if (gdl_table_get(t, r, "group") == 2 && gdl_table_get(t, r, "d") != gdl_table_get(t, r, "members")) ok_par = 0;
     if ((rc = gdl_summary_check(sum, "SQ1", "parity_packing_eq_C(n,k)_every_k", ok_par, ">=", 1, ok_par)))
       gdl_bench_die(PROG, "summary", rc);
     if ((rc = gdl_summary_figure(sum, "sq_dimension_packing"))) gdl_bench_die(PROG, "summary", rc);
-    snprintf(path, sizeof path, "%s/summary.json", args.out);
-    if ((rc = gdl_summary_write(sum, path))) gdl_bench_die(PROG, "summary", rc);
+    gdl_bench_sweep_write(&bs, sum);
     gdl_summary_free(sum);
-    if ((rc = gdl_json_provenance(doc, args.seed))) gdl_bench_die(PROG, "provenance", rc);
-    snprintf(path, sizeof path, "%s/sq_dimension.json", args.out);
-    if ((rc = gdl_json_write(doc, path))) gdl_bench_die(PROG, "sidecar", rc);
     if (same) {
       /* the test's values, in memory, against the sweep's CSV */
       size_t diffs = 0, rows = 0;
-      for (size_t r = 0; r < t.nrows; r++) {
-        int g = (int)gdl_table_get(&t, r, "group");
+      for (size_t r = 0; r < t->nrows; r++) {
+        int g = (int)gdl_table_get(t, r, "group");
         sqd_result v;
         if (g <= 1)
-          rc = sqd_zp_point((uint64_t)gdl_table_get(&t, r, "p"), (sqd_phi)(int)gdl_table_get(&t, r, "phi"), (sqd_group)g, &v);
+          rc = sqd_zp_point((uint64_t)gdl_table_get(t, r, "p"), (sqd_phi)(int)gdl_table_get(t, r, "phi"), (sqd_group)g, &v);
         else if (g == 2)
-          rc = sqd_parity_point((unsigned)gdl_table_get(&t, r, "p"), (unsigned)gdl_table_get(&t, r, "k"), &v);
+          rc = sqd_parity_point((unsigned)gdl_table_get(t, r, "p"), (unsigned)gdl_table_get(t, r, "k"), &v);
         else
-          rc = sqd_conj_point((unsigned)gdl_table_get(&t, r, "p"), (unsigned)gdl_table_get(&t, r, "k"), &v);
+          rc = sqd_conj_point((unsigned)gdl_table_get(t, r, "p"), (unsigned)gdl_table_get(t, r, "k"), &v);
         if (rc) gdl_bench_die(PROG, "recompute", rc);
         rows++;
-        if ((double)v.d != gdl_table_get(&t, r, "d") || v.maxoff != gdl_table_get(&t, r, "maxoff") || v.offmass != gdl_table_get(&t, r, "offmass")) {
-          fprintf(stderr, "%s: row %zu differs from the test's value (d %zu vs %g)\n", PROG, r, v.d, gdl_table_get(&t, r, "d"));
+        if ((double)v.d != gdl_table_get(t, r, "d") || v.maxoff != gdl_table_get(t, r, "maxoff") || v.offmass != gdl_table_get(t, r, "offmass")) {
+          fprintf(stderr, "%s: row %zu differs from the test's value (d %zu vs %g)\n", PROG, r, v.d, gdl_table_get(t, r, "d"));
           diffs++;
         }
       }
       printf("%s: same_as_test: %zu rows compared, %zu differ\n", PROG, rows, diffs);
-      if (diffs || rows != t.nrows || rows == 0) status = 1;
+      if (diffs || rows != t->nrows || rows == 0) status = 1;
     }
-    gdl_table_free(&t);
   }
-  gdl_json_free(doc);
-  gdl_sweep_end(sw);
+  gdl_bench_sweep_end(&bs);
   return status;
 }

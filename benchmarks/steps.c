@@ -32,26 +32,10 @@ static int point(void *vctx, gdl_sweep *s, size_t i) {
   return steps_write_point(&c->cfg, c->seed, i, csv, curve);
 }
 
-static int flags(gdl_bench_args *a, int i, int argc, char **argv, void *ctx) {
-  (void)a;
-  (void)argc;
-  if (!strcmp(argv[i], "--same-as-test")) {
-    *(int *)ctx = 1;
-    return 1;
-  }
-  return 0;
-}
-
-/* bitwise equality, NaN == NaN */
-static int same(double a, double b) { return (isnan(a) && isnan(b)) || a == b; }
-
 int main(int argc, char **argv) {
   gdl_bench_args args;
   int same_flag = 0;
-  gdl_bench_parse(&args, PROG, "--out DIR [--full] [--seed N] [--same-as-test]\n"
-                  "  --same-as-test   compare the sweep's points with the theorem test's runs (exit 1 on a difference)",
-                  argc, argv, flags, &same_flag);
-  if (same_flag && args.full) gdl_bench_usage_error(&args, "--same-as-test needs the quick grid (no --full)");
+  gdl_bench_parse(&args, PROG, GDL_BENCH_USAGE_SAME_AS_TEST, argc, argv, gdl_bench_flag_same_as_test, &same_flag);
   ctx_t ctx;
   if (args.full)
     steps_config_full(&ctx.cfg);
@@ -59,36 +43,28 @@ int main(int argc, char **argv) {
     steps_config_default(&ctx.cfg);
   ctx.seed = args.seed;
   int rc;
-  gdl_json *doc = NULL;
-  if ((rc = gdl_exp_doc("steps", args.full ? "full" : "quick", args.seed, steps_config_json, &ctx.cfg, &doc)))
-    gdl_bench_die(PROG, "config document", rc);
-  gdl_sweep *sw = NULL;
-  size_t failed = 0, np = ctx.cfg.np;
-  if ((rc = gdl_exp_sweep_begin(&argc, &argv, args.out, "steps", np, doc, &sw))) gdl_bench_die(PROG, "sweep", rc);
-  if ((rc = gdl_sweep_run(sw, "steps", point, &ctx, &failed))) gdl_bench_die(PROG, "sweep points", rc);
-  if ((rc = gdl_sweep_barrier(sw))) gdl_bench_die(PROG, "barrier", rc);
+  size_t np = ctx.cfg.np;
+  gdl_bench_sweep bs;
+  gdl_bench_sweep_run(&bs, &args, same_flag, &argc, &argv, "steps", "steps", steps_config_json, &ctx.cfg, np, point, &ctx, 1);
   int status = 0;
-  if (gdl_sweep_is_root(sw)) {
+  if (bs.root) {
+    const gdl_table *t = &bs.t;
     char path[4096];
-    snprintf(path, sizeof path, "%s/steps.csv", args.out);
-    if ((rc = gdl_sweep_assemble(sw, path))) gdl_bench_die(PROG, "assemble", rc);
-    gdl_table t;
-    if ((rc = gdl_csv_read(path, &t))) gdl_bench_die(PROG, "read back", rc);
     /* the curves, concatenated */
     gdl_csv *cc = NULL;
-    snprintf(path, sizeof path, "%s/steps_curves.csv", args.out);
+    gdl_bench_out_path(&args, "steps_curves.csv", path, sizeof path);
     if ((rc = gdl_csv_open(path, STEPS_NCURVE_COLS, steps_curve_columns, &cc))) gdl_bench_die(PROG, "curves", rc);
     gdl_table *curves = calloc(np, sizeof *curves);
     if (!curves) gdl_bench_die(PROG, "curves", gdl_fail(GDL_ENOMEM, "out of memory"));
     for (size_t i = 0; i < np; i++) {
       char cp[4096];
-      if ((rc = gdl_sweep_point_file(sw, i, "curve.csv", cp, sizeof cp)) || (rc = gdl_csv_read(cp, &curves[i])))
+      if ((rc = gdl_sweep_point_file(bs.sw, i, "curve.csv", cp, sizeof cp)) || (rc = gdl_csv_read(cp, &curves[i])))
         gdl_bench_die(PROG, "curve of a point", rc);
       for (size_t r = 0; r < curves[i].nrows; r++)
         if ((rc = gdl_csv_row(cc, curves[i].v + r * curves[i].ncols))) gdl_bench_die(PROG, "curves", rc);
     }
     if ((rc = gdl_csv_commit(cc))) gdl_bench_die(PROG, "curves", rc);
-    snprintf(path, sizeof path, "%s/steps_ps.gp", args.out);
+    gdl_bench_out_path(&args, "steps_ps.gp", path, sizeof path);
     char ps[512] = "ps = \"";
     for (size_t i = 0; i < np; i++)
       snprintf(ps + strlen(ps), sizeof ps - strlen(ps), "%s%llu", i ? " " : "", (unsigned long long)ctx.cfg.p[i]);
@@ -98,13 +74,13 @@ int main(int argc, char **argv) {
     gdl_summary *sum = NULL;
     if ((rc = gdl_summary_new("SC1", &sum))) gdl_bench_die(PROG, "summary", rc);
     double worst_slack = INFINITY, worst_cheb = 0, low_gain = INFINITY, high_gain = -INFINITY, tight = INFINITY;
-    for (size_t r = 0; r < t.nrows; r++) {
-      double p = gdl_table_get(&t, r, "p");
-      worst_slack = fmin(worst_slack, gdl_table_get(&t, r, "min_slack"));
-      worst_cheb = fmax(worst_cheb, gdl_table_get(&t, r, "cheb_max"));
-      tight = fmin(tight, gdl_table_get(&t, r, "e_T") / gdl_table_get(&t, r, "bound_T"));
-      if (p <= 7) low_gain = fmin(low_gain, gdl_table_get(&t, r, "gain"));
-      if (p >= 509) high_gain = fmax(high_gain, gdl_table_get(&t, r, "gain"));
+    for (size_t r = 0; r < t->nrows; r++) {
+      double p = gdl_table_get(t, r, "p");
+      worst_slack = fmin(worst_slack, gdl_table_get(t, r, "min_slack"));
+      worst_cheb = fmax(worst_cheb, gdl_table_get(t, r, "cheb_max"));
+      tight = fmin(tight, gdl_table_get(t, r, "e_T") / gdl_table_get(t, r, "bound_T"));
+      if (p <= 7) low_gain = fmin(low_gain, gdl_table_get(t, r, "gain"));
+      if (p >= 509) high_gain = fmax(high_gain, gdl_table_get(t, r, "gain"));
     }
     if ((rc = gdl_summary_check(sum, "SC1", "e_t_le_B_t_min_rel_slack", worst_slack, ">=", -1e-9, worst_slack >= -1e-9)) ||
         (rc = gdl_summary_check(sum, "SC1", "bound_tightness_min_e_T_over_B_T", tight, ">=", 0.1, tight >= 0.1)) ||
@@ -113,12 +89,8 @@ int main(int argc, char **argv) {
         (rc = gdl_summary_check(sum, "SC1", "control_low_p_min_corr_gain", low_gain, ">=", 0.3, low_gain >= 0.3)) ||
         (rc = gdl_summary_figure(sum, "steps_distance")))
       gdl_bench_die(PROG, "summary", rc);
-    snprintf(path, sizeof path, "%s/summary.json", args.out);
-    if ((rc = gdl_summary_write(sum, path))) gdl_bench_die(PROG, "summary", rc);
+    gdl_bench_sweep_write(&bs, sum);
     gdl_summary_free(sum);
-    if ((rc = gdl_json_provenance(doc, args.seed))) gdl_bench_die(PROG, "provenance", rc);
-    snprintf(path, sizeof path, "%s/steps.json", args.out);
-    if ((rc = gdl_json_write(doc, path))) gdl_bench_die(PROG, "sidecar", rc);
     if (same_flag) {
       size_t diffs = 0;
       for (size_t i = 0; i < np; i++) {
@@ -127,13 +99,13 @@ int main(int argc, char **argv) {
         double row[STEPS_NPOINT_COLS];
         steps_point_row(&res, row);
         for (size_t j = 0; j < STEPS_NPOINT_COLS; j++)
-          if (!same(row[j], gdl_table_get(&t, i, steps_point_columns[j]))) {
+          if (!gdl_bench_same(row[j], gdl_table_get(t, i, steps_point_columns[j]))) {
             fprintf(stderr, "%s: point %zu column %s differs\n", PROG, i, steps_point_columns[j]);
             diffs++;
           }
         for (size_t tt = 0; tt <= res.T && tt < curves[i].nrows; tt++)
-          if (!same(res.e[tt], gdl_table_get(&curves[i], tt, "e")) || !same(res.bound[tt], gdl_table_get(&curves[i], tt, "bound")) ||
-              !same(res.var[tt], gdl_table_get(&curves[i], tt, "var")))
+          if (!gdl_bench_same(res.e[tt], gdl_table_get(&curves[i], tt, "e")) || !gdl_bench_same(res.bound[tt], gdl_table_get(&curves[i], tt, "bound")) ||
+              !gdl_bench_same(res.var[tt], gdl_table_get(&curves[i], tt, "var")))
             diffs++;
         if (curves[i].nrows != res.T + 1) diffs++;
         steps_result_free(&res);
@@ -143,9 +115,7 @@ int main(int argc, char **argv) {
     }
     for (size_t i = 0; i < np; i++) gdl_table_free(&curves[i]);
     free(curves);
-    gdl_table_free(&t);
   }
-  gdl_json_free(doc);
-  gdl_sweep_end(sw);
+  gdl_bench_sweep_end(&bs);
   return status;
 }

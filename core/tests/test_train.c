@@ -219,6 +219,39 @@ static gdl_net *small_net(gsl_rng *r) {
   return net;
 }
 
+/* the setting of the step tests: a sample of the toy target and small_net, both drawn from the
+ * test stream (purpose, idx), and a trainer over them */
+typedef struct {
+  gsl_rng *r;
+  double X[M * IN], Y[M];
+  gdl_net *net;
+  size_t P;
+  gdl_data d;
+  gdl_trainer *tr;
+} step_case;
+
+static void step_case_make(step_case *s, const char *purpose, uint64_t idx) {
+  s->r = gdl_test_rng(purpose, idx);
+  toy_sampler(NULL, s->r, M, s->X, s->Y);
+  s->net = small_net(s->r);
+  s->P = s->net->nparams;
+  s->d = (gdl_data){M, s->X, s->Y, NULL, toy_sampler, NULL};
+  s->tr = NULL;
+}
+
+/* a new trainer under c (the previous one freed) */
+static void step_case_train(step_case *s, const gdl_train_config *c) {
+  gdl_trainer_free(s->tr);
+  s->tr = NULL;
+  cr_assert(gdl_trainer_create(s->net, c, &s->d, s->r, &s->tr) == GDL_OK, "%s", gdl_strerror_last());
+}
+
+static void step_case_free(step_case *s) {
+  gdl_trainer_free(s->tr);
+  gdl_net_free(s->net);
+  gdl_rng_free(s->r);
+}
+
 /* the gradient of L = (1/m) sum_i 1/2 (f(x_i) - y_i)^2 for f(x) = sum_j a_j tanh(w_j.x + b_j) + c,
  * written out by hand (no call into gdl_net) */
 static void hand_grad(const gdl_net *net, size_t m, const double *X, const double *Y, double *g) {
@@ -252,33 +285,28 @@ static void hand_grad(const gdl_net *net, size_t m, const double *X, const doubl
  * population GD, minibatch SGD and online SGD; a halved step, a wrong backward term or a
  * missing bias gradient moves some coordinate by a relative 1e-1 or more, the tolerance is 1e-9 */
 Test(train, step_size_matches_a_hand_computed_update) {
-  gsl_rng *r = gdl_test_rng("test_train.step", 0);
   gdl_data_mode modes[3] = {GDL_DATA_POPULATION, GDL_DATA_SAMPLE, GDL_DATA_ONLINE};
   const char *names[3] = {"population GD", "minibatch SGD", "online SGD"};
-  double X[M * IN], Y[M];
-  toy_sampler(NULL, r, M, X, Y);
   for (int k = 0; k < 3; k++) {
-    gdl_net *net = small_net(r);
-    size_t P = net->nparams;
-    double *th0 = malloc(P * sizeof *th0), *g = malloc(P * sizeof *g);
-    memcpy(th0, net->params, P * sizeof *th0);
+    step_case sc;
+    step_case_make(&sc, "test_train.step", (uint64_t)k);
+    size_t P = sc.P;
+    double *th0 = malloc(P * sizeof *th0), *th1 = malloc(P * sizeof *th1), *g = malloc(P * sizeof *g);
+    memcpy(th0, sc.net->params, P * sizeof *th0);
     gdl_train_config c;
     gdl_train_config_default(&c);
     c.lr = 0.07;
     c.data = modes[k];
     c.batch = 8;
-    gdl_data d = {M, X, Y, NULL, toy_sampler, NULL};
-    gdl_trainer *tr;
-    cr_assert(gdl_trainer_create(net, &c, &d, r, &tr) == GDL_OK, "%s", gdl_strerror_last());
-    cr_assert(gdl_trainer_step(tr, NULL) == GDL_OK, "%s", gdl_strerror_last());
+    step_case_train(&sc, &c);
+    cr_assert(gdl_trainer_step(sc.tr, NULL) == GDL_OK, "%s", gdl_strerror_last());
     size_t mb = 0;
     const double *Xb = NULL, *Yb = NULL;
-    gdl_trainer_last_batch(tr, &mb, &Xb, &Yb);
+    gdl_trainer_last_batch(sc.tr, &mb, &Xb, &Yb);
     cr_assert(mb == (k == 0 ? (size_t)M : c.batch), "%s: batch of %zu rows", names[k], mb);
-    double *th1 = malloc(P * sizeof *th1);
-    memcpy(th1, net->params, P * sizeof *th1);
-    memcpy(net->params, th0, P * sizeof *th0);
-    hand_grad(net, mb, Xb, Yb, g);
+    memcpy(th1, sc.net->params, P * sizeof *th1);
+    memcpy(sc.net->params, th0, P * sizeof *th0);
+    hand_grad(sc.net, mb, Xb, Yb, g);
     double gmax = 0;
     for (size_t i = 0; i < P; i++) {
       double want = th0[i] - c.lr * g[i];
@@ -288,54 +316,47 @@ Test(train, step_size_matches_a_hand_computed_update) {
       if (fabs(g[i]) > gmax) gmax = fabs(g[i]);
     }
     cr_assert(gmax > 1e-3, "%s: the gradient vanishes (%g): the check would be empty", names[k], gmax);
-    gdl_trainer_free(tr);
-    gdl_net_free(net);
+    step_case_free(&sc);
     free(th0);
     free(th1);
     free(g);
   }
-  gdl_rng_free(r);
 }
 
 /* online SGD draws a fresh batch at every step: consecutive batches differ; minibatch SGD visits
  * every example once per epoch and reshuffles between epochs */
 Test(train, step_samples_are_fresh) {
-  gsl_rng *r = gdl_test_rng("test_train.fresh", 0);
-  double X[M * IN], Y[M];
-  toy_sampler(NULL, r, M, X, Y);
-  gdl_net *net = small_net(r);
+  step_case sc;
+  step_case_make(&sc, "test_train.fresh", 0);
   gdl_train_config c;
   gdl_train_config_default(&c);
   c.lr = 0.01;
   c.data = GDL_DATA_ONLINE;
   c.batch = 4;
-  gdl_data d = {M, X, Y, NULL, toy_sampler, NULL};
-  gdl_trainer *tr;
-  cr_assert(gdl_trainer_create(net, &c, &d, r, &tr) == GDL_OK);
+  step_case_train(&sc, &c);
   double prev[4 * IN];
   size_t mb;
   const double *Xb;
   for (int t = 0; t < 20; t++) {
-    cr_assert(gdl_trainer_step(tr, NULL) == GDL_OK);
-    gdl_trainer_last_batch(tr, &mb, &Xb, NULL);
+    cr_assert(gdl_trainer_step(sc.tr, NULL) == GDL_OK);
+    gdl_trainer_last_batch(sc.tr, &mb, &Xb, NULL);
     if (t > 0) cr_assert(memcmp(prev, Xb, sizeof prev) != 0, "online step %d reused the batch of step %d", t + 1, t);
     memcpy(prev, Xb, sizeof prev);
   }
-  gdl_trainer_free(tr);
   /* minibatch SGD: batch 8 of 64 rows, 3 epochs; each epoch a permutation, epochs differ */
   c.data = GDL_DATA_SAMPLE;
   c.batch = 8;
-  cr_assert(gdl_trainer_create(net, &c, &d, r, &tr) == GDL_OK);
+  step_case_train(&sc, &c);
   size_t order[3][M];
   for (int e = 0; e < 3; e++) {
     int seen[M] = {0};
     for (int s = 0; s < M / 8; s++) {
-      cr_assert(gdl_trainer_step(tr, NULL) == GDL_OK);
-      gdl_trainer_last_batch(tr, &mb, &Xb, NULL);
+      cr_assert(gdl_trainer_step(sc.tr, NULL) == GDL_OK);
+      gdl_trainer_last_batch(sc.tr, &mb, &Xb, NULL);
       for (size_t i = 0; i < mb; i++) {
         size_t row = M;
         for (size_t q = 0; q < M; q++)
-          if (!memcmp(Xb + i * IN, X + q * IN, IN * sizeof(double))) { row = q; break; }
+          if (!memcmp(Xb + i * IN, sc.X + q * IN, IN * sizeof(double))) { row = q; break; }
         cr_assert(row < M, "a minibatch row is not a sample row");
         cr_assert(!seen[row], "epoch %d visits row %zu twice", e, row);
         seen[row] = 1;
@@ -346,9 +367,7 @@ Test(train, step_samples_are_fresh) {
   /* two epochs in the same order: probability 1/64! per pair under a fresh shuffle */
   cr_assert(memcmp(order[0], order[1], sizeof order[0]) && memcmp(order[1], order[2], sizeof order[0]),
             "minibatch SGD repeats the order of an epoch (no reshuffle)");
-  gdl_trainer_free(tr);
-  gdl_net_free(net);
-  gdl_rng_free(r);
+  step_case_free(&sc);
 }
 
 /* The injected noise of noisy GD: xi_t = (theta_t - theta_{t+1}) / lr - g(theta_t), recovered
@@ -361,11 +380,10 @@ Test(train, step_samples_are_fresh) {
  * halved step gives a law mixed with -g/2; a 10% error in the std (s^2/tau^2 = 1.21) is detected
  * with probability 1 - Phi(-(0.21 - 0.054) / 0.009) > 1 - 1e-60. */
 Test(train, noise_law_is_gaussian_tau) {
-  gsl_rng *r = gdl_test_rng("test_train.noise", 0);
-  double X[M * IN], Y[M];
-  toy_sampler(NULL, r, M, X, Y);
-  gdl_net *net = small_net(r);
-  size_t P = net->nparams;
+  step_case sc;
+  step_case_make(&sc, "test_train.noise", 0);
+  gdl_net *net = sc.net;
+  size_t P = sc.P;
   const size_t T = 600;
   const double tau = 0.1, lr = 0.01;
   gdl_train_config c;
@@ -373,14 +391,12 @@ Test(train, noise_law_is_gaussian_tau) {
   c.lr = lr;
   c.noise_tau = tau;
   c.steps = T;
-  gdl_data d = {M, X, Y, NULL, NULL, NULL};
-  gdl_trainer *tr;
-  cr_assert(gdl_trainer_create(net, &c, &d, r, &tr) == GDL_OK);
+  step_case_train(&sc, &c);
   double *th = malloc(P * sizeof *th), *g = malloc(P * sizeof *g), *xi = malloc(T * P * sizeof *xi);
   for (size_t t = 0; t < T; t++) {
     memcpy(th, net->params, P * sizeof *th);
-    hand_grad(net, M, X, Y, g);
-    cr_assert(gdl_trainer_step(tr, NULL) == GDL_OK);
+    hand_grad(net, M, sc.X, sc.Y, g);
+    cr_assert(gdl_trainer_step(sc.tr, NULL) == GDL_OK);
     for (size_t i = 0; i < P; i++) xi[t * P + i] = (th[i] - net->params[i]) / lr - g[i];
   }
   double N = (double)(T * P), s1 = 0, s2 = 0, in1 = 0, lag = 0;
@@ -402,40 +418,33 @@ Test(train, noise_law_is_gaussian_tau) {
   free(th);
   free(g);
   free(xi);
-  gdl_trainer_free(tr);
-  gdl_net_free(net);
-  gdl_rng_free(r);
+  step_case_free(&sc);
 }
 
 /* Adam's first step with bias correction: m^ = g, v^ = g^2, so theta moves by
  * -lr g / (|g| + eps) in every coordinate (without the correction: about 3.16 lr sign(g)) */
 Test(train, step_adam_first_step_is_bias_corrected) {
-  gsl_rng *r = gdl_test_rng("test_train.adam", 0);
-  double X[M * IN], Y[M];
-  toy_sampler(NULL, r, M, X, Y);
-  gdl_net *net = small_net(r);
-  size_t P = net->nparams;
+  step_case sc;
+  step_case_make(&sc, "test_train.adam", 0);
+  gdl_net *net = sc.net;
+  size_t P = sc.P;
   double *th0 = malloc(P * sizeof *th0), *g = malloc(P * sizeof *g);
   memcpy(th0, net->params, P * sizeof *th0);
-  hand_grad(net, M, X, Y, g);
+  hand_grad(net, M, sc.X, sc.Y, g);
   gdl_train_config c;
   gdl_train_config_default(&c);
   c.opt = GDL_OPT_ADAM;
   c.lr = 1e-3;
-  gdl_data d = {M, X, Y, NULL, NULL, NULL};
-  gdl_trainer *tr;
-  cr_assert(gdl_trainer_create(net, &c, &d, r, &tr) == GDL_OK);
-  cr_assert(gdl_trainer_step(tr, NULL) == GDL_OK);
+  step_case_train(&sc, &c);
+  cr_assert(gdl_trainer_step(sc.tr, NULL) == GDL_OK);
   for (size_t i = 0; i < P; i++) {
     double want = -c.lr * g[i] / (fabs(g[i]) + c.adam_eps);
     cr_assert(fabs((net->params[i] - th0[i]) - want) <= 1e-9 * c.lr,
               "Adam step 1, parameter %zu: moved %.12g, expected %.12g", i, net->params[i] - th0[i], want);
   }
-  gdl_trainer_free(tr);
-  gdl_net_free(net);
+  step_case_free(&sc);
   free(th0);
   free(g);
-  gdl_rng_free(r);
 }
 
 /* The default initialisation is N(0, 1/fan_in) per weight, biases 0: over a 200 -> 400 -> 1
