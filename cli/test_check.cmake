@@ -4,26 +4,8 @@
 # with the coordinatewise O(d) control), the --json document, and bad input: an unknown
 # claim, a bad flag value, a flag that does not apply to the claim -> exit 2 with ONE stderr
 # line naming the culprit.
-if(NOT GDLIMITS OR NOT OUTDIR)
-  message(FATAL_ERROR "usage: cmake -DGDLIMITS=... -DOUTDIR=... -P test_check.cmake")
-endif()
-file(REMOVE_RECURSE "${OUTDIR}")
-file(MAKE_DIRECTORY "${OUTDIR}")
-
-function(fail msg)
-  message(SEND_ERROR "FAIL: ${msg}")
-endfunction()
-
-# run(<expected exit> <name> args...) -> OUT / ERR
-macro(run expected name)
-  execute_process(COMMAND ${GDLIMITS} check ${ARGN}
-    RESULT_VARIABLE rc OUTPUT_VARIABLE OUT ERROR_VARIABLE ERR)
-  if(NOT rc STREQUAL "${expected}")
-    fail("${name}: exit ${rc}, expected ${expected}\n  args: ${ARGN}\n  stdout: ${OUT}\n  stderr: ${ERR}")
-  else()
-    message(STATUS "ok   ${name}: exit ${rc}")
-  endif()
-endmacro()
+set(CLI_COMMAND check)
+include(${CMAKE_CURRENT_LIST_DIR}/cli_test_common.cmake)
 
 # a passing run: exit 0, every check line PASS, at least `min` checks
 macro(run_pass name min)
@@ -39,12 +21,7 @@ endmacro()
 # exit 2, one stderr line naming `what`
 macro(run_bad name what)
   run(2 ${name} ${ARGN})
-  string(REGEX MATCHALL "\n" nl "${ERR}")
-  list(LENGTH nl nlines)
-  string(FIND "${ERR}" "${what}" pos)
-  if(NOT nlines EQUAL 1 OR pos EQUAL -1)
-    fail("${name}: expected one stderr line naming '${what}', got: ${ERR}")
-  endif()
+  expect_one_line(${name} "${what}")
 endmacro()
 
 run_pass(ng 2 NG --n 6 --k 3 --steps 50 --runs 4 --json ${OUTDIR}/ng.json)

@@ -3,42 +3,8 @@
 # Tiny runs succeed and write CSV + JSON atomically and reproducibly; bad flags and values
 # give exit 2 with ONE stderr line naming the flag; a diverging run gives exit 1, one
 # line, and no result file.
-if(NOT GDLIMITS OR NOT OUTDIR)
-  message(FATAL_ERROR "usage: cmake -DGDLIMITS=... -DOUTDIR=... -P test_train.cmake")
-endif()
-file(REMOVE_RECURSE "${OUTDIR}")
-file(MAKE_DIRECTORY "${OUTDIR}")
-set(failures 0)
-
-function(fail msg)
-  message(SEND_ERROR "FAIL: ${msg}")
-endfunction()
-
-# run(<expected exit> <name> args...) -> sets OUT / ERR in the parent scope
-macro(run expected name)
-  execute_process(COMMAND ${GDLIMITS} train ${ARGN}
-    RESULT_VARIABLE rc OUTPUT_VARIABLE OUT ERROR_VARIABLE ERR)
-  if(NOT rc STREQUAL "${expected}")
-    fail("${name}: exit ${rc}, expected ${expected}\n  args: ${ARGN}\n  stdout: ${OUT}\n  stderr: ${ERR}")
-  else()
-    message(STATUS "ok   ${name}: exit ${rc}")
-  endif()
-endmacro()
-
-# One stderr line that names `flag`.
-macro(expect_one_line name flag)
-  string(REGEX MATCHALL "\n" nl "${ERR}")
-  list(LENGTH nl nlines)
-  if(NOT nlines EQUAL 1)
-    fail("${name}: stderr has ${nlines} lines, expected 1: ${ERR}")
-  endif()
-  if(NOT "${flag}" STREQUAL "")
-    string(FIND "${ERR}" "${flag}" pos)
-    if(pos EQUAL -1)
-      fail("${name}: stderr does not name ${flag}: ${ERR}")
-    endif()
-  endif()
-endmacro()
+set(CLI_COMMAND train)
+include(${CMAKE_CURRENT_LIST_DIR}/cli_test_common.cmake)
 
 # ---- successful runs ----
 set(tiny --domain cube --n 6 --target parity:2 --hidden 16 --act tanh --steps 60 --lr 0.5 --eval-every 20 --seed 7)
