@@ -627,22 +627,23 @@ void eq3_point_learner(size_t sub, int *hand, int *target) {
 static int eq1_point(const equivariance_config *c, uint64_t seed, size_t sub, const char *path) {
   eq1_config e;
   eq1_point_config(c, sub, &e);
-  int rc = GDL_OK;
-  gdl_csv *csv = NULL;
-  double mx, *err = malloc(e.steps * sizeof *err);
-  if (!err) return gdl_fail(GDL_ENOMEM, "eq1 point: out of memory");
   static const char *const cols[] = {"setup", "algo", "depth", "step", "err"};
+  int rc = GDL_OK;
+  double mx, *err = malloc(e.steps * sizeof *err), *rows = malloc(e.steps * 5 * sizeof *rows);
+  if (!err || !rows) GDL_TRY_CLEANUP(gdl_fail(GDL_ENOMEM, "eq1 point: out of memory"));
   GDL_TRY_CLEANUP(eq1_run(&e, seed, err, &mx));
-  GDL_TRY_CLEANUP(gdl_csv_open(path, 5, cols, &csv));
   for (size_t t = 0; t < e.steps; t++) {
-    double row[5] = {(double)e.setup, (double)e.algo, (double)e.depth, (double)(t + 1), err[t]};
-    GDL_TRY_CLEANUP(gdl_csv_row(csv, row));
+    double *row = rows + 5 * t;
+    row[0] = (double)e.setup;
+    row[1] = (double)e.algo;
+    row[2] = (double)e.depth;
+    row[3] = (double)(t + 1);
+    row[4] = err[t];
   }
-  rc = gdl_csv_commit(csv);
-  csv = NULL;
+  rc = gdl_csv_write(path, 5, cols, e.steps, rows);
 cleanup:
-  if (csv) gdl_csv_abort(csv);
   free(err);
+  free(rows);
   return rc;
 }
 
@@ -652,41 +653,30 @@ static int eq2_point(uint64_t seed, size_t k, const char *path) {
   eq2_result r;
   GDL_TRY(eq2_run(&e, seed, NULL, NULL, &r));
   static const char *const cols[] = {"case", "init", "group", "expect_equal", "D", "p", "nonfinite"};
-  gdl_csv *csv = NULL;
-  GDL_TRY(gdl_csv_open(path, 7, cols, &csv));
   double row[7] = {(double)k, (double)e.init, (double)e.group, (double)e.expect_equal, r.D, r.p, (double)r.nonfinite};
-  int rc = gdl_csv_row(csv, row);
-  if (rc != GDL_OK) {
-    gdl_csv_abort(csv);
-    return rc;
-  }
-  return gdl_csv_commit(csv);
+  return gdl_csv_write(path, 7, cols, 1, row);
 }
 
 static int eq3_point(const equivariance_config *c, uint64_t seed, size_t sub, const char *path) {
   int hand, target;
   eq3_point_learner(sub, &hand, &target);
   const size_t R = hand ? c->eq3_runs_hand : c->eq3_runs;
-  double *corr = malloc(R * sizeof *corr);
-  if (!corr) return gdl_fail(GDL_ENOMEM, "eq3 point: out of memory");
+  static const char *const cols[] = {"hand", "target", "run", "corr"};
+  double *rows = malloc(R * 4 * sizeof *rows);
+  if (!rows) return gdl_fail(GDL_ENOMEM, "eq3 point: out of memory");
   int rc = GDL_OK;
-  gdl_csv *csv = NULL;
   for (size_t r = 0; r < R; r++) {
     eq3_config e;
     eq3_config_default(&e, hand, c->eq3_t0[target], r);
-    GDL_TRY_CLEANUP(eq3_run(&e, seed, &corr[r]));
+    double *row = rows + 4 * r;
+    row[0] = (double)hand;
+    row[1] = (double)target;
+    row[2] = (double)r;
+    GDL_TRY_CLEANUP(eq3_run(&e, seed, &row[3]));
   }
-  static const char *const cols[] = {"hand", "target", "run", "corr"};
-  GDL_TRY_CLEANUP(gdl_csv_open(path, 4, cols, &csv));
-  for (size_t r = 0; r < R; r++) {
-    double row[4] = {(double)hand, (double)target, (double)r, corr[r]};
-    GDL_TRY_CLEANUP(gdl_csv_row(csv, row));
-  }
-  rc = gdl_csv_commit(csv);
-  csv = NULL;
+  rc = gdl_csv_write(path, 4, cols, R, rows);
 cleanup:
-  if (csv) gdl_csv_abort(csv);
-  free(corr);
+  free(rows);
   return rc;
 }
 

@@ -204,6 +204,31 @@ static size_t greedy_circ(size_t N, const double *rho, size_t d, const size_t *b
   return cnt;
 }
 
+/* the inner product of two members of a packing: a circulant (N, rho) or a Gram matrix (N, G) */
+typedef struct {
+  size_t N;
+  const double *rho, *G;
+} sqd_inner;
+
+static double sqd_inner_abs(const sqd_inner *in, size_t a, size_t b) {
+  return fabs(in->rho ? in->rho[(b - a) % in->N] : in->G[a * in->N + b]);
+}
+
+/* re-checks the certificate pairwise: max |<h_i, h_j>| over the d chosen members (best[0] <
+ * best[1] < ...) must be <= 1/d; fills out->nmembers, d, maxoff */
+static int sqd_certify(const char *who, const sqd_inner *in, size_t d, const size_t *best, sqd_result *out) {
+  double maxoff = 0;
+  for (size_t i = 0; i < d; i++)
+    for (size_t j = i + 1; j < d; j++) maxoff = fmax(maxoff, sqd_inner_abs(in, best[i], best[j]));
+  if (d > 1 && maxoff > 1.0 / (double)d)
+    return gdl_fail(GDL_ENUMERIC, "%s: certificate fails (max %g > 1/%zu)", who, maxoff, d);
+  out->nmembers = in->N;
+  out->d = d;
+  out->maxoff = maxoff;
+  out->nbad1 = 0;
+  return GDL_OK;
+}
+
 static double offmass_circ(size_t N, const double *rho) {
   double s = 0;
   for (size_t k = 1; k < N; k++) s += rho[k] * rho[k];
@@ -237,21 +262,8 @@ int sqd_pack_circulant(size_t N, const double *rho, size_t *chosen_out, sqd_resu
       hi = d - 1;
     }
   }
-  /* re-check the certificate pairwise */
-  double maxoff = 0;
-  for (size_t i = 0; i < bestd; i++)
-    for (size_t j = i + 1; j < bestd; j++) {
-      double v = fabs(rho[(best[j] - best[i]) % N]);
-      if (v > maxoff) maxoff = v;
-    }
-  if (bestd > 1 && maxoff > 1.0 / (double)bestd) {
-    rc = gdl_fail(GDL_ENUMERIC, "sqd_pack_circulant: certificate fails (max %g > 1/%zu)", maxoff, bestd);
-    goto cleanup;
-  }
-  out->nmembers = N;
-  out->d = bestd;
-  out->maxoff = maxoff;
-  out->nbad1 = 0;
+  const sqd_inner in = {N, rho, NULL};
+  GDL_TRY_CLEANUP(sqd_certify("sqd_pack_circulant", &in, bestd, best, out));
   for (size_t k = 1; k < N; k++)
     if (fabs(rho[k]) > 0.5) out->nbad1++;
   out->offmass = offmass_circ(N, rho);
@@ -292,20 +304,9 @@ int sqd_pack_gram(size_t N, const double *G, size_t *chosen_out, sqd_result *out
       hi = d - 1;
     }
   }
-  double maxoff = 0, mass = 0;
-  for (size_t i = 0; i < bestd; i++)
-    for (size_t j = i + 1; j < bestd; j++) {
-      double v = fabs(G[best[i] * N + best[j]]);
-      if (v > maxoff) maxoff = v;
-    }
-  if (bestd > 1 && maxoff > 1.0 / (double)bestd) {
-    rc = gdl_fail(GDL_ENUMERIC, "sqd_pack_gram: certificate fails (max %g > 1/%zu)", maxoff, bestd);
-    goto cleanup;
-  }
-  out->nmembers = N;
-  out->d = bestd;
-  out->maxoff = maxoff;
-  out->nbad1 = 0;
+  const sqd_inner in = {N, NULL, G};
+  GDL_TRY_CLEANUP(sqd_certify("sqd_pack_gram", &in, bestd, best, out));
+  double mass = 0;
   for (size_t i = 0; i < N; i++)
     for (size_t j = 0; j < N; j++)
       if (i != j) {

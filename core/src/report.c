@@ -358,6 +358,20 @@ int gdl_csv_commit(gdl_csv *c) {
   return rc;
 }
 
+int gdl_csv_write(const char *path, size_t ncols, const char *const *columns, size_t nrows, const double *rows) {
+  GDL_CHECK_ARG(nrows == 0 || rows != NULL, "gdl_csv_write: rows is NULL");
+  gdl_csv *c = NULL;
+  GDL_TRY(gdl_csv_open(path, ncols, columns, &c));
+  for (size_t r = 0; r < nrows; r++) {
+    int rc = gdl_csv_row(c, rows + r * ncols);
+    if (rc != GDL_OK) {
+      gdl_csv_abort(c);
+      return rc;
+    }
+  }
+  return gdl_csv_commit(c);
+}
+
 void gdl_csv_abort(gdl_csv *c) {
   if (!c) return;
   if (c->f) fclose(c->f);

@@ -45,6 +45,9 @@ int gdl_csv_row_text(gdl_csv *c, const char *fmt, ...) __attribute__((format(pri
 int gdl_csv_commit(gdl_csv *c);
 /* Remove the temp file; frees c. */
 void gdl_csv_abort(gdl_csv *c);
+/* The whole file at once: the header and nrows rows of ncols numbers (rows row-major),
+ * atomically (open, rows, commit; nothing left behind on failure). */
+int gdl_csv_write(const char *path, size_t ncols, const char *const *columns, size_t nrows, const double *rows);
 
 /* ---- JSON (a small builder for flat objects with nested objects) ---- */
 typedef struct gdl_json gdl_json;
