@@ -21,6 +21,8 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "gdl/error.h"
+#include "gdl/report.h"
 
 #define SKIP 77
 
@@ -50,18 +52,7 @@ static int fresh_dir(const char *dir) {
     closedir(d);
     return 0;
   }
-  char buf[4096];
-  size_t n = strlen(dir);
-  if (n >= sizeof buf) return -1;
-  memcpy(buf, dir, n + 1);
-  for (size_t i = 1; i <= n; i++)
-    if (buf[i] == '/' || buf[i] == 0) {
-      char c = buf[i];
-      buf[i] = 0;
-      if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
-      buf[i] = c;
-    }
-  return 0;
+  return gdl_mkdir_p(dir) == GDL_OK ? 0 : -1;
 }
 
 static int has_suffix(const char *s, const char *suf) {

@@ -80,13 +80,19 @@ int gdl_align_bn_levels(const double *W, size_t n, gdl_align *out) {
   return GDL_OK;
 }
 
+/* the arguments of the B_n alignments: f (2^n finite values) and out non-NULL, 1 <= n <= nmax */
+static int check_cube_values(const char *fn, const double *f, unsigned n, unsigned nmax, const gdl_align *out) {
+  GDL_CHECK_ARG(f != NULL && out != NULL, "%s: NULL argument", fn);
+  GDL_CHECK_ARG(n >= 1, "%s: n must be >= 1", fn);
+  if (n > nmax) return gdl_fail(GDL_ERANGE, "%s: n = %u > %u", fn, n, nmax);
+  for (size_t i = 0; i < ((size_t)1 << n); i++)
+    if (!isfinite(f[i])) return gdl_fail(GDL_EINVAL, "%s: f[%zu] is not finite", fn, i);
+  return GDL_OK;
+}
+
 int gdl_align_bn_values(const double *f, unsigned n, gdl_align *out) {
-  GDL_CHECK_ARG(f != NULL && out != NULL, "gdl_align_bn_values: NULL argument");
-  GDL_CHECK_ARG(n >= 1, "gdl_align_bn_values: n must be >= 1");
-  if (n > 26) return gdl_fail(GDL_ERANGE, "gdl_align_bn_values: n = %u > 26", n);
+  GDL_TRY(check_cube_values("gdl_align_bn_values", f, n, 26, out));
   size_t N = (size_t)1 << n;
-  for (size_t i = 0; i < N; i++)
-    if (!isfinite(f[i])) return gdl_fail(GDL_EINVAL, "gdl_align_bn_values: f[%zu] is not finite", i);
   double *fh = malloc(N * sizeof *fh), W[27];
   if (!fh) return gdl_fail(GDL_ENOMEM, "gdl_align_bn_values: out of memory (2^%u values)", n);
   int rc = gdl_fourier(f, n, fh);
@@ -184,9 +190,7 @@ int gdl_align_bn_expect(const double *f, const double *h, unsigned n, double *va
 }
 
 int gdl_align_bn_bruteforce(const double *f, unsigned n, gdl_align *out) {
-  GDL_CHECK_ARG(f != NULL && out != NULL, "gdl_align_bn_bruteforce: NULL argument");
-  GDL_CHECK_ARG(n >= 1, "gdl_align_bn_bruteforce: n must be >= 1");
-  if (n > 12) return gdl_fail(GDL_ERANGE, "gdl_align_bn_bruteforce: n = %u > 12", n);
+  GDL_TRY(check_cube_values("gdl_align_bn_bruteforce", f, n, 12, out));
   size_t N = (size_t)1 << n;
   double *fh = malloc(N * sizeof *fh);
   if (!fh) return gdl_fail(GDL_ENOMEM, "gdl_align_bn_bruteforce: out of memory");
