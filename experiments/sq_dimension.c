@@ -235,6 +235,41 @@ static double offmass_circ(size_t N, const double *rho) {
   return N > 1 ? s / (double)(N - 1) : 0.0;
 }
 
+/* The largest d for which greedy(d) picks d members pairwise within 1/d (binary search over d;
+ * d = 1 is always certified): returns d, the members in best[0 .. d). chosen: scratch of N. */
+typedef size_t (*sqd_greedy_fn)(void *ctx, size_t d, size_t *chosen);
+static size_t sqd_largest_packing(size_t N, sqd_greedy_fn greedy, void *ctx, size_t *chosen, size_t *best) {
+  size_t lo = 1, hi = N, bestd = 1;
+  best[0] = 0;
+  while (lo < hi) {
+    size_t d = lo + (hi - lo + 1) / 2;
+    if (greedy(ctx, d, chosen) >= d) {
+      lo = d;
+      bestd = d;
+      memcpy(best, chosen, d * sizeof *best);
+    } else {
+      hi = d - 1;
+    }
+  }
+  return bestd;
+}
+
+typedef struct {
+  size_t N;
+  const double *rho;
+  size_t *bad;
+  unsigned char *forb;
+} circ_ctx;
+
+static size_t greedy_circ_d(void *vctx, size_t d, size_t *chosen) {
+  circ_ctx *c = vctx;
+  double eps = 1.0 / (double)d;
+  size_t nbad = 0;
+  for (size_t k = 1; k < c->N; k++)
+    if (fabs(c->rho[k]) > eps) c->bad[nbad++] = k;
+  return greedy_circ(c->N, c->rho, d, c->bad, nbad, c->forb, chosen);
+}
+
 int sqd_pack_circulant(size_t N, const double *rho, size_t *chosen_out, sqd_result *out) {
   GDL_CHECK_ARG(N >= 1 && rho != NULL && out != NULL, "sqd_pack_circulant: bad arguments");
   size_t *bad = malloc(N * sizeof *bad), *chosen = malloc(N * sizeof *chosen), *best = malloc(N * sizeof *best);
@@ -244,24 +279,8 @@ int sqd_pack_circulant(size_t N, const double *rho, size_t *chosen_out, sqd_resu
     rc = gdl_fail(GDL_ENOMEM, "sqd_pack_circulant: out of memory (N = %zu)", N);
     goto cleanup;
   }
-  size_t lo = 1, hi = N; /* d = 1 is always certified */
-  best[0] = 0;
-  size_t bestd = 1;
-  while (lo < hi) {
-    size_t d = lo + (hi - lo + 1) / 2;
-    double eps = 1.0 / (double)d;
-    size_t nbad = 0;
-    for (size_t k = 1; k < N; k++)
-      if (fabs(rho[k]) > eps) bad[nbad++] = k;
-    size_t cnt = greedy_circ(N, rho, d, bad, nbad, forb, chosen);
-    if (cnt >= d) {
-      lo = d;
-      bestd = d;
-      memcpy(best, chosen, d * sizeof *best);
-    } else {
-      hi = d - 1;
-    }
-  }
+  circ_ctx cc = {N, rho, bad, forb};
+  size_t bestd = sqd_largest_packing(N, greedy_circ_d, &cc, chosen, best);
   const sqd_inner in = {N, rho, NULL};
   GDL_TRY_CLEANUP(sqd_certify("sqd_pack_circulant", &in, bestd, best, out));
   for (size_t k = 1; k < N; k++)
@@ -276,6 +295,25 @@ cleanup:
   return rc;
 }
 
+typedef struct {
+  size_t N;
+  const double *G;
+} gram_ctx;
+
+/* members in index order, each kept when within 1/d of every member kept before it */
+static size_t greedy_gram_d(void *vctx, size_t d, size_t *chosen) {
+  const gram_ctx *g = vctx;
+  double eps = 1.0 / (double)d;
+  size_t cnt = 0;
+  for (size_t k = 0; k < g->N && cnt < d; k++) {
+    int ok = 1;
+    for (size_t s = 0; s < cnt && ok; s++)
+      if (fabs(g->G[k * g->N + chosen[s]]) > eps) ok = 0;
+    if (ok) chosen[cnt++] = k;
+  }
+  return cnt;
+}
+
 int sqd_pack_gram(size_t N, const double *G, size_t *chosen_out, sqd_result *out) {
   GDL_CHECK_ARG(N >= 1 && G != NULL && out != NULL, "sqd_pack_gram: bad arguments");
   size_t *chosen = malloc(N * sizeof *chosen), *best = malloc(N * sizeof *best);
@@ -284,26 +322,8 @@ int sqd_pack_gram(size_t N, const double *G, size_t *chosen_out, sqd_result *out
     rc = gdl_fail(GDL_ENOMEM, "sqd_pack_gram: out of memory (N = %zu)", N);
     goto cleanup;
   }
-  size_t lo = 1, hi = N, bestd = 1;
-  best[0] = 0;
-  while (lo < hi) {
-    size_t d = lo + (hi - lo + 1) / 2;
-    double eps = 1.0 / (double)d;
-    size_t cnt = 0;
-    for (size_t k = 0; k < N && cnt < d; k++) {
-      int ok = 1;
-      for (size_t s = 0; s < cnt && ok; s++)
-        if (fabs(G[k * N + chosen[s]]) > eps) ok = 0;
-      if (ok) chosen[cnt++] = k;
-    }
-    if (cnt >= d) {
-      lo = d;
-      bestd = d;
-      memcpy(best, chosen, d * sizeof *best);
-    } else {
-      hi = d - 1;
-    }
-  }
+  gram_ctx gc = {N, G};
+  size_t bestd = sqd_largest_packing(N, greedy_gram_d, &gc, chosen, best);
   const sqd_inner in = {N, NULL, G};
   GDL_TRY_CLEANUP(sqd_certify("sqd_pack_gram", &in, bestd, best, out));
   double mass = 0;
