@@ -118,7 +118,7 @@ execute_process(COMMAND ${GDLIMITS} claims --brief RESULT_VARIABLE rc OUTPUT_VAR
 if(NOT rc EQUAL 0)
   fail("claims --brief: exit ${rc}: ${ERR}")
 endif()
-foreach(id EQ1 EQ2 EQ3 AL1 NG1 NG2 WL1 WL2 WL3 MS1 MS2 MS3 MS4 GV1 GV2 GV3 GV4 GV5 SH1 SH2 PF)
+foreach(id EQ1 EQ2 EQ3 AL1 NG1 NG2 WL1 WL2 WL3 MS1 MS2 MS3 MS4 GV1 GV2 GV3 GV4 GV5 SH1 SH2 PF SQ1 SC1)
   string(FIND "${OUT}" "${id} " pos)
   if(pos EQUAL -1)
     fail("claims --brief does not list ${id}")
