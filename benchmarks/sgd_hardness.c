@@ -12,7 +12,8 @@
  *     directions on the first net (the uniform one is the artefact), the Schur bound B(gamma, d)
  *     and the Funk-Hecke eigenvalue lambda_2 (lambda_2 <= B <= (d+2)/2 lambda_2).
  * Keyed points (gdl_exp_sweep_begin: the key is the configuration document) run by
- * gdl_sweep_run (OpenMP; under mpirun point q belongs to rank q mod K); rank 0 reads them back
+ * gdl_sweep_run (OpenMP; under mpirun the points go to ranks by the cost estimates of
+ * point_cost, gdl_sweep_set_costs); rank 0 reads them back
  * (gdl_csv_read) and writes sgd_hardness_fvu.csv (learner,d,gamma,median,min,max,nseeds),
  * sgd_hardness_variance.csv (gamma,B,exact_med,exact_min,exact_max,is,is_se,unif,unif_se,
  * unif_plot,lambda2), sgd_hardness.json (configuration from the structs, provenance) and
@@ -112,6 +113,29 @@ static int point_fn(void *ctx, gdl_sweep *s, size_t q) {
   char path[4096];
   GDL_TRY(gdl_sweep_point_file(s, q, "csv", path, sizeof path));
   return sh_fvu_point_write(&c, x->seed, p->rep, path);
+}
+
+/* Cost estimate of point q, relative units (the ratios measured on the quick grid, one thread):
+ * a gamma point of (B) ~ 1.2 + 0.8 gamma; an online run ~ samples x N x d multiply-adds; a
+ * ridge fit ~ samples x N^2, about 8x faster per unit (dsyrk). Only the rank assignment and
+ * the start order use it (gdl_sweep_set_costs). */
+static double point_cost(const sh_sweep *x, size_t q) {
+  if (q < NGV) return 1.2 + 0.8 * GV[q];
+  const fpoint *p = &x->pts[q - NGV];
+  sh_config c;
+  if (sh_grid_config(p->k, p->d, GA[p->gi], p->gi, p->rep, &c) != GDL_OK) return 1.0;
+  double s = (double)c.samples, N = (double)c.N;
+  return c.fit == SH_FIT_RIDGE ? 1.4e-10 * s * N * N : 1.1e-9 * s * N * (double)c.d;
+}
+
+static int set_costs(const sh_sweep *x, gdl_sweep *sw) {
+  size_t n = NGV + x->np;
+  double *cost = malloc(n * sizeof *cost);
+  if (!cost) return gdl_fail(GDL_ENOMEM, "costs: out of memory");
+  for (size_t q = 0; q < n; q++) cost[q] = point_cost(x, q);
+  int rc = gdl_sweep_set_costs(sw, cost);
+  free(cost);
+  return rc;
 }
 
 /* ---- assembly (rank 0) ---- */
@@ -297,6 +321,7 @@ int main(int argc, char **argv) {
   int rc = gdl_exp_doc("sgd_hardness", args.full ? "full" : "quick", x.seed, sweep_config_json, &x, &doc);
   if (rc != GDL_OK) gdl_bench_die(PROG, "configuration", rc);
   rc = gdl_exp_sweep_begin(&argc, &argv, args.out, args.full ? "sh-full" : "sh-quick", NGV + x.np, doc, &sw);
+  if (rc == GDL_OK) rc = set_costs(&x, sw);
   if (rc != GDL_OK) gdl_bench_die(PROG, "sweep", rc);
   size_t failed = 0;
   rc = gdl_sweep_run(sw, "sgd_hardness points", point_fn, &x, &failed);

@@ -27,6 +27,16 @@ static int point(void *ctx, gdl_sweep *s, size_t i) {
   return sq_dimension_write_point(c, i, path);
 }
 
+/* Cost estimate of point i (gdl_sweep_set_costs: rank assignment and start order): a Z_p point
+ * is a few FFTs of length p (~ p ln p); the last point, the cube classes, grows ~ 4^n (quick grid:
+ * n = 10 about 20x the largest Z_p point). */
+static int set_costs(const sq_dimension_config *c, gdl_sweep *sw) {
+  double cost[SQD_MAXP + 1];
+  for (size_t i = 0; i < c->np; i++) cost[i] = (double)c->p[i] * log((double)c->p[i]);
+  cost[c->np] = 0.7 * ldexp(1.0, 2 * (int)c->par_n);
+  return gdl_sweep_set_costs(sw, cost);
+}
+
 static int flags(gdl_bench_args *a, int i, int argc, char **argv, void *ctx) {
   (void)a;
   (void)argc;
@@ -57,6 +67,7 @@ int main(int argc, char **argv) {
   size_t np = sq_dimension_npoints(&cfg), failed = 0;
   if ((rc = gdl_exp_sweep_begin(&argc, &argv, args.out, "sq_dimension", np, doc, &sw)))
     gdl_bench_die(PROG, "sweep", rc);
+  if ((rc = set_costs(&cfg, sw))) gdl_bench_die(PROG, "costs", rc);
   if ((rc = gdl_sweep_run(sw, "sq_dimension", point, &cfg, &failed))) gdl_bench_die(PROG, "sweep points", rc);
   if ((rc = gdl_sweep_barrier(sw))) gdl_bench_die(PROG, "barrier", rc);
   int status = 0;
