@@ -126,7 +126,7 @@ void gdl_bench_out_path(const gdl_bench_args *args, const char *name, char *buf,
 
 void gdl_bench_sweep_run(gdl_bench_sweep *bs, const gdl_bench_args *args, int same_as_test, int *argc, char ***argv,
                          const char *family, const char *sweep_name, gdl_exp_config_fn cfg_json, const void *cfg,
-                         size_t np, const double *costs, gdl_sweep_point_fn fn, void *ctx, int assemble) {
+                         size_t np, gdl_bench_cost_fn cost, gdl_sweep_point_fn fn, void *ctx, int assemble) {
   memset(bs, 0, sizeof *bs);
   bs->args = args;
   bs->family = family;
@@ -136,7 +136,14 @@ void gdl_bench_sweep_run(gdl_bench_sweep *bs, const gdl_bench_args *args, int sa
     gdl_bench_die(args->prog, "configuration document", rc);
   if ((rc = gdl_exp_sweep_begin(argc, argv, args->out, sweep_name, np, bs->doc, &bs->sw)))
     gdl_bench_die(args->prog, "sweep", rc);
-  if (costs && (rc = gdl_sweep_set_costs(bs->sw, costs))) gdl_bench_die(args->prog, "point costs", rc);
+  if (cost) {
+    double *c = malloc((np ? np : 1) * sizeof *c);
+    if (!c) gdl_bench_die(args->prog, "point costs", gdl_fail(GDL_ENOMEM, "out of memory"));
+    for (size_t i = 0; i < np; i++) c[i] = cost(ctx, i);
+    rc = gdl_sweep_set_costs(bs->sw, c);
+    free(c);
+    if (rc) gdl_bench_die(args->prog, "point costs", rc);
+  }
   if ((rc = gdl_sweep_run(bs->sw, sweep_name, fn, ctx, &bs->failed)))
     gdl_bench_die(args->prog, "sweep points", rc);
   if ((rc = gdl_sweep_barrier(bs->sw))) gdl_bench_die(args->prog, "barrier", rc);

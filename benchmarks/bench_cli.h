@@ -102,14 +102,17 @@ typedef struct {
   size_t failed;      /* points of this rank that failed */
 } gdl_bench_sweep;
 
+/* The relative cost estimate of point i (see gdl_sweep_set_costs), given the points' ctx. */
+typedef double (*gdl_bench_cost_fn)(const void *ctx, size_t i);
+
 /* Runs the sweep `sweep_name` of np points (fn(ctx, sw, i) writes point i) with the family's
- * configuration document from cfg_json(cfg). costs (np estimates, or NULL for equal costs)
- * go to gdl_sweep_set_costs. With `assemble`, rank 0 concatenates the points' CSVs into
+ * configuration document from cfg_json(cfg). cost(ctx, i) (NULL: equal costs) estimates the
+ * points for the cost-balanced rank assignment and the start order (gdl_sweep_set_costs). With `assemble`, rank 0 concatenates the points' CSVs into
  * DIR/<family>.csv and reads it into bs->t. Any failure ends the program (gdl_bench_die).
  * `same_as_test` (may be 0) is the --same-as-test flag: rejected with --full. */
 void gdl_bench_sweep_run(gdl_bench_sweep *bs, const gdl_bench_args *args, int same_as_test, int *argc, char ***argv,
                          const char *family, const char *sweep_name, gdl_exp_config_fn cfg_json, const void *cfg,
-                         size_t np, const double *costs, gdl_sweep_point_fn fn, void *ctx, int assemble);
+                         size_t np, gdl_bench_cost_fn cost, gdl_sweep_point_fn fn, void *ctx, int assemble);
 /* Rank 0: the sidecar DIR/<family>.json (the document plus provenance) and the summary
  * DIR/summary.json; sum may be NULL. Ends the program on failure. */
 void gdl_bench_sweep_write(gdl_bench_sweep *bs, gdl_summary *sum);

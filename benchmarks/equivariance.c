@@ -4,8 +4,8 @@
  *
  * The experiment is experiments/equivariance.{h,c}; this program runs it over its grid
  * (equivariance_point, one point per EQ1 pair run setup x algo x depth, per EQ2 case and per
- * EQ3 learner x target) with gdl_sweep_run (OpenMP over points; under `mpirun -n K` point q
- * belongs to rank q mod K), keyed by the configuration document (a rerun with the same
+ * EQ3 learner x target) with gdl_sweep_run (OpenMP over points; under `mpirun -n K` the points
+ * go to ranks by the cost estimates of point_cost, gdl_sweep_set_costs), keyed by the configuration document (a rerun with the same
  * seed, mode and configuration skips finished points), then rank 0 assembles. Quick: 300
  * EQ1 steps; full: 1000.
  * Outputs: equivariance_error.csv (setup,algo,depth,step,err,err_plot),
@@ -228,6 +228,22 @@ static int sidecar_results(gdl_json *doc, const eq_results *res) {
   return gdl_json_end(doc);
 }
 
+/* Cost estimate of point i, relative units (ratios measured on the quick grid, one thread): an
+ * EQ1 run ~ steps x examples per step x width x (n + (depth - 2) width / 2) (SGD: ~4 batches of
+ * overhead); an EQ2 case and an EQ3 run measured ~ 60e6 and ~ 350e6 units. Only the rank
+ * assignment and the start order use it (gdl_sweep_set_costs). */
+static double point_cost(const void *ctx, size_t i) {
+  const equivariance_config *cfg = &((const equivariance_sweep_ctx *)ctx)->cfg;
+  size_t sub;
+  eq_point_kind k = equivariance_point_kind(cfg, i, &sub);
+  if (k == EQ_POINT_EQ2) return 60e6;
+  if (k == EQ_POINT_EQ3) return 350e6;
+  eq1_config c;
+  eq1_point_config(cfg, sub, &c);
+  double m = c.algo == EQ_SGD ? 4.0 * (double)c.batch : (double)c.m, w = (double)c.width;
+  return (double)c.steps * m * w * ((double)c.n + 0.5 * (double)(c.depth - 2) * w);
+}
+
 static void die_if(int rc, const char *what) {
   if (rc != GDL_OK) gdl_bench_die(PROG, what, rc);
 }
@@ -241,7 +257,7 @@ int main(int argc, char **argv) {
   ctx.seed = args.seed;
   gdl_bench_sweep bs;
   gdl_bench_sweep_run(&bs, &args, 0, &argc, &argv, "equivariance", args.full ? "eq-full" : "eq-quick",
-                      equivariance_config_json, &ctx.cfg, equivariance_npoints(&ctx.cfg), NULL, equivariance_point, &ctx, 0);
+                      equivariance_config_json, &ctx.cfg, equivariance_npoints(&ctx.cfg), point_cost, equivariance_point, &ctx, 0);
   if (bs.root) {
     eq_results res;
     memset(&res, 0, sizeof res);

@@ -12,7 +12,8 @@
  *   wave    gv_wave_run: psi = sin, A in {2, ..., 256}, 3 reps (quick) or 5 (full).
  *   parity  gv_parity_run (depth 2): n in {16, 18, 20} (quick, 3 reps), {12, ..., 20} (full, 5).
  *   fvu     gv_fvu_wave_run vs a, gv_fvu_mod_run vs p (hard multiplier and the a = 1 control).
- * The points run through gdl_sweep_run (OpenMP over points, MPI ranks: point q to rank q mod K),
+ * The points run through gdl_sweep_run (OpenMP over points; MPI ranks get them by their cost
+ * estimates point_cost, gdl_sweep_set_costs),
  * keyed by the configuration document (gdl_exp_doc: a sweep with another seed, mode or grid
  * never reuses these points); each point's numbers are one row of its "csv" point file. Rank 0
  * then assembles: modmul.csv (all runs), modmul_<enc>_<phi>.csv (means over reps), wave.csv,
@@ -201,6 +202,16 @@ static point *make_points(const grid *g, size_t *npts) {
   qsort(pts, k, sizeof *pts, by_cost);
   *npts = k;
   return pts;
+}
+
+/* The rank assignment and start order follow point_cost (gdl_sweep_set_costs). */
+static int set_costs(const sweep_ctx *c, gdl_sweep *sw) {
+  double *cost = malloc(c->npts * sizeof *cost);
+  if (!cost) return gdl_fail(GDL_ENOMEM, "costs: out of memory");
+  for (size_t q = 0; q < c->npts; q++) cost[q] = c->pts[q].cost;
+  int rc = gdl_sweep_set_costs(sw, cost);
+  free(cost);
+  return rc;
 }
 
 /* CPU seconds of the calling thread (points run concurrently). */
@@ -577,6 +588,7 @@ int main(int argc, char **argv) {
   const char *mode = tiny ? "same_as_test" : c.g.full ? "full" : "quick";
   int rc = gdl_exp_doc("gradient_variance", mode, c.g.seed, grid_json, &c.g, &doc);
   if (rc == GDL_OK) rc = gdl_exp_sweep_begin(&argc, &argv, c.g.out, tiny ? "gv-same" : c.g.full ? "gv-full" : "gv-quick", c.npts, doc, &sw);
+  if (rc == GDL_OK) rc = set_costs(&c, sw);
   if (rc != GDL_OK) gdl_bench_die(PROG, "sweep", rc);
   size_t failed = 0;
   rc = gdl_sweep_run(sw, "GV points", run_point, &c, &failed);

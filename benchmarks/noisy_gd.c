@@ -70,6 +70,21 @@ static int summarise(const gdl_table *t, const noisy_gd_grid *g, gdl_summary *su
   return GDL_OK;
 }
 
+/* Cost estimate of a point (gdl_sweep_set_costs: rank assignment and start order): a step of
+ * population GD is ~3 passes over the 2^n x P per-example gradients (P parameters); a junk
+ * run's level profile (FWHT of every gradient column, every stride-th step) ~ n such passes. */
+static int set_costs(const noisy_gd_grid *g, gdl_sweep *sw) {
+  double cost[NOISY_GD_MAXP];
+  for (size_t i = 0; i < g->np; i++) {
+    const noisy_gd_config *c = &g->cfg[i];
+    double n = c->net.n, w = (double)c->net.width;
+    double P = w * (n + 1) + (double)(c->net.depth - 2) * w * (w + 1) + w + 1;
+    double runs = 3.0 * (c->nreal + c->nctl) + c->njunk * (3.0 + n / (double)c->stride);
+    cost[i] = ldexp(P * (double)c->net.steps * runs, (int)c->net.n);
+  }
+  return gdl_sweep_set_costs(sw, cost);
+}
+
 /* summary.json and the sidecar (configuration document + results + provenance) */
 static int write_outputs(const char *out, const noisy_gd_grid *g, gdl_json *doc, uint64_t seed) {
   char path[4096];
@@ -111,6 +126,7 @@ int main(int argc, char **argv) {
   snprintf(name, sizeof name, "ng-%s", mode);
   if ((rc = gdl_exp_sweep_begin(&argc, &argv, args.out, name, g.np, doc, &sw)) != GDL_OK)
     gdl_bench_die(PROG, "sweep", rc);
+  if ((rc = set_costs(&g, sw)) != GDL_OK) gdl_bench_die(PROG, "costs", rc);
   if ((rc = gdl_sweep_run(sw, "noisy_gd points", noisy_gd_sweep_point, &g, NULL)) != GDL_OK) gdl_bench_die(PROG, "point", rc);
   if ((rc = gdl_sweep_barrier(sw)) != GDL_OK) gdl_bench_die(PROG, "barrier", rc);
   if (gdl_sweep_is_root(sw)) {

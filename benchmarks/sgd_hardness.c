@@ -12,7 +12,8 @@
  *     directions on the first net (the uniform one is the artefact), the Schur bound B(gamma, d)
  *     and the Funk-Hecke eigenvalue lambda_2 (lambda_2 <= B <= (d+2)/2 lambda_2).
  * Keyed points (gdl_exp_sweep_begin: the key is the configuration document) run by
- * gdl_sweep_run (OpenMP; under mpirun point q belongs to rank q mod K); rank 0 reads them back
+ * gdl_sweep_run (OpenMP; under mpirun the points go to ranks by the cost estimates of
+ * point_cost, gdl_sweep_set_costs); rank 0 reads them back
  * (gdl_csv_read) and writes sgd_hardness_fvu.csv (learner,d,gamma,median,min,max,nseeds),
  * sgd_hardness_variance.csv (gamma,B,exact_med,exact_min,exact_max,is,is_se,unif,unif_se,
  * unif_plot,lambda2), sgd_hardness.json (configuration from the structs, provenance) and
@@ -112,6 +113,20 @@ static int point_fn(void *ctx, gdl_sweep *s, size_t q) {
   char path[4096];
   GDL_TRY(gdl_sweep_point_file(s, q, "csv", path, sizeof path));
   return sh_fvu_point_write(&c, x->seed, p->rep, path);
+}
+
+/* Cost estimate of point q, relative units (the ratios measured on the quick grid, one thread):
+ * a gamma point of (B) ~ 1.2 + 0.8 gamma; an online run ~ samples x N x d multiply-adds; a
+ * ridge fit ~ samples x N^2, about 8x faster per unit (dsyrk). Only the rank assignment and
+ * the start order use it (gdl_sweep_set_costs). */
+static double point_cost(const void *ctx, size_t q) {
+  const sh_sweep *x = ctx;
+  if (q < NGV) return 1.2 + 0.8 * GV[q];
+  const fpoint *p = &x->pts[q - NGV];
+  sh_config c;
+  if (sh_grid_config(p->k, p->d, GA[p->gi], p->gi, p->rep, &c) != GDL_OK) return 1.0;
+  double s = (double)c.samples, N = (double)c.N;
+  return c.fit == SH_FIT_RIDGE ? 1.4e-10 * s * N * N : 1.1e-9 * s * N * (double)c.d;
 }
 
 /* ---- assembly (rank 0) ---- */
@@ -290,7 +305,7 @@ int main(int argc, char **argv) {
         for (size_t r = 0; r < x.ns; r++) x.pts[x.np++] = (fpoint){(sh_kind)k, kind_d(&x, k, di), gi, r};
   gdl_bench_sweep bs;
   gdl_bench_sweep_run(&bs, &args, 0, &argc, &argv, "sgd_hardness", args.full ? "sh-full" : "sh-quick", sweep_config_json,
-                      &x, NGV + x.np, NULL, point_fn, &x, 0);
+                      &x, NGV + x.np, point_cost, point_fn, &x, 0);
   int rc = bs.root ? write_outputs(&x, &bs) : GDL_OK;
   if (rc != GDL_OK) fprintf(stderr, "%s: %s\n", PROG, gdl_strerror_last());
   else if (bs.root) printf("sgd_hardness: results in %s\n", args.out);

@@ -119,6 +119,21 @@ static int bench_config_json(const void *cv, gdl_json *j) {
   return GDL_OK;
 }
 
+/* Cost estimates of the degree/twin points (gdl_sweep_set_costs: rank assignment and start
+ * order): random features then ridge, ~ mtrain x units x (units + 2n); the cube's 512 units
+ * cost ~4x the sphere's 256. */
+static int set_costs(gdl_sweep *s, const wl_rf_config *pts, size_t np) {
+  double *cost = malloc(np * sizeof *cost);
+  if (!cost) return gdl_fail(GDL_ENOMEM, "costs: out of memory");
+  for (size_t i = 0; i < np; i++) {
+    double u = (double)pts[i].units;
+    cost[i] = (double)pts[i].mtrain * u * (u + 2.0 * (double)pts[i].n);
+  }
+  int rc = gdl_sweep_set_costs(s, cost);
+  free(cost);
+  return rc;
+}
+
 /* One degree/twin sweep: run, assemble into DIR/<file>, read back. */
 static int degree_sweep(int *argc, char ***argv, const char *out, const char *name, const char *file, gdl_json *doc, const wl_rf_config *pts,
                         size_t np, uint64_t seed, gdl_table *tb) {
@@ -128,6 +143,7 @@ static int degree_sweep(int *argc, char ***argv, const char *out, const char *na
   char path[4096];
   wl_degree_ctx ctx = {pts, seed};
   GDL_TRY(gdl_exp_sweep_begin(argc, argv, out, name, np, doc, &s));
+  GDL_TRY_CLEANUP(set_costs(s, pts, np));
   GDL_TRY_CLEANUP(gdl_sweep_run(s, name, wl_degree_point, &ctx, &failed));
   GDL_TRY_CLEANUP(gdl_sweep_barrier(s));
   snprintf(path, sizeof path, "%s/%s", out, file);
