@@ -23,10 +23,11 @@ int sphere_al2_config_json(const void *cfg, gdl_json *j) {
   GDL_TRY(gdl_json_str(j, "f", c->f));
   GDL_TRY(gdl_json_str(j, "h", c->h));
   GDL_TRY(gdl_json_int(j, "rotations", (long long)c->ng));
+  GDL_TRY(gdl_json_int(j, "stream_index", (long long)c->idx));
   return gdl_json_str(j, "tag", c->tag);
 }
 
-int sphere_al2_run(const sphere_al2_config *c, uint64_t seed, uint64_t idx, sphere_al2_result *res) {
+int sphere_al2_run(const sphere_al2_config *c, uint64_t seed, sphere_al2_result *res) {
   GDL_CHECK_ARG(c != NULL && res != NULL && c->ng >= 2, "sphere_al2_run: bad argument");
   memset(res, 0, sizeof *res);
   const size_t d = c->d;
@@ -59,7 +60,7 @@ int sphere_al2_run(const sphere_al2_config *c, uint64_t seed, uint64_t idx, sphe
   GDL_TRY_CLEANUP(gdl_sphere_poly_inner(h, one, r, &Eh));
   GDL_TRY_CLEANUP(gdl_sphere_poly_inner(h, h, r, &res->hnorm2));
   snprintf(pur, sizeof pur, "%s/d%zu", c->tag, d);
-  GDL_TRY_CLEANUP(gdl_rng_alloc(seed, pur, idx, &rng));
+  GDL_TRY_CLEANUP(gdl_rng_alloc(seed, pur, c->idx, &rng));
   GDL_TRY_CLEANUP(gdl_group_elem_alloc(GDL_GROUP_OD, d, &g));
   v = malloc(c->ng * sizeof *v);
   if (!v) GDL_TRY_CLEANUP(gdl_fail(GDL_ENOMEM, "sphere_al2_run"));
@@ -316,6 +317,7 @@ void sphere_grid_make(sphere_grid *g, int full, uint64_t seed) {
     product_str(k, s, sizeof s);
     sphere_al2_config_default(&g->al[g->np], 10, s, s);
     g->al[g->np].ng = full ? 20000 : 4000;
+    g->al[g->np].idx = k;
     g->panel[g->np++] = 1;
   }
   sphere_ng_config_default(&g->ng[g->np]);
@@ -347,13 +349,16 @@ int sphere_point_row(const sphere_grid *g, size_t i, double *v) {
   if (g->panel[i] == 1) {
     const sphere_al2_config *c = &g->al[i];
     sphere_al2_result r;
-    GDL_TRY(sphere_al2_run(c, g->seed, i, &r));
+    GDL_TRY(sphere_al2_run(c, g->seed, &r));
+    /* h = f = x1...xk (harmonic, weight W = ||f||^2): every value divided by W^2 is the one
+     * of the unit-norm f, whose lambda is 1/N(d, k) */
+    const double w2 = r.hnorm2 * r.hnorm2;
     v[1] = (double)c->d;
     v[2] = (double)r.level;
-    v[3] = r.lambda;
-    v[4] = r.wrong;
-    v[5] = r.mc;
-    v[6] = r.se;
+    v[3] = r.formula / w2;
+    v[4] = r.wrong / w2;
+    v[5] = r.mc / w2;
+    v[6] = r.se / w2;
   } else {
     const sphere_ng_config *c = &g->ng[i];
     sphere_ng_result e;

@@ -37,6 +37,7 @@ typedef struct {
   size_t d;          /* dimension; radius sqrt(d) */
   char f[160], h[160]; /* polynomials (gdl_sphere_poly_parse syntax) */
   size_t ng;         /* Haar rotations */
+  uint64_t idx;      /* stream index (the sweep: k) */
   char tag[32];
 } sphere_al2_config;
 
@@ -49,11 +50,11 @@ typedef struct {
   double Wf[GDL_SPHERE_MAX_DEG + 1];
 } sphere_al2_result;
 
-/* d, f, h, ng = 20000, tag "AL2". */
+/* d, f, h, ng = 20000, idx 0, tag "AL2". */
 void sphere_al2_config_default(sphere_al2_config *c, size_t d, const char *f, const char *h);
 int sphere_al2_config_json(const void *c, gdl_json *j);
-/* Stream (seed, "<tag>/d<d>", idx). */
-int sphere_al2_run(const sphere_al2_config *c, uint64_t seed, uint64_t idx, sphere_al2_result *r);
+/* Stream (seed, "<tag>/d<d>", c->idx). */
+int sphere_al2_run(const sphere_al2_config *c, uint64_t seed, sphere_al2_result *r);
 
 /* ---------------- NG3 ---------------- */
 typedef struct {

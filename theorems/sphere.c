@@ -117,8 +117,9 @@ Test(sphere, AL2_mc, .timeout = 120) {
     const al2_case *cs = &al2_cases[i];
     sphere_al2_config c;
     sphere_al2_config_default(&c, cs->d, cs->f, cs->h);
+    c.idx = i;
     sphere_al2_result r;
-    gdl_test_check_rc(sphere_al2_run(&c, seed, i, &r), "sphere_al2_run");
+    gdl_test_check_rc(sphere_al2_run(&c, seed, &r), "sphere_al2_run");
     char chk[96], params[512];
     snprintf(params, sizeof params,
              "d=%zu f=%s h=%s, %zu Haar rotations (QR + sign fix), exact inner products: MC %.5g +- %.2g, formula "
