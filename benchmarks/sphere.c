@@ -43,10 +43,10 @@ static int summarise(const gdl_table *t, const sphere_grid *g, gdl_summary *sum)
       snprintf(chk, sizeof chk, "control: corr(x1) - 4SE > bound(+4SE) of x1..x%g (d=%g)", k, d);
       GDL_TRY(gdl_summary_check(sum, "NG3", chk, c, ">", hi, c > hi));
     } else {
-      double mlo = m - SPHERE_NSTD * se, sl = sqrt(gdl_table_get(t, r, "lambda"));
+      double mlo = m - SPHERE_NSTD * se - 1.0 / sqrt((double)g->ng[r].mtest), sl = sqrt(gdl_table_get(t, r, "lambda"));
       GDL_TRY(gdl_summary_check(sum, "NG3", "tight: E|corr| - 4SE > sqrt(lambda)", mlo, ">", sl, mlo > sl));
-      GDL_TRY(gdl_summary_check(sum, "NG3", "tight: bound(+4SE) / (E|corr| - 4SE) <= 10", hi / mlo, "<=", 10.0,
-                                mlo > 0 && hi / mlo <= 10.0));
+      GDL_TRY(gdl_summary_check(sum, "NG3", "tight: bound(+4SE) / (E|corr| - 4SE - mtest^-1/2) <= 12", hi / mlo, "<=",
+                                SPHERE_TIGHT_RATIO, mlo > 0 && hi / mlo <= SPHERE_TIGHT_RATIO));
     }
   }
   return GDL_OK;

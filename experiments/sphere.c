@@ -105,10 +105,11 @@ void sphere_ng_config_default(sphere_ng_config *c) {
 void sphere_ng_config_tight(sphere_ng_config *c) {
   sphere_ng_config_default(c);
   c->k = 1;
+  c->net.tau = 0.3; /* the one-unit net learns x1 to ~0.64 (0.46-0.57 at tau 0.4) */
   c->m = 256;
-  c->nreal = 64;
+  c->nreal = 128;
   c->nctl = 0;
-  c->njunk = 64;
+  c->njunk = 128;
   c->stride = 1;
   snprintf(c->tag, sizeof c->tag, "NG3tight");
 }

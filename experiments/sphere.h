@@ -31,6 +31,8 @@ extern "C" {
 #endif
 
 #define SPHERE_NSTD 4.0
+/* the tightness threshold of the NG3 tight regime (theorems/sphere.md section 3) */
+#define SPHERE_TIGHT_RATIO 12.0
 
 /* ---------------- AL2 ---------------- */
 typedef struct {
@@ -71,8 +73,8 @@ typedef struct {
  * tau 0.4, l2 clip 1, T = 100, m = 4096, mtest = 4096, 10 real, 32 control (x1), 6 junk
  * runs, G every 5th step, tag "NG3". */
 void sphere_ng_config_default(sphere_ng_config *c);
-/* NG3 tight regime: the main point with k = 1 (target x1), m = 256, 64 real and 64 junk
- * runs, G at every step, no control, tag "NG3tight". */
+/* NG3 tight regime: the main point with k = 1 (target x1), tau 0.3, m = 256, 128 real and
+ * 128 junk runs, G at every step, no control, tag "NG3tight". */
 void sphere_ng_config_tight(sphere_ng_config *c);
 int sphere_ng_config_json(const void *c, gdl_json *j);
 

@@ -15,8 +15,8 @@
  * NG3_bound   d = 8, k = 4, real noisy-GD runs on a fresh sample of 4096 points per run:
  *             E|<f_T, f>| <= sqrt(lambda) + 1/2 (sum_t E G_X / tau^2)^(1/2); control: the same
  *             trainer and budget learn x1 above the upper end of the hard target's bound.
- * NG3_tight   d = 8, k = 1, one hidden unit: the correlation exceeds sqrt(lambda) (the G-term
- *             is needed), the bound holds (Hoeffding-sized margin) and is within 10x.
+ * NG3_tight   d = 8, k = 1, one hidden unit, tau 0.3: the correlation exceeds sqrt(lambda)
+ *             (the G-term is needed), the bound holds and is within 12x.
  * Streams from (GDL_SEED, purpose, index): results do not depend on the thread count. */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -257,8 +257,14 @@ Test(sphere, NG3_tight, .timeout = 300) {
   /* (a) the bound: mean + 4 SE <= bound with the junk sum at -4 SE */
   double hi = e.mean_abs + NSTD * e.se_abs;
   gdl_test_claim("NG3", "NG3_tight_bound", hi, "<=", e.bound_lo, hi <= e.bound_lo, seed, params);
-  double lo = e.mean_abs - NSTD * e.se_abs;
+  /* the lower end also removes the test-sample inflation E|c_hat| - E|c| <= mtest^(-1/2)
+   * (|f_T| <= 1, ||x1|| = 1; theorems/sphere.md section 3) */
+  double lo = e.mean_abs - NSTD * e.se_abs - 1.0 / sqrt((double)c.mtest);
+  /* (b) the measured correlation exceeds sqrt(lambda): the G-term is needed */
   gdl_test_claim("NG3", "NG3_tight_above_sqrt_lambda", lo, ">", sqrt(e.lambda), lo > sqrt(e.lambda), seed, params);
+  /* (c) tightness: bound (junk sum at +4 SE) / measured (lower end) <= 12, between the honest
+   * ratio (8.1-8.6 calibrated) and a G-term 2x too large (~16) */
   double ratio = e.bound_hi / lo;
-  gdl_test_claim("NG3", "NG3_tight_bound_over_measured", ratio, "<=", 10.0, lo > 0 && ratio <= 10.0, seed, params);
+  gdl_test_claim("NG3", "NG3_tight_bound_over_measured", ratio, "<=", SPHERE_TIGHT_RATIO, lo > 0 && ratio <= SPHERE_TIGHT_RATIO,
+                 seed, params);
 }

@@ -53,7 +53,7 @@ const gdl_claim_info gdl_claim_table[GDL_NCLAIMS] = {
     {"NG3", "Sphere, noisy GD on a fresh sample of 4096 points per run (d = 8, one tanh unit): "
             "E|<f_T, f>| + 4 SE <= sqrt(lambda) + 1/2 (sum_t E G_X(theta_t)/tau^2)^(1/2) for x1x2x3x4, "
             "G_X exact by the orbit kernel (= Haar Monte Carlo within 4 SE); x1 control learned above "
-            "the bound's upper end; tight regime (k = 1): corr > sqrt(lambda), bound/measured <= 10."},
+            "the bound's upper end; tight regime (k = 1): corr > sqrt(lambda), bound/measured <= 12."},
     {"WL1", "Hypercube n = 20, 512 random ReLU features, 5 replicates: parities of degree <= 3 "
             "weak-learned (mean - 4 SE > 10/sqrt(m)), degree 10 not (rms of corr/se0 < 2.68, failure "
             "<= 1e-6) while its twin restricted to S (same pre-activation law) learns it; degrees 19, "
