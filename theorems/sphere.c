@@ -4,6 +4,9 @@
  *             x1...xk is harmonic (all weight at level k), x1^2 and x1^2 x2 split over two
  *             levels with known weights, Parseval on mixed polynomials; lambda^2 <= CP <=
  *             lambda ||f - fbar||^2.
+ * AL2_near_full_contrast  lambda of x1...xk, k = 18..20, in R^20: 1/N(20, k) <= 1e-6 x the
+ *             cube's 1/C(20, k) (near-full parities are weak-learnable on the cube, WL1; the
+ *             sphere has no counterpart).
  * AL2_mc      E_g <h, f o g - fbar>^2 = sum_l W_l(f) W_l(h)/N(d, l): Monte Carlo over Haar
  *             rotations (each inner product exact) within 4 SE; lambda = 1/N(d, k) for a
  *             product of k distinct coordinates; a mixed h stays under lambda ||h||^2.
@@ -96,6 +99,36 @@ Test(sphere, AL2_levels, .timeout = 60) {
     gdl_test_claim("AL2", chk, perr, "<=", 1e-10, perr <= 1e-10, seed, params);
     snprintf(chk, sizeof chk, "AL2_lambda2_le_cp_le_lambda_dist2_d%zu", d);
     gdl_test_claim("AL2", chk, ineq, "<=", 1e-12, ineq <= 1e-12, seed, params);
+  }
+}
+
+/* The cube/sphere contrast of WL at the level of the alignment: on {-1,1}^20 a near-full
+ * parity chi_[19] has lambda = 1/C(20, 19) = 1/20 (polynomially large: weak-learnable, and
+ * WL1 learns it with a Rademacher first layer), while on the sphere in R^20 the product
+ * x1...x19 (harmonic, exact weights) has lambda = 1/N(20, 19) = 3.7e-11: no near-full
+ * counterpart. Asserted: the sphere's lambda is exactly one level (weights to 1e-10) and at
+ * least 1e6 times smaller than the cube's, for k = 18, 19, 20. */
+Test(sphere, AL2_near_full_contrast, .timeout = 60) {
+  uint64_t seed = gdl_test_seed();
+  const size_t d = 20;
+  const double r = sqrt((double)d);
+  for (unsigned k = 18; k <= 20; k++) {
+    gdl_sphere_poly *p = NULL;
+    double W[GDL_SPHERE_MAX_DEG + 1], err = 0;
+    gdl_test_check_rc(gdl_sphere_poly_product(d, k, r, &p), "product");
+    gdl_test_check_rc(gdl_sphere_level_weights(p, r, k, W), "W");
+    for (unsigned l = 0; l <= k; l++) err = fmax(err, fabs(W[l] - (l == k ? 1.0 : 0.0)));
+    gdl_align a;
+    gdl_test_check_rc(gdl_sphere_align_levels(W, d, k, &a), "align");
+    double cube = 1.0 / gsl_sf_choose((unsigned)d, k);
+    char chk[96], params[256];
+    snprintf(params, sizeof params, "d=n=%zu k=%u: sphere lambda(x1..xk) = %.4g (1/N = %.4g), cube lambda(chi_[k]) = 1/C(n,k) = %.4g, "
+             "max |W_l - [l=k]| = %.2g", d, k, a.lambda, 1.0 / gdl_sphere_harmonic_dim(d, k), cube, err);
+    snprintf(chk, sizeof chk, "AL2_near_full_single_level_k%u", k);
+    gdl_test_claim("AL2", chk, err, "<=", 1e-10, err <= 1e-10, seed, params);
+    snprintf(chk, sizeof chk, "AL2_near_full_sphere_over_cube_k%u", k);
+    gdl_test_claim("AL2", chk, a.lambda / cube, "<=", 1e-6, a.lambda / cube <= 1e-6, seed, params);
+    gdl_sphere_poly_free(p);
   }
 }
 
