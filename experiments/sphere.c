@@ -96,7 +96,7 @@ void sphere_ng_config_default(sphere_ng_config *c) {
   c->m = 4096;
   c->mtest = 4096;
   c->nreal = 10;
-  c->nctl = 32;
+  c->nctl = 96;
   c->njunk = 6;
   c->stride = 5;
   snprintf(c->tag, sizeof c->tag, "NG3");

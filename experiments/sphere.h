@@ -70,7 +70,7 @@ typedef struct {
 } sphere_ng_config;
 
 /* NG3 main point: d = 8, k = 4, depth 2 with one tanh unit (box 1: |f| <= 1), lr 0.25,
- * tau 0.4, l2 clip 1, T = 100, m = 4096, mtest = 4096, 10 real, 32 control (x1), 6 junk
+ * tau 0.4, l2 clip 1, T = 100, m = 4096, mtest = 4096, 10 real, 96 control (x1), 6 junk
  * runs, G every 5th step, tag "NG3". */
 void sphere_ng_config_default(sphere_ng_config *c);
 /* NG3 tight regime: the main point with k = 1 (target x1), tau 0.3, m = 256, 128 real and
