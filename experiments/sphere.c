@@ -219,6 +219,26 @@ cleanup:
   return rc;
 }
 
+int sphere_ng_junk_sum(const sphere_ng_config *c, uint64_t seed, uint64_t idx, size_t stride, double *sumG) {
+  GDL_CHECK_ARG(c != NULL && sumG != NULL && stride >= 1 && c->net.steps % stride == 0, "sphere_ng_junk_sum: bad argument");
+  const size_t d = c->net.n;
+  const double r = sqrt((double)d);
+  gdl_sphere_poly *fk = NULL;
+  double W[GDL_SPHERE_MAX_DEG + 1];
+  char p[160];
+  GDL_TRY(gdl_sphere_poly_product(d, c->k, r, &fk));
+  int rc = gdl_sphere_level_weights(fk, r, c->k, W);
+  gdl_sphere_poly_free(fk);
+  GDL_TRY(rc);
+  sphere_ng_config cs = *c;
+  cs.stride = stride;
+  run_out o;
+  snprintf(p, sizeof p, "%s/d%zu/k%u/junk", c->tag, d, c->k);
+  GDL_TRY(one_run(&cs, NULL, W, c->k, seed, p, idx, &o));
+  *sumG = o.sumG;
+  return GDL_OK;
+}
+
 static double now_s(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);

@@ -89,6 +89,10 @@ typedef struct {
 } sphere_ng_result;
 
 int sphere_ng_run(const sphere_ng_config *c, uint64_t seed, sphere_ng_result *r);
+/* Junk run idx of c (the same streams as in sphere_ng_run) with G_X evaluated every `stride`
+ * steps at a random offset and multiplied by stride (stride 1: the exact sum); the trajectory
+ * does not depend on stride. */
+int sphere_ng_junk_sum(const sphere_ng_config *c, uint64_t seed, uint64_t idx, size_t stride, double *sumG);
 
 /* ---------------- the sweep ----------------
  * Panel 1 (AL2): lambda of x1...xk at d = 10 for k = 1..5, exact and by Monte Carlo over
