@@ -11,6 +11,9 @@
  *             rotations (each inner product exact) within 4 SE; lambda = 1/N(d, k) for a
  *             product of k distinct coordinates; a mixed h stays under lambda ||h||^2.
  *             Control: the cube's count C(d, l) in place of N(d, l) is rejected (> 4 SE).
+ * WL2_near_full_no_counterpart  (WL2 extension) the random-feature learner with a Rademacher
+ *             first layer learns chi_[19] on the cube (control) but not x1...x19, x1...x20 on
+ *             the sphere in R^20.
  * NG3_G       the orbit-kernel identity for the noisy-GD term on a sample:
  *             G_X(theta) = (1/m^2) sum_c J_c^T K J_c = Monte Carlo over Haar g of
  *             ||(1/m) sum_a (f(g x_a) - fbar) grad f(x_a)||^2 (4 SE); control: the kernel
@@ -31,6 +34,7 @@
 #include "gdl/gdl.h"
 #include "gdl_test.h"
 #include "experiments/sphere.h"
+#include "experiments/weak_learning.h"
 
 #define NSTD SPHERE_NSTD
 
@@ -129,6 +133,61 @@ Test(sphere, AL2_near_full_contrast, .timeout = 60) {
     snprintf(chk, sizeof chk, "AL2_near_full_sphere_over_cube_k%u", k);
     gdl_test_claim("AL2", chk, a.lambda / cube, "<=", 1e-6, a.lambda / cube <= 1e-6, seed, params);
     gdl_sphere_poly_free(p);
+  }
+}
+
+/* WL2 extension at the level of training: the random-feature learner of WL1/WL2
+ * (experiments/weak_learning.h: 20 000 / 20 000 points, ridge on relu features, n = d = 20)
+ * with a Rademacher first layer learns the near-full parity chi_[19] on the cube (the control:
+ * mean - 4 SE > 10/sqrt(m), as WL1 asserts), while the same learner and init (the cube's
+ * feature count 512) on the sphere do not learn x1...x19 or x1...x20 (root mean square of
+ * corr/se0 over 5 replicates below the chi^2 threshold at failure probability 1e-6, as WL2's
+ * "not learned"). */
+#define SPHERE_WL_REPS 5
+Test(sphere, WL2_near_full_no_counterpart, .timeout = 600) {
+  uint64_t seed = gdl_test_seed();
+  typedef struct { int sphere; size_t k; } wcase;
+  static const wcase cases[] = {{0, 19}, {1, 19}, {1, 20}};
+  const size_t nc = sizeof cases / sizeof cases[0], nr = nc * SPHERE_WL_REPS;
+  wl_rf_result res[3 * SPHERE_WL_REPS];
+  int rcs[3 * SPHERE_WL_REPS];
+  wl_rf_config c0;
+  wl_rf_config_default(&c0, 0); /* the cube's learner: 512 units */
+#pragma omp parallel for schedule(dynamic, 1)
+  for (size_t j = 0; j < nr; j++) {
+    wl_rf_config c = c0;
+    c.sphere = cases[j / SPHERE_WL_REPS].sphere;
+    c.k = cases[j / SPHERE_WL_REPS].k;
+    c.init = WL_INIT_RADEMACHER;
+    snprintf(c.tag, sizeof c.tag, "%s", c.sphere ? "WL2nf" : "WL1nf");
+    c.rep = j % SPHERE_WL_REPS;
+    rcs[j] = wl_rf_run(&c, seed, &res[j]);
+  }
+  const double m = (double)c0.mtest, null_thr = wl_null_rms_threshold(SPHERE_WL_REPS, 1e-6);
+  for (size_t i = 0; i < nc; i++) {
+    double v[SPHERE_WL_REPS], mean, se, ss = 0;
+    for (size_t r = 0; r < SPHERE_WL_REPS; r++) {
+      gdl_test_check_rc(rcs[i * SPHERE_WL_REPS + r], "wl_rf_run");
+      v[r] = res[i * SPHERE_WL_REPS + r].corr;
+      double z = v[r] / res[i * SPHERE_WL_REPS + r].se0;
+      ss += z * z;
+    }
+    gdl_test_check_rc(gdl_mean_se(SPHERE_WL_REPS, v, &mean, &se), "mean_se");
+    double rms = sqrt(ss / SPHERE_WL_REPS);
+    char chk[80], params[400];
+    snprintf(params, sizeof params,
+             "%s n=%zu, %zu relu features, Rademacher first layer, ridge rho_rel=%g, m_train=%zu m_test=%zu, k=%zu: corr "
+             "%.4g %.4g %.4g %.4g %.4g, rms(corr/se0) %.3g",
+             cases[i].sphere ? "sphere" : "cube", c0.n, c0.units, c0.rho_rel, c0.mtrain, (size_t)m, cases[i].k, v[0],
+             v[1], v[2], v[3], v[4], rms);
+    if (!cases[i].sphere) {
+      double lhs = mean - NSTD * se, thr = 10.0 / sqrt(m);
+      snprintf(chk, sizeof chk, "WL2ext_control_cube_learned_k%zu_rademacher", cases[i].k);
+      gdl_test_claim("WL2", chk, lhs, ">", thr, lhs > thr, seed, params);
+    } else {
+      snprintf(chk, sizeof chk, "WL2ext_sphere_not_learned_k%zu_rademacher", cases[i].k);
+      gdl_test_claim("WL2", chk, rms, "<", null_thr, rms < null_thr, seed, params);
+    }
   }
 }
 

@@ -12,7 +12,7 @@ const gdl_claim_family gdl_claim_family_table[GDL_NCLAIM_FAMILIES] = {
     {"NG", "Noisy GD cannot beat the alignment ([AB22] main theorem, explicit form)", "noisy_gd sphere",
      "theorems.noisy_gd theorems.sphere experiments.sphere.same_as_test", "theorems/noisy_gd.md; NG3: theorems/sphere.md"},
     {"WL", "What FCNs can weak-learn; depth 2 is as powerful as any depth", "weak_learning",
-     "theorems.weak_learning", "theorems/weak_learning.md"},
+     "theorems.weak_learning theorems.sphere", "theorems/weak_learning.md; WL2 near full degree: theorems/sphere.md"},
     {"MS", "The merged-staircase property is necessary beyond mean field", "staircase",
      "theorems.staircase", "theorems/staircase.md"},
     {"GV", "The gradient carries almost no information about a hard class ([SSS17], [T+23])",
@@ -59,7 +59,9 @@ const gdl_claim_info gdl_claim_table[GDL_NCLAIMS] = {
             "<= 1e-6) while its twin restricted to S (same pre-activation law) learns it; degrees 19, "
             "20 by a Rademacher first layer only."},
     {"WL2", "Sphere d = 20: products of k <= 2 coordinates learned (corr > 0.5), k >= 5 not "
-            "(rms of corr/se0 < 2.68); the k = 5 twin restricted to S learns it."},
+            "(rms of corr/se0 < 2.68); the k = 5 twin restricted to S learns it. Near full degree "
+            "(theorems.sphere): the Rademacher-first-layer learner that learns chi_[19] on the cube "
+            "does not learn x1..x19, x1..x20 on the sphere."},
     {"WL3", "Depth 2, 3, 4 weak-learn the same targets (degree 1, a 1+2 staircase, middle and "
             "near-full degree); the NG bound holds on every target, and its G-term is needed "
             "where the target is learned."},
