@@ -7,7 +7,7 @@
  * test's configurations exactly (experiments.noisy_gd.same_as_test):
  *   panel 1 (NG1, depth): depth 2 at n = 16 (T = 300), depths 3 and 4 at n = 14 (T = 150);
  *   panel 2 (NG2, vs n):  depth 2 at n = 10, 12, 14 (T = 150);
- *   panel 3 (NG3, tight): n = 8, k = 1, one hidden unit, tau 0.4, T = 100.
+ *   panel 3 (NG1-tight, tight): n = 8, k = 1, one hidden unit, tau 0.4, T = 100.
  * --full: panel 1 at n = 16 for every depth, panel 2 at n = 10, 12, 14, 18, 20 (n >= 18:
  * profile every 5th step, 6 junk runs), panel 3.
  * Points run in parallel (gdl_sweep_run); each writes its one-row CSV and is reused by a

@@ -102,7 +102,7 @@ void noisy_gd_config_default(noisy_gd_config *c, unsigned n, size_t depth);
 /* The NG2 point at n (depth 2, k = n/2, T = 150, 10 real, no control, 16 junk runs at
  * n <= 12 and 8 above, profile at every step). */
 void noisy_gd_config_ng2(noisy_gd_config *c, unsigned n);
-/* The tight regime (NG3): n = 8, k = 1, depth 2, one hidden unit (box 1), lr 0.25,
+/* The tight regime (NG1-tight): n = 8, k = 1, depth 2, one hidden unit (box 1), lr 0.25,
  * tau 0.4, T = 100, 64 real and 64 junk runs, profile at every step. */
 void noisy_gd_config_tight(noisy_gd_config *c);
 /* Members of c into the open object of j (gdl_exp_config_fn). */

@@ -10,7 +10,7 @@
  *      and that the bound (also valid at |S| = 1) is not violated by that learning run.
  * NG2  n = 10, 12, 14 at k = n/2 (quick; the benchmark goes to 20): the bound decreases
  *      with n and the measured correlation stays under it.
- * NG3  the tight regime (n = 8, k = 1, one hidden unit, tau = 0.4, T = 100): the measured
+ * NG1-tight  the tight regime (n = 8, k = 1, one hidden unit, tau = 0.4, T = 100): the measured
  *      correlation exceeds sqrt(lambda) (so the G-term is needed) and the bound is within a
  *      factor 10 of it (so a G-term too large by 2-3x fails).
  * The experiment (config, runs, bound) is experiments/noisy_gd.{h,c}, shared with the sweep.
@@ -212,7 +212,7 @@ Test(noisy_gd, NG0b_stride_estimator, .timeout = 120) {
   gdl_test_claim("NG", "NG0b_stride5_relative_error", fabs(ratio - 1), "<=", 0.05, fabs(ratio - 1) <= 0.05, seed, params);
 }
 
-/* ---------------- NG1 / NG2 / NG3 ---------------- */
+/* ---------------- NG1 / NG2 / NG1-tight ---------------- */
 
 static void experiment(const noisy_gd_config *c, uint64_t seed, noisy_gd_result *e) {
   gdl_test_check_rc(noisy_gd_run(c, seed, e), "noisy_gd_run");
@@ -289,10 +289,10 @@ Test(noisy_gd, NG2_decreasing_in_n, .timeout = 400) {
   }
 }
 
-/* NG3: where the G-term matters. At n = 8, k = 1 the net learns x1 well above sqrt(lambda)
+/* NG1-tight: where the G-term matters. At n = 8, k = 1 the net learns x1 well above sqrt(lambda)
  * = 8^(-1/2), so the bound holds only thanks to its G-term; and the bound is within a
  * factor 10 of the measured correlation, so a G-term a few times too large fails too. */
-Test(noisy_gd, NG3_tight_regime, .timeout = 120) {
+Test(noisy_gd, NG1_tight_regime, .timeout = 120) {
   uint64_t seed = gdl_test_seed();
   noisy_gd_config c;
   noisy_gd_config_tight(&c);
@@ -304,10 +304,10 @@ Test(noisy_gd, NG3_tight_regime, .timeout = 120) {
   /* (a) the bound holds, with the larger of 4 SE and the one-sided Hoeffding half-width at
    * failure probability 1e-6 for |corr| in [0, 1] (distribution-free: (ln 10^6 / 2N)^(1/2)) */
   double hoef = sqrt(log(1e6) / (2.0 * c.nreal)), hi = e.mean_abs + fmax(NSTD * e.se_abs, hoef);
-  gdl_test_claim("NG", "NG3_bound", hi, "<=", e.bound_lo, hi <= e.bound_lo, seed, params);
+  gdl_test_claim("NG", "NG1_tight_bound", hi, "<=", e.bound_lo, hi <= e.bound_lo, seed, params);
   /* (b) the measured correlation exceeds sqrt(lambda): the G-term is needed */
-  gdl_test_claim("NG", "NG3_above_sqrt_lambda", lo, ">", sqrt(e.lambda), lo > sqrt(e.lambda), seed, params);
+  gdl_test_claim("NG", "NG1_tight_above_sqrt_lambda", lo, ">", sqrt(e.lambda), lo > sqrt(e.lambda), seed, params);
   /* (c) tightness: bound (junk sum at +4 SE) / measured (at -4 SE) <= 10 */
   double ratio = e.bound_hi / lo;
-  gdl_test_claim("NG", "NG3_bound_over_measured", ratio, "<=", 10.0, lo > 0 && ratio <= 10.0, seed, params);
+  gdl_test_claim("NG", "NG1_tight_bound_over_measured", ratio, "<=", 10.0, lo > 0 && ratio <= 10.0, seed, params);
 }

@@ -7,12 +7,12 @@
 const gdl_claim_family gdl_claim_family_table[GDL_NCLAIM_FAMILIES] = {
     {"EQ", "Training is equivariant (hypothesis of every theorem in [AB22])", "equivariance",
      "theorems.equivariance", "theorems/equivariance.md"},
-    {"AL", "Alignment of a target's orbit", "alignment",
-     "theorems.alignment", "theorems/alignment.md"},
-    {"NG", "Noisy GD cannot beat the alignment ([AB22] main theorem, explicit form)", "noisy_gd",
-     "theorems.noisy_gd", "theorems/noisy_gd.md"},
+    {"AL", "Alignment of a target's orbit", "alignment sphere",
+     "theorems.alignment theorems.sphere core.sphere", "theorems/alignment.md; AL2: theorems/sphere.md"},
+    {"NG", "Noisy GD cannot beat the alignment ([AB22] main theorem, explicit form)", "noisy_gd sphere",
+     "theorems.noisy_gd theorems.sphere experiments.sphere.same_as_test", "theorems/noisy_gd.md; NG3: theorems/sphere.md"},
     {"WL", "What FCNs can weak-learn; depth 2 is as powerful as any depth", "weak_learning",
-     "theorems.weak_learning", "theorems/weak_learning.md"},
+     "theorems.weak_learning theorems.sphere", "theorems/weak_learning.md; WL2 near full degree: theorems/sphere.md"},
     {"MS", "The merged-staircase property is necessary beyond mean field", "staircase",
      "theorems.staircase", "theorems/staircase.md"},
     {"GV", "The gradient carries almost no information about a hard class ([SSS17], [T+23])",
@@ -41,17 +41,27 @@ const gdl_claim_info gdl_claim_table[GDL_NCLAIMS] = {
     {"AL1", "Alignment lambda_{B_n} by FWHT level weights equals an independent computation by "
             "enumerating B_n (top eigenvalue, Frobenius norm; n <= 6) and exact subset sums; "
             "lambda^2 <= CP <= lambda ||f - fbar||^2 on the independent numbers."},
+    {"AL2", "Sphere, G = O(d): exact spherical-harmonic level weights (Funk-Hecke; closed forms, "
+            "Parseval to 1e-10); E_g <h, f o g - fbar>^2 = sum_l W_l(f) W_l(h)/N(d,l) within 4 SE of Monte "
+            "Carlo over 20000 Haar rotations (exact inner products); lambda(x1..xk) = 1/N(d,k); the "
+            "cube's count C(d,l) is rejected (> 4 SE)."},
     {"NG1", "Noisy GD: E|<f_T, f - fbar>| <= sqrt(lambda) + 1/2 ||f - fbar|| (sum_t E G(theta_t) "
             "/ tau^2)^(1/2) at every depth; degree-1 control learns (corr >= 0.5); in a tight regime "
             "(n = 8, k = 1, tau = 0.4) corr > sqrt(lambda) and bound/measured <= 10."},
     {"NG2", "Finite-size 'negligible': for k = n/2 the NG bound decreases with n and the "
             "measured correlation stays under it."},
+    {"NG3", "Sphere, noisy GD on a fresh sample of 4096 points per run (d = 8, one tanh unit): "
+            "E|<f_T, f>| + 4 SE <= sqrt(lambda) + 1/2 (sum_t E G_X(theta_t)/tau^2)^(1/2) for x1x2x3x4, "
+            "G_X exact by the orbit kernel (= Haar Monte Carlo within 4 SE); x1 control learned above "
+            "the bound's upper end; tight regime (k = 1): corr > sqrt(lambda), bound/measured <= 12."},
     {"WL1", "Hypercube n = 20, 512 random ReLU features, 5 replicates: parities of degree <= 3 "
             "weak-learned (mean - 4 SE > 10/sqrt(m)), degree 10 not (rms of corr/se0 < 2.68, failure "
             "<= 1e-6) while its twin restricted to S (same pre-activation law) learns it; degrees 19, "
             "20 by a Rademacher first layer only."},
     {"WL2", "Sphere d = 20: products of k <= 2 coordinates learned (corr > 0.5), k >= 5 not "
-            "(rms of corr/se0 < 2.68); the k = 5 twin restricted to S learns it."},
+            "(rms of corr/se0 < 2.68); the k = 5 twin restricted to S learns it. Near full degree "
+            "(theorems.sphere): the Rademacher-first-layer learner that learns chi_[19] on the cube "
+            "does not learn x1..x19, x1..x20 on the sphere."},
     {"WL3", "Depth 2, 3, 4 weak-learn the same targets (degree 1, a 1+2 staircase, middle and "
             "near-full degree); the NG bound holds on every target, and its G-term is needed "
             "where the target is learned."},

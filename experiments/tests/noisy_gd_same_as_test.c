@@ -1,9 +1,9 @@
 /* experiments.noisy_gd.same_as_test: the sweep (benchmarks/noisy_gd.c) runs the test's
  * experiment (theorems/noisy_gd.c).
- *  1. The quick grid holds exactly the test's configurations (NG1 cases, NG2 cases, NG3).
+ *  1. The quick grid holds exactly the test's configurations (NG1 cases, NG2 cases, NG1-tight).
  *  2. The sweep's code path (gdl_exp_doc, gdl_exp_sweep_begin, gdl_sweep_run with
  *     noisy_gd_sweep_point, gdl_sweep_assemble, gdl_csv_read) on the quick grid's cheap points
- *     (n <= 10: the NG2 point at n = 10 and the tight regime NG3) gives bit-identical values
+ *     (n <= 10: the NG2 point at n = 10 and the tight regime NG1-tight) gives bit-identical values
  *     to the test's call noisy_gd_run with the same configuration and GDL_SEED. */
 #include <criterion/criterion.h>
 #include <math.h>

@@ -19,4 +19,5 @@
 #include "sweep.h"
 #include "orbit.h"
 #include "claims.h"
+#include "sphere.h"
 #endif

@@ -1,0 +1,101 @@
+/* benchmarks/sphere.c: the sweep of claims AL2 and NG3, the sphere under O(d) (figure
+ * sphere_alignment; build/results/sphere/summary.json for the claims report).
+ *
+ *   bench_sphere --out DIR [--full] [--seed N]
+ *
+ * The experiment is experiments/sphere.{h,c} (the same as theorems/sphere.c):
+ *   panel 1 (AL2): lambda of x1...xk on the sphere of radius sqrt(10) in R^10, k = 1..5 (full:
+ *                  6): exact 1/N(10, k) and Monte Carlo over Haar rotations (4000; full 20000)
+ *                  with the cube's 1/C(10, k) for comparison;
+ *   panel 2 (NG3): the test's main point (d = 8, k = 4, control x1);
+ *   panel 3 (NG3): the test's tight point (d = 8, k = 1).
+ * Outputs: sphere_points.csv (columns: experiments/sphere.h, sphere_columns), sphere.json
+ * (configuration, results, provenance), summary.json (gdl_summary). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "gdl/gdl.h"
+#include "experiments/sphere.h"
+#include "bench_cli.h"
+
+#define PROG "bench_sphere"
+
+/* the checks of theorems/sphere.c that the sweep's points carry, one summary row each */
+static int summarise(const gdl_table *t, const sphere_grid *g, gdl_summary *sum) {
+  if (t->nrows != g->np) return gdl_fail(GDL_EINVAL, "sphere: %zu rows for %zu points", t->nrows, g->np);
+  char chk[160];
+  for (size_t r = 0; r < t->nrows; r++) {
+    double panel = gdl_table_get(t, r, "panel"), d = gdl_table_get(t, r, "d"), k = gdl_table_get(t, r, "k");
+    if (panel == 1) {
+      double lam = gdl_table_get(t, r, "lambda"), mc = gdl_table_get(t, r, "mc"), se = gdl_table_get(t, r, "mc_se");
+      double z = fabs(mc - lam) / se;
+      snprintf(chk, sizeof chk, "Haar MC of lambda(x1..x%g) within 4 SE of 1/N(%g,%g)", k, d, k);
+      GDL_TRY(gdl_summary_check(sum, "AL2", chk, z, "<=", SPHERE_NSTD, z <= SPHERE_NSTD));
+      continue;
+    }
+    double m = gdl_table_get(t, r, "mean_abs"), se = gdl_table_get(t, r, "se_abs");
+    double lo = gdl_table_get(t, r, "bound_lo"), hi = gdl_table_get(t, r, "bound_hi"), lhs = m + SPHERE_NSTD * se;
+    snprintf(chk, sizeof chk, "E|corr| + 4SE <= bound (d=%g, k=%g)", d, k);
+    GDL_TRY(gdl_summary_check(sum, "NG3", chk, lhs, "<=", lo, lhs <= lo));
+    if (panel == 2) {
+      double c = gdl_table_get(t, r, "ctl_mean") - SPHERE_NSTD * gdl_table_get(t, r, "ctl_se");
+      snprintf(chk, sizeof chk, "control: corr(x1) - 4SE > bound(+4SE) of x1..x%g (d=%g)", k, d);
+      GDL_TRY(gdl_summary_check(sum, "NG3", chk, c, ">", hi, c > hi));
+    } else {
+      double mlo = m - SPHERE_NSTD * se - 1.0 / sqrt((double)g->ng[r].mtest), sl = sqrt(gdl_table_get(t, r, "lambda"));
+      GDL_TRY(gdl_summary_check(sum, "NG3", "tight: E|corr| - 4SE > sqrt(lambda)", mlo, ">", sl, mlo > sl));
+      GDL_TRY(gdl_summary_check(sum, "NG3", "tight: bound(+4SE) / (E|corr| - 4SE - mtest^-1/2) <= 12", hi / mlo, "<=",
+                                SPHERE_TIGHT_RATIO, mlo > 0 && hi / mlo <= SPHERE_TIGHT_RATIO));
+    }
+  }
+  return GDL_OK;
+}
+
+static int write_outputs(const char *out, const sphere_grid *g, gdl_json *doc, uint64_t seed) {
+  char path[4096];
+  gdl_table t = {0};
+  gdl_summary *sum = NULL;
+  int rc = GDL_OK;
+  snprintf(path, sizeof path, "%s/sphere_points.csv", out);
+  GDL_TRY_CLEANUP(gdl_csv_read(path, &t));
+  GDL_TRY_CLEANUP(gdl_summary_new("AL2,NG3", &sum));
+  GDL_TRY_CLEANUP(summarise(&t, g, sum));
+  GDL_TRY_CLEANUP(gdl_summary_figure(sum, "sphere_alignment"));
+  snprintf(path, sizeof path, "%s/summary.json", out);
+  GDL_TRY_CLEANUP(gdl_summary_write(sum, path));
+  GDL_TRY_CLEANUP(gdl_json_int(doc, "checks_failed", (long long)gdl_summary_failed(sum)));
+  GDL_TRY_CLEANUP(gdl_json_provenance(doc, seed));
+  snprintf(path, sizeof path, "%s/sphere.json", out);
+  GDL_TRY_CLEANUP(gdl_json_write(doc, path));
+cleanup:
+  gdl_summary_free(sum);
+  gdl_table_free(&t);
+  return rc;
+}
+
+int main(int argc, char **argv) {
+  gdl_bench_args args;
+  gdl_bench_parse(&args, PROG, "--out DIR [--full] [--seed N]", argc, argv, NULL, NULL);
+  static sphere_grid g;
+  sphere_grid_make(&g, args.full, args.seed);
+  const char *mode = args.full ? "full" : "quick";
+  gdl_json *doc = NULL;
+  gdl_sweep *sw = NULL;
+  int rc = gdl_exp_doc("sphere", mode, args.seed, sphere_grid_json, &g, &doc);
+  if (rc != GDL_OK) gdl_bench_die(PROG, "config", rc);
+  char name[32], path[4096];
+  snprintf(name, sizeof name, "sphere-%s", mode);
+  if ((rc = gdl_exp_sweep_begin(&argc, &argv, args.out, name, g.np, doc, &sw)) != GDL_OK)
+    gdl_bench_die(PROG, "sweep", rc);
+  if ((rc = gdl_sweep_run(sw, "sphere points", sphere_sweep_point, &g, NULL)) != GDL_OK) gdl_bench_die(PROG, "point", rc);
+  if ((rc = gdl_sweep_barrier(sw)) != GDL_OK) gdl_bench_die(PROG, "barrier", rc);
+  if (gdl_sweep_is_root(sw)) {
+    snprintf(path, sizeof path, "%s/sphere_points.csv", args.out);
+    if ((rc = gdl_sweep_assemble(sw, path)) != GDL_OK) gdl_bench_die(PROG, "assemble", rc);
+    if ((rc = write_outputs(args.out, &g, doc, args.seed)) != GDL_OK) gdl_bench_die(PROG, "outputs", rc);
+  }
+  gdl_json_free(doc);
+  gdl_sweep_end(sw);
+  return 0;
+}

@@ -1,0 +1,83 @@
+/* experiments.sphere.same_as_test: the sweep (benchmarks/sphere.c) runs the test's experiment
+ * (theorems/sphere.c).
+ *  1. The quick grid's NG3 points are exactly the test's configurations (main and tight).
+ *  2. The sweep's code path (gdl_exp_doc, gdl_exp_sweep_begin, gdl_sweep_run with
+ *     sphere_sweep_point, gdl_sweep_assemble, gdl_csv_read) on the cheap points (the AL2
+ *     rows and the NG3 tight point) gives bit-identical values to sphere_point_row (which
+ *     calls sphere_ng_run on the grid's config, equal to the test's by 1.). */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "gdl/gdl.h"
+#include "gdl_test.h"
+#include "experiments/sphere.h"
+
+static int same_ng(const sphere_ng_config *a, const sphere_ng_config *b) {
+  return a->net.n == b->net.n && a->net.depth == b->net.depth && a->net.width == b->net.width &&
+         a->net.lr == b->net.lr && a->net.tau == b->net.tau && a->net.clip == b->net.clip && a->net.box == b->net.box &&
+         a->net.steps == b->net.steps && a->net.b0_scale == b->net.b0_scale && a->k == b->k && a->m == b->m &&
+         a->mtest == b->mtest && a->nreal == b->nreal && a->nctl == b->nctl && a->njunk == b->njunk &&
+         a->stride == b->stride && !strcmp(a->tag, b->tag);
+}
+
+Test(sphere, same_as_test, .timeout = 300) {
+  uint64_t seed = gdl_test_seed();
+  static sphere_grid g, sub;
+  sphere_grid_make(&g, 0, seed);
+  sphere_ng_config main_c, tight_c; /* the test's configurations, in the test's own words */
+  sphere_ng_config_default(&main_c);
+  sphere_ng_config_tight(&tight_c);
+  size_t nmain = 0, ntight = 0;
+  memset(&sub, 0, sizeof sub);
+  sub.seed = seed;
+  for (size_t i = 0; i < g.np; i++) {
+    if (g.panel[i] == 2) nmain += same_ng(&g.ng[i], &main_c);
+    if (g.panel[i] == 3) ntight += same_ng(&g.ng[i], &tight_c);
+    if (g.panel[i] != 2) {
+      sub.al[sub.np] = g.al[i];
+      sub.ng[sub.np] = g.ng[i];
+      sub.panel[sub.np++] = g.panel[i];
+    }
+  }
+  cr_assert_eq(nmain, 1, "the quick grid must hold the test's NG3 main point once");
+  cr_assert_eq(ntight, 1, "the quick grid must hold the test's NG3 tight point once");
+  char dir[] = "/tmp/gdl_sphere_same_XXXXXX";
+  cr_assert(mkdtemp(dir) != NULL);
+  gdl_json *doc = NULL;
+  gdl_sweep *sw = NULL;
+  int argc = 1;
+  char *args[] = {"same_as_test", NULL}, **argv = args;
+  gdl_test_check_rc(gdl_exp_doc("sphere", "same_as_test", seed, sphere_grid_json, &sub, &doc), "doc");
+  gdl_test_check_rc(gdl_exp_sweep_begin(&argc, &argv, dir, "sphere-same", sub.np, doc, &sw), "sweep begin");
+  gdl_test_check_rc(gdl_sweep_run(sw, NULL, sphere_sweep_point, &sub, NULL), "sweep run");
+  char path[4096];
+  snprintf(path, sizeof path, "%s/sphere_points.csv", dir);
+  gdl_test_check_rc(gdl_sweep_assemble(sw, path), "assemble");
+  gdl_table t;
+  gdl_test_check_rc(gdl_csv_read(path, &t), "csv read");
+  cr_assert_eq(t.nrows, sub.np);
+  cr_assert_eq(t.ncols, (size_t)SPHERE_NCOLS);
+  size_t differ = 0;
+  for (size_t i = 0; i < sub.np; i++) {
+    double row[SPHERE_NCOLS];
+    gdl_test_check_rc(sphere_point_row(&sub, i, row), "row");
+    for (size_t c = 0; c < SPHERE_NCOLS; c++) {
+      double a = t.v[i * t.ncols + c], b = row[c];
+      int same = (isnan(a) && isnan(b)) || memcmp(&a, &b, sizeof a) == 0;
+      if (!same) {
+        differ++;
+        cr_log_error("point %zu column %s: sweep %.17g, direct %.17g", i, sphere_columns[c], a, b);
+      }
+    }
+  }
+  cr_assert_eq(differ, 0, "%zu values differ between the sweep and the direct call", differ);
+  gdl_table_free(&t);
+  gdl_json_free(doc);
+  gdl_sweep_end(sw);
+  char cmd[4200];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  cr_assert(system(cmd) == 0);
+}
