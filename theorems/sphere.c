@@ -310,27 +310,34 @@ Test(sphere, NG3_G_kernel_vs_haar, .timeout = 120) {
 }
 
 /* NG3_stride: the strided junk sum (every 5th step, x5, random offset) used by NG3_bound is
- * unbiased for the exact sum on the same trajectories: over 16 junk runs of the main
- * configuration at m = 256 the two totals agree within 0.05 (relative; not a statistical
- * margin: G_X varies slowly along a run, the spread is ~1e-3). A dropped rescaling reads 0.8. */
+ * unbiased for the exact sum on the same trajectories: over 32 junk runs of the main
+ * configuration at m = 256 the totals agree within 0.1 relative. The relative standard error
+ * of that difference is ~0.006-0.009 (measured; printed), so 0.1 is > 10 SE; a dropped
+ * rescaling (the sum / 5) reads 0.8. */
 Test(sphere, NG3_stride, .timeout = 120) {
   uint64_t seed = gdl_test_seed();
   sphere_ng_config c;
   sphere_ng_config_default(&c);
   c.m = 256;
-  double exact = 0, est = 0;
-  for (int j = 0; j < 16; j++) {
+  enum { NJ = 32 };
+  double diff[NJ], exact = 0, est = 0;
+  for (int j = 0; j < NJ; j++) {
     double s1, s5;
     gdl_test_check_rc(sphere_ng_junk_sum(&c, seed, (uint64_t)j, 1, &s1), "stride 1");
     gdl_test_check_rc(sphere_ng_junk_sum(&c, seed, (uint64_t)j, c.stride, &s5), "stride 5");
+    diff[j] = s5 - s1;
     exact += s1;
     est += s5;
   }
-  double rel = fabs(est / exact - 1.0);
-  char params[200];
-  snprintf(params, sizeof params, "d=%zu k=%u m=%zu T=%zu, 16 junk runs: strided (x%zu) %.5g, exact %.5g", (size_t)c.net.n,
-           c.k, c.m, c.net.steps, c.stride, est, exact);
-  gdl_test_claim("NG3", "NG3_stride5_relative_error", rel, "<=", 0.05, rel <= 0.05, seed, params);
+  double md, sd;
+  gdl_test_check_rc(gdl_mean_se(NJ, diff, &md, &sd), "mean_se");
+  double rel = fabs(est / exact - 1.0), relse = sd * NJ / exact;
+  char params[240];
+  snprintf(params, sizeof params,
+           "d=%zu k=%u m=%zu T=%zu, %d junk runs: strided (x%zu) total %.5g, exact total %.5g, relative %.3g, mean "
+           "difference %.3g +- %.2g (relative SE %.2g)",
+           (size_t)c.net.n, c.k, c.m, c.net.steps, NJ, c.stride, est, exact, est / exact - 1.0, md, sd, relse);
+  gdl_test_claim("NG3", "NG3_stride5_relative_error", rel, "<=", 0.1, rel <= 0.1, seed, params);
 }
 
 /* ---------------- NG3: noisy GD ---------------- */
