@@ -245,7 +245,25 @@ int gdl_net_init_first_layer_along(gdl_net *n, const double *u, const double *s)
   return GDL_OK;
 }
 
-/* ---------------- forward / backward ---------------- */
+/* ---------------- forward / backward ----------------
+ * Where a step's time goes (bench_trainer, README "Performance"): the two GEMMs of each
+ * layer (forward z = A W^T, weight gradient D^T A) and, around them, elementwise passes
+ * over the m x width activations. Those passes are fused so that each matrix is read and
+ * written as few times as possible: forward = GEMM + one pass (bias, activation);
+ * backward of a single-output layer = one pass (delta times W, activation mask, bias
+ * column sums). Batch-1 steps use dgemv and a plain outer product instead of dgemm.
+ * None of the fusions changes a result: they do the same IEEE operations on the same
+ * operands in the same order as the unfused passes (checked bit for bit). */
+
+/* The hot ReLU/outer-product passes get AVX2 and AVX-512 copies, picked once at load time
+ * by the CPU (GCC function multiversioning). They hold no a * b + c pattern, so the
+ * compiler cannot contract to FMA: every copy computes the same bits as the SSE2 one. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__ELF__) && \
+    !defined(__SANITIZE_ADDRESS__)
+#define GDL_HOT __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define GDL_HOT
+#endif
 
 /* z (m x o) = A (m x in) W^T, W o x in. Small shapes avoid dgemm's overhead. */
 static void affine(size_t m, size_t in, size_t o, const double *A, const double *W, double *z) {
@@ -259,12 +277,42 @@ static void affine(size_t m, size_t in, size_t o, const double *A, const double 
   }
 }
 
-static void activate(gdl_act act, size_t cnt, const double *z, double *a) {
+/* z += b (row-wise, b may be NULL), a = relu(z): one pass. 0.5 (z + |z|) is exact,
+ * branch-free (vectorised) and propagates NaN. */
+GDL_HOT static void bias_relu(size_t m, size_t o, const double *b, double *z, double *a) {
+  for (size_t i = 0; i < m; i++) {
+    double *zi = z + i * o, *ai = a + i * o;
+    if (b)
+      for (size_t j = 0; j < o; j++) {
+        double v = zi[j] + b[j];
+        zi[j] = v;
+        ai[j] = 0.5 * (v + fabs(v));
+      }
+    else
+      for (size_t j = 0; j < o; j++) ai[j] = 0.5 * (zi[j] + fabs(zi[j]));
+  }
+}
+
+/* z += b, a = act(z) for the other activations (and the scaled output layer). */
+static void bias_act(gdl_act act, int last, double sc, size_t m, size_t o, const double *b, double *z,
+                     double *a) {
+  if (!last && act == GDL_ACT_RELU) {
+    bias_relu(m, o, b, z, a);
+    return;
+  }
+  if (b)
+    for (size_t i = 0; i < m; i++) {
+      double *zi = z + i * o;
+      for (size_t j = 0; j < o; j++) zi[j] += b[j];
+    }
+  const size_t cnt = m * o;
+  if (last) {
+    for (size_t i = 0; i < cnt; i++) a[i] = sc * z[i];
+    return;
+  }
   switch (act) {
     case GDL_ACT_IDENTITY: memcpy(a, z, cnt * sizeof *a); break;
-    case GDL_ACT_RELU: /* 0.5 (z + |z|) is exact, branch-free (vectorised) and propagates NaN */
-      for (size_t i = 0; i < cnt; i++) a[i] = 0.5 * (z[i] + fabs(z[i]));
-      break;
+    case GDL_ACT_RELU: break; /* handled above */
     case GDL_ACT_TANH:
       for (size_t i = 0; i < cnt; i++) a[i] = tanh(z[i]);
       break;
@@ -277,7 +325,7 @@ static void activate(gdl_act act, size_t cnt, const double *z, double *a) {
   }
 }
 
-/* d *= act'(z) elementwise (a = act(z) given). */
+/* d *= act'(z) elementwise (a = act(z) given), for one row of length cnt. */
 static void act_backward(gdl_act act, size_t cnt, const double *z, const double *a, double *d) {
   switch (act) {
     case GDL_ACT_IDENTITY: break;
@@ -296,6 +344,74 @@ static void act_backward(gdl_act act, size_t cnt, const double *z, const double 
   }
 }
 
+/* gb (length o, may be NULL) = column sums of D (m x o), rows added in order 0, 1, ... */
+static void colsum_row(size_t i, size_t o, const double *Di, double *gb) {
+  if (!gb) return;
+  if (i == 0) {
+    memcpy(gb, Di, o * sizeof *gb);
+  } else {
+    for (size_t j = 0; j < o; j++) gb[j] += Di[j];
+  }
+}
+
+/* Backward through a single-output layer (weights w, length in) into a ReLU layer, in one
+ * pass: Dp[i][k] = D[i] w[k] if z[i][k] > 0 else 0, and gb (may be NULL) = column sums. */
+GDL_HOT static void relu_delta_rank1(size_t m, size_t in, const double *D, const double *w,
+                                     const double *z, double *Dp, double *gb) {
+  for (size_t i = 0; i < m; i++) {
+    const double di = D[i];
+    const double *zi = z + i * in;
+    double *row = Dp + i * in;
+    if (!gb) {
+      for (size_t k = 0; k < in; k++) row[k] = zi[k] > 0 ? di * w[k] : 0.0;
+    } else if (i == 0) {
+      for (size_t k = 0; k < in; k++) {
+        double v = zi[k] > 0 ? di * w[k] : 0.0;
+        row[k] = v;
+        gb[k] = v;
+      }
+    } else {
+      for (size_t k = 0; k < in; k++) {
+        double v = zi[k] > 0 ? di * w[k] : 0.0;
+        row[k] = v;
+        gb[k] += v;
+      }
+    }
+  }
+}
+
+/* ReLU mask of Dp (m x in) by z, and gb (may be NULL) = column sums, in one pass. */
+GDL_HOT static void relu_mask_colsum(size_t m, size_t in, const double *z, double *Dp, double *gb) {
+  for (size_t i = 0; i < m; i++) {
+    const double *zi = z + i * in;
+    double *row = Dp + i * in;
+    if (!gb) {
+      for (size_t k = 0; k < in; k++) row[k] = zi[k] > 0 ? row[k] : 0.0;
+    } else if (i == 0) {
+      for (size_t k = 0; k < in; k++) {
+        double v = zi[k] > 0 ? row[k] : 0.0;
+        row[k] = v;
+        gb[k] = v;
+      }
+    } else {
+      for (size_t k = 0; k < in; k++) {
+        double v = zi[k] > 0 ? row[k] : 0.0;
+        row[k] = v;
+        gb[k] += v;
+      }
+    }
+  }
+}
+
+/* gW (o x in) = d a^T, the weight gradient of one example (batch 1). */
+GDL_HOT static void outer(size_t o, size_t in, const double *d, const double *a, double *gW) {
+  for (size_t j = 0; j < o; j++) {
+    const double dj = d[j];
+    double *row = gW + j * in;
+    for (size_t k = 0; k < in; k++) row[k] = dj * a[k];
+  }
+}
+
 static int forward_nocheck(gdl_net *n, size_t m, const double *X) {
   const gdl_net_spec *s = &n->spec;
   size_t L = s->nlayers;
@@ -304,20 +420,8 @@ static int forward_nocheck(gdl_net *n, size_t m, const double *X) {
     size_t in = s->width[l], o = s->width[l + 1];
     double *z = n->z[l];
     affine(m, in, o, A, n->params + n->w_off[l], z);
-    if (n->b_off[l] != NO_BIAS) {
-      const double *b = n->params + n->b_off[l];
-      for (size_t i = 0; i < m; i++) {
-        double *zi = z + i * o;
-        for (size_t j = 0; j < o; j++) zi[j] += b[j];
-      }
-    }
-    if (l + 1 < L) {
-      activate(s->act[l], m * o, z, n->a[l]);
-    } else {
-      double sc = s->out_scale;
-      double *a = n->a[l];
-      for (size_t i = 0; i < m * o; i++) a[i] = sc * z[i];
-    }
+    const double *b = n->b_off[l] != NO_BIAS ? n->params + n->b_off[l] : NULL;
+    bias_act(s->act[l], l + 1 == L, s->out_scale, m, o, b, z, n->a[l]);
     A = n->a[l];
   }
   n->x_in = X;
@@ -335,17 +439,25 @@ int gdl_net_forward(gdl_net *n, size_t m, const double *X, double *out) {
   return GDL_OK;
 }
 
-/* Given delta[L-1] (d/dz of the last layer), propagate to every delta[l]. */
-static void backprop_deltas(gdl_net *n, size_t m) {
+/* Given delta[L-1] (d/dz of the last layer), propagate to every delta[l]. With
+ * with_bias, the bias gradients of layers 0..L-2 are accumulated in the same passes. */
+static void backprop_deltas(gdl_net *n, size_t m, int with_bias) {
   const gdl_net_spec *s = &n->spec;
   for (size_t l = s->nlayers - 1; l >= 1; l--) {
     size_t in = s->width[l], o = s->width[l + 1];
     const double *W = n->params + n->w_off[l];
     const double *D = n->delta[l];
+    const double *z = n->z[l - 1];
     double *Dp = n->delta[l - 1];
+    double *gb = with_bias && n->b_off[l - 1] != NO_BIAS ? n->grad + n->b_off[l - 1] : NULL;
+    const gdl_act act = s->act[l - 1];
     if (m == 1) {
       cblas_dgemv(CblasRowMajor, CblasTrans, (int)o, (int)in, 1.0, W, (int)in, D, 1, 0.0, Dp, 1);
     } else if (o == 1) {
+      if (act == GDL_ACT_RELU) {
+        relu_delta_rank1(m, in, D, W, z, Dp, gb);
+        continue;
+      }
       for (size_t i = 0; i < m; i++) {
         double di = D[i];
         double *row = Dp + i * in;
@@ -355,7 +467,14 @@ static void backprop_deltas(gdl_net *n, size_t m) {
       cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)in, (int)o, 1.0, D, (int)o, W,
                   (int)in, 0.0, Dp, (int)in);
     }
-    act_backward(s->act[l - 1], m * in, n->z[l - 1], n->a[l - 1], Dp);
+    if (act == GDL_ACT_RELU) {
+      relu_mask_colsum(m, in, z, Dp, gb);
+    } else {
+      for (size_t i = 0; i < m; i++) {
+        act_backward(act, in, z + i * in, n->a[l - 1] + i * in, Dp + i * in);
+        colsum_row(i, in, Dp + i * in, gb);
+      }
+    }
   }
 }
 
@@ -368,31 +487,21 @@ int gdl_net_backward(gdl_net *n, const double *dout) {
   double sc = s->out_scale;
   double *D = n->delta[L - 1];
   for (size_t i = 0; i < m * dout_w; i++) D[i] = sc * dout[i];
-  backprop_deltas(n, m);
+  if (n->b_off[L - 1] != NO_BIAS) /* the other layers' bias gradients: in backprop_deltas */
+    for (size_t i = 0; i < m; i++) colsum_row(i, dout_w, D + i * dout_w, n->grad + n->b_off[L - 1]);
+  backprop_deltas(n, m, 1);
   for (size_t l = 0; l < L; l++) {
     size_t in = s->width[l], o = s->width[l + 1];
     const double *A = l == 0 ? n->x_in : n->a[l - 1];
     const double *Dl = n->delta[l];
     double *gW = n->grad + n->w_off[l];
     if (m == 1) {
-      for (size_t j = 0; j < o; j++) {
-        double dj = Dl[j];
-        double *row = gW + j * in;
-        for (size_t k = 0; k < in; k++) row[k] = dj * A[k];
-      }
+      outer(o, in, Dl, A, gW);
     } else if (o == 1) {
       cblas_dgemv(CblasRowMajor, CblasTrans, (int)m, (int)in, 1.0, A, (int)in, Dl, 1, 0.0, gW, 1);
     } else {
       cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)o, (int)in, (int)m, 1.0, Dl, (int)o, A,
                   (int)in, 0.0, gW, (int)in);
-    }
-    if (n->b_off[l] != NO_BIAS) {
-      double *gb = n->grad + n->b_off[l];
-      memcpy(gb, Dl, o * sizeof *gb);
-      for (size_t i = 1; i < m; i++) {
-        const double *di = Dl + i * o;
-        for (size_t j = 0; j < o; j++) gb[j] += di[j];
-      }
     }
   }
   return GDL_OK;
@@ -416,7 +525,7 @@ int gdl_net_per_example_grad(gdl_net *n, size_t m, const double *X, size_t o_idx
     double *D = n->delta[L - 1];
     memset(D, 0, mc * dout_w * sizeof *D);
     for (size_t i = 0; i < mc; i++) D[i * dout_w + o_idx] = s->out_scale;
-    backprop_deltas(n, mc);
+    backprop_deltas(n, mc, 0);
     for (size_t i = 0; i < mc; i++) {
       double *Gi = G + (c0 + i) * P;
       for (size_t l = 0; l < L; l++) {
