@@ -253,11 +253,14 @@ static void hand_grad(const gdl_net *net, size_t m, const double *X, const doubl
  * missing bias gradient moves some coordinate by a relative 1e-1 or more, the tolerance is 1e-9 */
 Test(train, step_size_matches_a_hand_computed_update) {
   gsl_rng *r = gdl_test_rng("test_train.step", 0);
-  gdl_data_mode modes[3] = {GDL_DATA_POPULATION, GDL_DATA_SAMPLE, GDL_DATA_ONLINE};
-  const char *names[3] = {"population GD", "minibatch SGD", "online SGD"};
+  /* batch 1 takes the fused outer-product + update path of gdl_net_backward_update */
+  gdl_data_mode modes[5] = {GDL_DATA_POPULATION, GDL_DATA_SAMPLE, GDL_DATA_ONLINE, GDL_DATA_SAMPLE,
+                            GDL_DATA_ONLINE};
+  const char *names[5] = {"population GD", "minibatch SGD", "online SGD", "SGD batch 1",
+                          "online SGD batch 1"};
   double X[M * IN], Y[M];
   toy_sampler(NULL, r, M, X, Y);
-  for (int k = 0; k < 3; k++) {
+  for (int k = 0; k < 5; k++) {
     gdl_net *net = small_net(r);
     size_t P = net->nparams;
     double *th0 = malloc(P * sizeof *th0), *g = malloc(P * sizeof *g);
@@ -266,7 +269,7 @@ Test(train, step_size_matches_a_hand_computed_update) {
     gdl_train_config_default(&c);
     c.lr = 0.07;
     c.data = modes[k];
-    c.batch = 8;
+    c.batch = k < 3 ? 8 : 1;
     gdl_data d = {M, X, Y, NULL, toy_sampler, NULL};
     gdl_trainer *tr;
     cr_assert(gdl_trainer_create(net, &c, &d, r, &tr) == GDL_OK, "%s", gdl_strerror_last());
