@@ -282,8 +282,11 @@ int gdl_net_init_first_layer_along(gdl_net *n, const double *u, const double *s)
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__ELF__) && \
     !defined(__SANITIZE_ADDRESS__)
 #define GDL_HOT __attribute__((target_clones("avx512f", "avx2", "default")))
+/* the same, for the fused update, which calls fma(): its AVX2 copy needs the FMA unit */
+#define GDL_HOT_FMA __attribute__((target_clones("avx512f", "arch=haswell", "default")))
 #else
 #define GDL_HOT
+#define GDL_HOT_FMA
 #endif
 
 /* z (m x o) = A (m x in) W^T + b, W o x in, b (length o) may be NULL. Small shapes avoid
@@ -456,8 +459,9 @@ GDL_HOT static void transpose(size_t r, size_t c, const double *A, double *B) {
     for (size_t j = 0; j < c; j++) B[j * r + i0] = A[i0 * c + j];
 }
 
-/* gW = d a^T (batch 1) and, in the same pass, W += alpha gW (fma, as daxpy with FMA). */
-__attribute__((target_clones("avx512f", "avx2", "default"))) static void outer_update(
+/* gW = d a^T (batch 1) and, in the same pass, W += alpha gW (fma, as daxpy with FMA; the
+ * AVX2 / AVX-512 clones inline it, elsewhere it is libm's fma: slower, same bits). */
+GDL_HOT_FMA static void outer_update(
     size_t o, size_t in, const double *d, const double *a, double alpha, double *gW, double *W) {
   for (size_t j = 0; j < o; j++) {
     const double dj = d[j];
