@@ -1,4 +1,4 @@
-# Claim PF: the trainer's speed (steps/s, GFLOP/s, fraction of the dgemm peak) on four
+# Performance PF (a target, not a claim): the trainer's speed (steps/s, GFLOP/s, fraction of the dgemm peak) on four
 # standard shapes, with the PyTorch peer (benchmarks/trainer_torch.py) where `import torch`
 # works. `cmake --build build --target bench-trainer` prints the table; the figure family
 # `trainer` also plots it (plots/trainer_speed.gp).

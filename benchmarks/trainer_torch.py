@@ -15,7 +15,13 @@ the C trainer (whose step also draws the batch). Weights N(0, 1/fan_in), biases 
 
 Output on stdout, one line per shape:
   torch_version <v>
-  result <shape> <steps_per_s> <steps> <seconds> <final_loss>
+  result <shape> <steps_per_s> <steps> <seconds> <final_loss> <wall_steps_per_s>
+(steps_per_s and seconds by --clock: wall, or the CPU time of this thread).
+
+--serve: stay up and measure on request, so that bench_trainer can alternate its own
+measurements with PyTorch's under the same machine load (a shared machine's load changes
+within seconds). Reads lines "run <shape> <seconds>" on stdin and answers each with one
+"result ..." line; "quit" or end of input stops. Prints "ready" after torch_version.
 """
 import argparse
 import sys
@@ -42,6 +48,9 @@ def make_net(n, width):
             layer.weight.normal_(0.0, (1.0 / layer.in_features) ** 0.5)
             layer.bias.zero_()
     return net
+
+
+CLOCK = time.perf_counter
 
 
 def bench(shape, seconds, gen):
@@ -76,22 +85,23 @@ def bench(shape, seconds, gen):
         step()
     chunk = 1
     while True:  # chunk of ~0.05 s
-        t0 = time.perf_counter()
+        t0 = CLOCK()
         for _ in range(chunk):
             step()
-        if time.perf_counter() - t0 > 0.05 or chunk > 1 << 30:
+        if CLOCK() - t0 > 0.05 or chunk > 1 << 30:
             break
         chunk *= 2
     steps = 0
-    t0 = time.perf_counter()
+    t0, w0 = CLOCK(), time.perf_counter()
     while True:
         for _ in range(chunk):
             loss = step()
         steps += chunk
-        t = time.perf_counter() - t0
+        t = CLOCK() - t0
         if t >= seconds:
             break
-    return steps / t, steps, t, float(loss.item())
+    wall = time.perf_counter() - w0
+    return steps / t, steps, t, float(loss.item()), steps / wall
 
 
 def main():
@@ -100,16 +110,35 @@ def main():
     ap.add_argument("--seconds", type=float, default=1.0)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--shapes", default="abcd")
+    ap.add_argument("--serve", action="store_true")
+    ap.add_argument("--clock", choices=["wall", "thread"], default="wall",
+                    help="thread: CPU time of this thread (time.thread_time), as bench_trainer "
+                    "with one BLAS thread")
     args = ap.parse_args()
+    global CLOCK
+    CLOCK = time.thread_time if args.clock == "thread" else time.perf_counter
     torch.set_num_threads(args.threads)
     torch.set_grad_enabled(True)
     gen = torch.Generator().manual_seed(args.seed % (1 << 63))
     print("torch_version", torch.__version__, flush=True)
+    if args.serve:
+        print("ready", flush=True)
+        by_name = {s[0]: s for s in SHAPES}
+        for line in sys.stdin:
+            words = line.split()
+            if not words or words[0] == "quit":
+                break
+            if len(words) != 3 or words[0] != "run" or words[1] not in by_name:
+                print("error bad request:", line.strip(), flush=True)
+                continue
+            sps, steps, t, loss, wall = bench(by_name[words[1]], float(words[2]), gen)
+            print("result %s %.6g %d %.6g %.6g %.6g" % (words[1], sps, steps, t, loss, wall), flush=True)
+        return 0
     for shape in SHAPES:
         if shape[0] not in args.shapes:
             continue
-        sps, steps, t, loss = bench(shape, args.seconds, gen)
-        print("result %s %.6g %d %.6g %.6g" % (shape[0], sps, steps, t, loss), flush=True)
+        sps, steps, t, loss, wall = bench(shape, args.seconds, gen)
+        print("result %s %.6g %d %.6g %.6g %.6g" % (shape[0], sps, steps, t, loss, wall), flush=True)
     return 0
 
 

@@ -1,5 +1,6 @@
-# Claim PF: the trainer's steps/s on the four benchmark shapes, ours vs PyTorch (same nets,
-# float64, same threads), and our fraction of the measured dgemm peak.
+# Performance PF: the trainer's steps/s on the four benchmark shapes, ours vs PyTorch (same
+# nets, float64, same threads), and our fraction of the measured dgemm peak: medians over the
+# run's rounds (speed-up and fraction taken within a round; see benchmarks/trainer.c).
 # Reads resdir/trainer.csv (benchmarks/trainer.c); writes figdir/trainer_speed.png and .svg.
 if (!exists("resdir")) resdir = "build/results/trainer"
 if (!exists("figdir")) figdir = "build/figures"
@@ -17,7 +18,7 @@ set logscale y
 set yrange [1:*]
 set ylabel "training steps per second (log)"
 set xlabel "shape (a: n=30 w=64 b=32, b: n=30 w=512 b=256, c: d=256 w=64 b=1 online, d: n=256 w=1024 b=1024)"
-set title "gdlimits trainer vs PyTorch (float64): labels give our fraction of the dgemm peak and the speed-up over PyTorch"
+set title "gdlimits trainer vs PyTorch (float64, medians over rounds): labels give our fraction of the dgemm peak and the speed-up"
 set grid ytics
 
 do for [fmt in "png svg"] {

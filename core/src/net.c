@@ -121,6 +121,8 @@ static void free_workspace(gdl_net *n) {
     free(n->delta[l]);
     n->z[l] = n->a[l] = n->delta[l] = NULL;
   }
+  free(n->gtmp);
+  n->gtmp = NULL;
   n->cap = 0;
   n->m_fwd = 0;
 }
@@ -131,6 +133,16 @@ void gdl_net_free(gdl_net *n) {
   free(n->params);
   free(n->grad);
   free(n);
+}
+
+/* Weight gradient D^T A (o x in) of a batch of m rows: compute its transpose A^T D and
+ * transpose it back when that is faster. Both give the same bits (each entry is the same
+ * dot product, summed in the same order by the same kernel); the transposed form avoids
+ * OpenBLAS's slow transposed packing of the large m x o operand D and wins when D is large
+ * and the fan-in small (measured with OpenBLAS 0.3.21 on AVX-512: 20-30% faster GEMM at
+ * m = 256, in = 30, o = 512; 9% at m = 1024, in = 256, o = 1024; slower for small m, o). */
+static int grad_transposed(size_t m, size_t in, size_t o) {
+  return m * o >= 65536 && o >= 2 * in && m >= 4 * in;
 }
 
 int gdl_net_reserve(gdl_net *n, size_t cap) {
@@ -147,6 +159,15 @@ int gdl_net_reserve(gdl_net *n, size_t cap) {
       free_workspace(n);
       return gdl_fail(GDL_ENOMEM, "gdl_net_reserve: cannot allocate workspace for batch %zu", cap);
     }
+  }
+  size_t tmp = 0;
+  for (size_t l = 0; l < n->spec.nlayers; l++) {
+    size_t in = n->spec.width[l], o = n->spec.width[l + 1];
+    if (grad_transposed(cap, in, o) && in * o > tmp) tmp = in * o;
+  }
+  if (tmp && !(n->gtmp = alloc_doubles(tmp))) {
+    free_workspace(n);
+    return gdl_fail(GDL_ENOMEM, "gdl_net_reserve: cannot allocate workspace for batch %zu", cap);
   }
   n->cap = cap;
   return GDL_OK;
@@ -245,26 +266,87 @@ int gdl_net_init_first_layer_along(gdl_net *n, const double *u, const double *s)
   return GDL_OK;
 }
 
-/* ---------------- forward / backward ---------------- */
+/* ---------------- forward / backward ----------------
+ * Where a step's time goes (bench_trainer, README "Performance"): the two GEMMs of each
+ * layer (forward z = A W^T, weight gradient D^T A) and, around them, elementwise passes
+ * over the m x width activations. Those passes are fused so that each matrix is read and
+ * written as few times as possible: forward = GEMM + one pass (bias, activation);
+ * backward of a single-output layer = one pass (delta times W, activation mask, bias
+ * column sums). Batch-1 steps use dgemv and a plain outer product instead of dgemm.
+ * None of the fusions changes a result: they do the same IEEE operations on the same
+ * operands in the same order as the unfused passes (checked bit for bit). */
 
-/* z (m x o) = A (m x in) W^T, W o x in. Small shapes avoid dgemm's overhead. */
-static void affine(size_t m, size_t in, size_t o, const double *A, const double *W, double *z) {
+/* The hot ReLU/outer-product passes get AVX2 and AVX-512 copies, picked once at load time
+ * by the CPU (GCC function multiversioning). They hold no a * b + c pattern, so the
+ * compiler cannot contract to FMA: every copy computes the same bits as the SSE2 one. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__ELF__) && \
+    !defined(__SANITIZE_ADDRESS__)
+#define GDL_HOT __attribute__((target_clones("avx512f", "avx2", "default")))
+/* the same, for the fused update, which calls fma(): its AVX2 copy needs the FMA unit */
+#define GDL_HOT_FMA __attribute__((target_clones("avx512f", "arch=haswell", "default")))
+#else
+#define GDL_HOT
+#define GDL_HOT_FMA
+#endif
+
+/* z (m x o) = A (m x in) W^T + b, W o x in, b (length o) may be NULL. Small shapes avoid
+ * dgemm's overhead and add b afterwards (*b_added = 0). The dgemm starts from rows of b
+ * (beta = 1, as PyTorch's addmm): that replaces OpenBLAS's zeroing pass over z and the
+ * separate bias pass. The bits are those of "product, then + b" whenever the fan-in fits
+ * in one K block of the GEMM (384 with OpenBLAS 0.3.21 on AVX-512); beyond, b enters the
+ * sum before the first block instead of after the last (a last-bit difference). */
+static void affine(size_t m, size_t in, size_t o, const double *A, const double *W, const double *b,
+                   double *z, int *b_added) {
+  *b_added = 0;
   if (m == 1) {
     cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)o, (int)in, 1.0, W, (int)in, A, 1, 0.0, z, 1);
   } else if (o == 1) {
     cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)m, (int)in, 1.0, A, (int)in, W, 1, 0.0, z, 1);
   } else {
+    if (b)
+      for (size_t i = 0; i < m; i++) memcpy(z + i * o, b, o * sizeof *z);
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)o, (int)in, 1.0, A, (int)in, W,
-                (int)in, 0.0, z, (int)o);
+                (int)in, b ? 1.0 : 0.0, z, (int)o);
+    *b_added = b != NULL;
   }
 }
 
-static void activate(gdl_act act, size_t cnt, const double *z, double *a) {
+/* z += b (row-wise, b may be NULL), a = relu(z): one pass. 0.5 (z + |z|) is exact,
+ * branch-free (vectorised) and propagates NaN. */
+GDL_HOT static void bias_relu(size_t m, size_t o, const double *b, double *z, double *a) {
+  for (size_t i = 0; i < m; i++) {
+    double *zi = z + i * o, *ai = a + i * o;
+    if (b)
+      for (size_t j = 0; j < o; j++) {
+        double v = zi[j] + b[j];
+        zi[j] = v;
+        ai[j] = 0.5 * (v + fabs(v));
+      }
+    else
+      for (size_t j = 0; j < o; j++) ai[j] = 0.5 * (zi[j] + fabs(zi[j]));
+  }
+}
+
+/* z += b, a = act(z) for the other activations (and the scaled output layer). */
+static void bias_act(gdl_act act, int last, double sc, size_t m, size_t o, const double *b, double *z,
+                     double *a) {
+  if (!last && act == GDL_ACT_RELU) {
+    bias_relu(m, o, b, z, a);
+    return;
+  }
+  if (b)
+    for (size_t i = 0; i < m; i++) {
+      double *zi = z + i * o;
+      for (size_t j = 0; j < o; j++) zi[j] += b[j];
+    }
+  const size_t cnt = m * o;
+  if (last) {
+    for (size_t i = 0; i < cnt; i++) a[i] = sc * z[i];
+    return;
+  }
   switch (act) {
     case GDL_ACT_IDENTITY: memcpy(a, z, cnt * sizeof *a); break;
-    case GDL_ACT_RELU: /* 0.5 (z + |z|) is exact, branch-free (vectorised) and propagates NaN */
-      for (size_t i = 0; i < cnt; i++) a[i] = 0.5 * (z[i] + fabs(z[i]));
-      break;
+    case GDL_ACT_RELU: break; /* handled above */
     case GDL_ACT_TANH:
       for (size_t i = 0; i < cnt; i++) a[i] = tanh(z[i]);
       break;
@@ -277,7 +359,7 @@ static void activate(gdl_act act, size_t cnt, const double *z, double *a) {
   }
 }
 
-/* d *= act'(z) elementwise (a = act(z) given). */
+/* d *= act'(z) elementwise (a = act(z) given), for one row of length cnt. */
 static void act_backward(gdl_act act, size_t cnt, const double *z, const double *a, double *d) {
   switch (act) {
     case GDL_ACT_IDENTITY: break;
@@ -296,6 +378,102 @@ static void act_backward(gdl_act act, size_t cnt, const double *z, const double 
   }
 }
 
+/* gb (length o, may be NULL) = column sums of D (m x o), rows added in order 0, 1, ... */
+static void colsum_row(size_t i, size_t o, const double *Di, double *gb) {
+  if (!gb) return;
+  if (i == 0) {
+    memcpy(gb, Di, o * sizeof *gb);
+  } else {
+    for (size_t j = 0; j < o; j++) gb[j] += Di[j];
+  }
+}
+
+/* Backward through a single-output layer (weights w, length in) into a ReLU layer, in one
+ * pass: Dp[i][k] = D[i] w[k] if z[i][k] > 0 else 0, and gb (may be NULL) = column sums. */
+GDL_HOT static void relu_delta_rank1(size_t m, size_t in, const double *D, const double *w,
+                                     const double *z, double *Dp, double *gb) {
+  for (size_t i = 0; i < m; i++) {
+    const double di = D[i];
+    const double *zi = z + i * in;
+    double *row = Dp + i * in;
+    if (!gb) {
+      for (size_t k = 0; k < in; k++) row[k] = zi[k] > 0 ? di * w[k] : 0.0;
+    } else if (i == 0) {
+      for (size_t k = 0; k < in; k++) {
+        double v = zi[k] > 0 ? di * w[k] : 0.0;
+        row[k] = v;
+        gb[k] = v;
+      }
+    } else {
+      for (size_t k = 0; k < in; k++) {
+        double v = zi[k] > 0 ? di * w[k] : 0.0;
+        row[k] = v;
+        gb[k] += v;
+      }
+    }
+  }
+}
+
+/* ReLU mask of Dp (m x in) by z, and gb (may be NULL) = column sums, in one pass. */
+GDL_HOT static void relu_mask_colsum(size_t m, size_t in, const double *z, double *Dp, double *gb) {
+  for (size_t i = 0; i < m; i++) {
+    const double *zi = z + i * in;
+    double *row = Dp + i * in;
+    if (!gb) {
+      for (size_t k = 0; k < in; k++) row[k] = zi[k] > 0 ? row[k] : 0.0;
+    } else if (i == 0) {
+      for (size_t k = 0; k < in; k++) {
+        double v = zi[k] > 0 ? row[k] : 0.0;
+        row[k] = v;
+        gb[k] = v;
+      }
+    } else {
+      for (size_t k = 0; k < in; k++) {
+        double v = zi[k] > 0 ? row[k] : 0.0;
+        row[k] = v;
+        gb[k] += v;
+      }
+    }
+  }
+}
+
+/* gW (o x in) = d a^T, the weight gradient of one example (batch 1). */
+GDL_HOT static void outer(size_t o, size_t in, const double *d, const double *a, double *gW) {
+  for (size_t j = 0; j < o; j++) {
+    const double dj = d[j];
+    double *row = gW + j * in;
+    for (size_t k = 0; k < in; k++) row[k] = dj * a[k];
+  }
+}
+
+/* B (c x r) = A^T, A r x c: strips of 8 rows, so that each write is 8 contiguous doubles
+ * (a 32 x 32 tiling is 4x slower here: its power-of-two strides collide in the cache). */
+GDL_HOT static void transpose(size_t r, size_t c, const double *A, double *B) {
+  size_t i0 = 0;
+  for (; i0 + 8 <= r; i0 += 8)
+    for (size_t j = 0; j < c; j++) {
+      double *d = B + j * r + i0;
+      for (size_t t = 0; t < 8; t++) d[t] = A[(i0 + t) * c + j];
+    }
+  for (; i0 < r; i0++)
+    for (size_t j = 0; j < c; j++) B[j * r + i0] = A[i0 * c + j];
+}
+
+/* gW = d a^T (batch 1) and, in the same pass, W += alpha gW (fma, as daxpy with FMA; the
+ * AVX2 / AVX-512 clones inline it, elsewhere it is libm's fma: slower, same bits). */
+GDL_HOT_FMA static void outer_update(
+    size_t o, size_t in, const double *d, const double *a, double alpha, double *gW, double *W) {
+  for (size_t j = 0; j < o; j++) {
+    const double dj = d[j];
+    double *row = gW + j * in, *w = W + j * in;
+    for (size_t k = 0; k < in; k++) {
+      double g = dj * a[k];
+      row[k] = g;
+      w[k] = fma(alpha, g, w[k]);
+    }
+  }
+}
+
 static int forward_nocheck(gdl_net *n, size_t m, const double *X) {
   const gdl_net_spec *s = &n->spec;
   size_t L = s->nlayers;
@@ -303,21 +481,10 @@ static int forward_nocheck(gdl_net *n, size_t m, const double *X) {
   for (size_t l = 0; l < L; l++) {
     size_t in = s->width[l], o = s->width[l + 1];
     double *z = n->z[l];
-    affine(m, in, o, A, n->params + n->w_off[l], z);
-    if (n->b_off[l] != NO_BIAS) {
-      const double *b = n->params + n->b_off[l];
-      for (size_t i = 0; i < m; i++) {
-        double *zi = z + i * o;
-        for (size_t j = 0; j < o; j++) zi[j] += b[j];
-      }
-    }
-    if (l + 1 < L) {
-      activate(s->act[l], m * o, z, n->a[l]);
-    } else {
-      double sc = s->out_scale;
-      double *a = n->a[l];
-      for (size_t i = 0; i < m * o; i++) a[i] = sc * z[i];
-    }
+    const double *b = n->b_off[l] != NO_BIAS ? n->params + n->b_off[l] : NULL;
+    int b_added;
+    affine(m, in, o, A, n->params + n->w_off[l], b, z, &b_added);
+    bias_act(s->act[l], l + 1 == L, s->out_scale, m, o, b_added ? NULL : b, z, n->a[l]);
     A = n->a[l];
   }
   n->x_in = X;
@@ -335,17 +502,25 @@ int gdl_net_forward(gdl_net *n, size_t m, const double *X, double *out) {
   return GDL_OK;
 }
 
-/* Given delta[L-1] (d/dz of the last layer), propagate to every delta[l]. */
-static void backprop_deltas(gdl_net *n, size_t m) {
+/* Given delta[L-1] (d/dz of the last layer), propagate to every delta[l]. With
+ * with_bias, the bias gradients of layers 0..L-2 are accumulated in the same passes. */
+static void backprop_deltas(gdl_net *n, size_t m, int with_bias) {
   const gdl_net_spec *s = &n->spec;
   for (size_t l = s->nlayers - 1; l >= 1; l--) {
     size_t in = s->width[l], o = s->width[l + 1];
     const double *W = n->params + n->w_off[l];
     const double *D = n->delta[l];
+    const double *z = n->z[l - 1];
     double *Dp = n->delta[l - 1];
+    double *gb = with_bias && n->b_off[l - 1] != NO_BIAS ? n->grad + n->b_off[l - 1] : NULL;
+    const gdl_act act = s->act[l - 1];
     if (m == 1) {
       cblas_dgemv(CblasRowMajor, CblasTrans, (int)o, (int)in, 1.0, W, (int)in, D, 1, 0.0, Dp, 1);
     } else if (o == 1) {
+      if (act == GDL_ACT_RELU) {
+        relu_delta_rank1(m, in, D, W, z, Dp, gb);
+        continue;
+      }
       for (size_t i = 0; i < m; i++) {
         double di = D[i];
         double *row = Dp + i * in;
@@ -355,12 +530,19 @@ static void backprop_deltas(gdl_net *n, size_t m) {
       cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)in, (int)o, 1.0, D, (int)o, W,
                   (int)in, 0.0, Dp, (int)in);
     }
-    act_backward(s->act[l - 1], m * in, n->z[l - 1], n->a[l - 1], Dp);
+    if (act == GDL_ACT_RELU) {
+      relu_mask_colsum(m, in, z, Dp, gb);
+    } else {
+      for (size_t i = 0; i < m; i++) {
+        act_backward(act, in, z + i * in, n->a[l - 1] + i * in, Dp + i * in);
+        colsum_row(i, in, Dp + i * in, gb);
+      }
+    }
   }
 }
 
-int gdl_net_backward(gdl_net *n, const double *dout) {
-  GDL_CHECK_ARG(n && dout, "gdl_net_backward: NULL argument");
+/* The backward pass; with alpha != NULL, also params_l += alpha[l] * grad_l. */
+static int backward(gdl_net *n, const double *dout, const double *alpha) {
   if (n->m_fwd == 0 || !n->x_in) return gdl_fail(GDL_ESTATE, "gdl_net_backward: no forward pass before");
   const gdl_net_spec *s = &n->spec;
   size_t m = n->m_fwd, L = s->nlayers;
@@ -368,34 +550,57 @@ int gdl_net_backward(gdl_net *n, const double *dout) {
   double sc = s->out_scale;
   double *D = n->delta[L - 1];
   for (size_t i = 0; i < m * dout_w; i++) D[i] = sc * dout[i];
-  backprop_deltas(n, m);
+  if (n->b_off[L - 1] != NO_BIAS) /* the other layers' bias gradients: in backprop_deltas */
+    for (size_t i = 0; i < m; i++) colsum_row(i, dout_w, D + i * dout_w, n->grad + n->b_off[L - 1]);
+  backprop_deltas(n, m, 1);
+  int fused = alpha && m == 1;
   for (size_t l = 0; l < L; l++) {
     size_t in = s->width[l], o = s->width[l + 1];
     const double *A = l == 0 ? n->x_in : n->a[l - 1];
     const double *Dl = n->delta[l];
     double *gW = n->grad + n->w_off[l];
-    if (m == 1) {
-      for (size_t j = 0; j < o; j++) {
-        double dj = Dl[j];
-        double *row = gW + j * in;
-        for (size_t k = 0; k < in; k++) row[k] = dj * A[k];
-      }
+    if (fused) {
+      outer_update(o, in, Dl, A, alpha[l], gW, n->params + n->w_off[l]);
+      if (n->b_off[l] != NO_BIAS)
+        cblas_daxpy((int)o, alpha[l], n->grad + n->b_off[l], 1, n->params + n->b_off[l], 1);
+    } else if (m == 1) {
+      outer(o, in, Dl, A, gW);
     } else if (o == 1) {
       cblas_dgemv(CblasRowMajor, CblasTrans, (int)m, (int)in, 1.0, A, (int)in, Dl, 1, 0.0, gW, 1);
+    } else if (n->gtmp && grad_transposed(m, in, o)) {
+      cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)in, (int)o, (int)m, 1.0, A, (int)in, Dl,
+                  (int)o, 0.0, n->gtmp, (int)o);
+      transpose(in, o, n->gtmp, gW);
     } else {
       cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)o, (int)in, (int)m, 1.0, Dl, (int)o, A,
                   (int)in, 0.0, gW, (int)in);
     }
-    if (n->b_off[l] != NO_BIAS) {
-      double *gb = n->grad + n->b_off[l];
-      memcpy(gb, Dl, o * sizeof *gb);
-      for (size_t i = 1; i < m; i++) {
-        const double *di = Dl + i * o;
-        for (size_t j = 0; j < o; j++) gb[j] += di[j];
+  }
+  if (alpha && !fused) {
+    int same = 1;
+    for (size_t l = 1; l < L; l++) same = same && alpha[l] == alpha[0];
+    if (same) {
+      cblas_daxpy((int)n->nparams, alpha[0], n->grad, 1, n->params, 1);
+    } else {
+      for (size_t l = 0; l < L; l++) {
+        size_t cnt = gdl_net_layer_size(n, l);
+        cblas_daxpy((int)cnt, alpha[l], n->grad + n->w_off[l], 1, n->params + n->w_off[l], 1);
       }
     }
   }
   return GDL_OK;
+}
+
+int gdl_net_backward(gdl_net *n, const double *dout) {
+  GDL_CHECK_ARG(n && dout, "gdl_net_backward: NULL argument");
+  return backward(n, dout, NULL);
+}
+
+int gdl_net_backward_update(gdl_net *n, const double *dout, const double *alpha) {
+  GDL_CHECK_ARG(n && dout && alpha, "gdl_net_backward_update: NULL argument");
+  for (size_t l = 0; l < n->spec.nlayers; l++)
+    GDL_CHECK_ARG(isfinite(alpha[l]), "gdl_net_backward_update: alpha[%zu] is not finite", l);
+  return backward(n, dout, alpha);
 }
 
 int gdl_net_per_example_grad(gdl_net *n, size_t m, const double *X, size_t o_idx, double *G) {
@@ -416,7 +621,7 @@ int gdl_net_per_example_grad(gdl_net *n, size_t m, const double *X, size_t o_idx
     double *D = n->delta[L - 1];
     memset(D, 0, mc * dout_w * sizeof *D);
     for (size_t i = 0; i < mc; i++) D[i * dout_w + o_idx] = s->out_scale;
-    backprop_deltas(n, mc);
+    backprop_deltas(n, mc, 0);
     for (size_t i = 0; i < mc; i++) {
       double *Gi = G + (c0 + i) * P;
       for (size_t l = 0; l < L; l++) {

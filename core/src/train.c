@@ -25,6 +25,7 @@ struct gdl_trainer {
   size_t last_m;
   const double *last_X, *last_Y;
   size_t lo[GDL_MAX_LAYERS], hi[GDL_MAX_LAYERS]; /* parameter range of layer l */
+  int plain_gd;        /* GD without weight decay, frozen layers, clipping or noise */
 };
 
 void gdl_train_config_default(gdl_train_config *c) {
@@ -168,6 +169,9 @@ int gdl_trainer_create(gdl_net *net, const gdl_train_config *cfg, const gdl_data
     tr->lo[l] = net->w_off[l];
     tr->hi[l] = net->w_off[l] + gdl_net_layer_size(net, l);
   }
+  tr->plain_gd = cfg->opt == GDL_OPT_GD && cfg->weight_decay == 0 && cfg->clip == GDL_CLIP_NONE &&
+                 !tr->noise;
+  for (size_t l = 0; l < tr->L; l++) tr->plain_gd = tr->plain_gd && !cfg->frozen[l];
   *out = tr;
   return GDL_OK;
 }
@@ -223,6 +227,18 @@ static int draw_batch(gdl_trainer *tr, size_t *m, const double **X, const double
   return gdl_fail(GDL_EINVAL, "unknown data mode");
 }
 
+/* The end of a step: project the last layer onto the box, report the loss. */
+static int box_and_finish(gdl_trainer *tr, double loss, double *loss_out) {
+  const gdl_train_config *c = &tr->cfg;
+  if (c->out_box > 0) {
+    double b = c->out_box, *th = tr->net->params;
+    size_t L = tr->L;
+    for (size_t i = tr->lo[L - 1]; i < tr->hi[L - 1]; i++) th[i] = th[i] > b ? b : (th[i] < -b ? -b : th[i]);
+  }
+  if (loss_out) *loss_out = loss;
+  return GDL_OK;
+}
+
 int gdl_trainer_step(gdl_trainer *tr, double *loss_out) {
   GDL_CHECK_ARG(tr != NULL, "gdl_trainer_step: trainer is NULL");
   const gdl_train_config *c = &tr->cfg;
@@ -239,6 +255,15 @@ int gdl_trainer_step(gdl_trainer *tr, double *loss_out) {
   double loss;
   int rc = gdl_loss_eval(c->loss, m, tr->dout, pred, Y, w, &loss, tr->dpred);
   if (rc != GDL_OK) return rc;
+  double lr = c->lr;
+  if (c->schedule == GDL_SCHED_LINEAR) lr *= 1.0 - (double)tr->t / (double)c->steps;
+  if (tr->plain_gd) { /* nothing between the gradient and the update: fuse them */
+    double alpha[GDL_MAX_LAYERS];
+    for (size_t l = 0; l < L; l++) alpha[l] = -lr * c->lr_layer[l];
+    GDL_TRY(gdl_net_backward_update(net, tr->dpred, alpha));
+    tr->t++;
+    return box_and_finish(tr, loss, loss_out);
+  }
   GDL_TRY(gdl_net_backward(net, tr->dpred));
   double *g = net->grad, *th = net->params;
   if (c->weight_decay > 0) cblas_daxpy((int)P, c->weight_decay, th, 1, g, 1);
@@ -263,8 +288,6 @@ int gdl_trainer_step(gdl_trainer *tr, double *loss_out) {
       for (size_t i = tr->lo[l]; i < tr->hi[l]; i++) g[i] += tr->noise[i];
     }
   }
-  double lr = c->lr;
-  if (c->schedule == GDL_SCHED_LINEAR) lr *= 1.0 - (double)tr->t / (double)c->steps;
   tr->t++;
   if (c->opt == GDL_OPT_ADAM) {
     double b1 = c->adam_beta1, b2 = c->adam_beta2;
@@ -291,12 +314,7 @@ int gdl_trainer_step(gdl_trainer *tr, double *loss_out) {
       cblas_daxpy((int)(tr->hi[l] - tr->lo[l]), -lr * c->lr_layer[l], g + tr->lo[l], 1, th + tr->lo[l], 1);
     }
   }
-  if (c->out_box > 0) {
-    double b = c->out_box;
-    for (size_t i = tr->lo[L - 1]; i < tr->hi[L - 1]; i++) th[i] = th[i] > b ? b : (th[i] < -b ? -b : th[i]);
-  }
-  if (loss_out) *loss_out = loss;
-  return GDL_OK;
+  return box_and_finish(tr, loss, loss_out);
 }
 
 static int params_finite(const gdl_net *net) {

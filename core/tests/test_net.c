@@ -152,6 +152,96 @@ Test(net, batch_one_and_readout_paths_match_gemm) {
   gdl_rng_free(r);
 }
 
+/* Large batches take other paths: the forward dgemm starts from the bias rows (beta = 1),
+ * the first layer's weight gradient is computed transposed (A^T D, then transposed back),
+ * the hidden-to-hidden delta is a dgemm + fused mask/bias pass. Outputs must match the
+ * batch-1 path row by row, and the batch gradient the sum of per-example gradients. */
+Test(net, large_batch_paths_match_row_by_row_and_per_example) {
+  gsl_rng *r = gdl_test_rng("largebatch", 0);
+  size_t hidden[2] = {256, 64}, in = 12, m = 300;
+  gdl_net_spec spec;
+  gdl_net_spec_mlp(&spec, in, 2, hidden, 1, GDL_ACT_RELU, 1);
+  gdl_net *net;
+  cr_assert(gdl_net_create(&spec, &net) == GDL_OK);
+  gdl_net_init_default(net, r);
+  for (size_t l = 0; l < spec.nlayers; l++) gdl_rng_gaussian(r, 0.3, spec.width[l + 1], gdl_net_bias(net, l));
+  cr_assert(gdl_net_reserve(net, m) == GDL_OK);
+  cr_assert(net->gtmp != NULL, "the transposed weight-gradient path is not taken at m = %zu", m);
+  double *X = malloc(m * in * sizeof *X), *c = malloc(m * sizeof *c), *f = malloc(m * sizeof *f);
+  gdl_rng_gaussian(r, 1, m * in, X);
+  gdl_rng_gaussian(r, 1, m, c);
+  cr_assert(gdl_net_forward(net, m, X, f) == GDL_OK);
+  for (size_t i = 0; i < m; i++) {
+    double f1;
+    cr_assert(gdl_net_forward(net, 1, X + i * in, &f1) == GDL_OK);
+    cr_assert(fabs(f1 - f[i]) <= 1e-12 * fmax(1, fabs(f[i])), "row %zu: %.17g vs %.17g", i, f1, f[i]);
+  }
+  size_t P = net->nparams;
+  double *G = malloc(m * P * sizeof *G);
+  cr_assert(gdl_net_per_example_grad(net, m, X, 0, G) == GDL_OK, "%s", gdl_strerror_last());
+  cr_assert(gdl_net_forward(net, m, X, NULL) == GDL_OK);
+  cr_assert(gdl_net_backward(net, c) == GDL_OK);
+  double err = 0, nrm = 0;
+  for (size_t j = 0; j < P; j++) {
+    double s = 0;
+    for (size_t i = 0; i < m; i++) s += c[i] * G[i * P + j];
+    err = fmax(err, fabs(s - net->grad[j]));
+    nrm = fmax(nrm, fabs(net->grad[j]));
+  }
+  cr_assert(nrm > 1e-3, "the gradient vanishes (%g)", nrm);
+  cr_assert(err <= 1e-12 * fmax(1, nrm), "batch gradient vs per-example sum: max deviation %.3e", err);
+  free(G);
+  free(X);
+  free(c);
+  free(f);
+  gdl_net_free(net);
+  gdl_rng_free(r);
+}
+
+/* gdl_net_backward_update = gdl_net_backward + params += alpha[l] grad_l (up to the FMA of
+ * the update: at most one rounding apart), with the same grad; batch 1 (fused pass) and a
+ * batch of 7, equal and per-layer step sizes. */
+Test(net, backward_update_is_backward_then_axpy) {
+  gsl_rng *r = gdl_test_rng("bwupdate", 0);
+  size_t hidden[2] = {40, 9}, in = 13, mmax = 7;
+  gdl_net_spec spec;
+  gdl_net_spec_mlp(&spec, in, 2, hidden, 1, GDL_ACT_RELU, 1);
+  gdl_net *a, *b;
+  cr_assert(gdl_net_create(&spec, &a) == GDL_OK);
+  gdl_net_init_default(a, r);
+  for (size_t l = 0; l < spec.nlayers; l++) gdl_rng_gaussian(r, 0.3, spec.width[l + 1], gdl_net_bias(a, l));
+  cr_assert(gdl_net_clone(a, &b) == GDL_OK);
+  double X[7 * 13], dout[7];
+  gdl_rng_gaussian(r, 1, mmax * in, X);
+  gdl_rng_gaussian(r, 1, mmax, dout);
+  const double alphas[2][3] = {{-0.1, -0.1, -0.1}, {-0.1, -0.05, -0.2}};
+  size_t P = a->nparams;
+  for (int ms = 0; ms < 2; ms++)
+    for (int k = 0; k < 2; k++) {
+      size_t m = ms ? mmax : 1;
+      cr_assert(gdl_net_forward(a, m, X, NULL) == GDL_OK);
+      cr_assert(gdl_net_backward(a, dout) == GDL_OK);
+      for (size_t l = 0; l < spec.nlayers; l++)
+        for (size_t i = a->w_off[l]; i < a->w_off[l] + gdl_net_layer_size(a, l); i++)
+          a->params[i] += alphas[k][l] * a->grad[i];
+      cr_assert(gdl_net_forward(b, m, X, NULL) == GDL_OK);
+      cr_assert(gdl_net_backward_update(b, dout, alphas[k]) == GDL_OK, "%s", gdl_strerror_last());
+      cr_assert(memcmp(a->grad, b->grad, P * sizeof(double)) == 0, "m = %zu: the gradients differ", m);
+      for (size_t i = 0; i < P; i++) {
+        double tol = 0x1p-52 * (fabs(a->params[i]) + fabs(a->grad[i]));
+        cr_assert(fabs(a->params[i] - b->params[i]) <= tol, "m = %zu, alphas %d, parameter %zu: %.17g vs %.17g",
+                  m, k, i, a->params[i], b->params[i]);
+      }
+      memcpy(b->params, a->params, P * sizeof(double));
+    }
+  const double bad[3] = {-0.1, NAN, -0.1};
+  cr_assert(gdl_net_backward_update(b, dout, bad) != GDL_OK);
+  cr_assert(gdl_net_backward_update(b, dout, NULL) != GDL_OK);
+  gdl_net_free(a);
+  gdl_net_free(b);
+  gdl_rng_free(r);
+}
+
 Test(net, save_load_roundtrip_bit_exact) {
   gsl_rng *r = gdl_test_rng("save", 0);
   size_t hidden[2] = {5, 4};

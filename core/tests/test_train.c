@@ -285,9 +285,12 @@ static void hand_grad(const gdl_net *net, size_t m, const double *X, const doubl
  * population GD, minibatch SGD and online SGD; a halved step, a wrong backward term or a
  * missing bias gradient moves some coordinate by a relative 1e-1 or more, the tolerance is 1e-9 */
 Test(train, step_size_matches_a_hand_computed_update) {
-  gdl_data_mode modes[3] = {GDL_DATA_POPULATION, GDL_DATA_SAMPLE, GDL_DATA_ONLINE};
-  const char *names[3] = {"population GD", "minibatch SGD", "online SGD"};
-  for (int k = 0; k < 3; k++) {
+  /* batch 1 takes the fused outer-product + update path of gdl_net_backward_update */
+  gdl_data_mode modes[5] = {GDL_DATA_POPULATION, GDL_DATA_SAMPLE, GDL_DATA_ONLINE, GDL_DATA_SAMPLE,
+                            GDL_DATA_ONLINE};
+  const char *names[5] = {"population GD", "minibatch SGD", "online SGD", "SGD batch 1",
+                          "online SGD batch 1"};
+  for (int k = 0; k < 5; k++) {
     step_case sc;
     step_case_make(&sc, "test_train.step", (uint64_t)k);
     size_t P = sc.P;
@@ -297,7 +300,7 @@ Test(train, step_size_matches_a_hand_computed_update) {
     gdl_train_config_default(&c);
     c.lr = 0.07;
     c.data = modes[k];
-    c.batch = 8;
+    c.batch = k < 3 ? 8 : 1;
     step_case_train(&sc, &c);
     cr_assert(gdl_trainer_step(sc.tr, NULL) == GDL_OK, "%s", gdl_strerror_last());
     size_t mb = 0;

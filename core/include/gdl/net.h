@@ -59,6 +59,7 @@ typedef struct gdl_net {
   double *delta[GDL_MAX_LAYERS];      /* d/dz_l, cap x width[l+1] */
   const double *x_in;                 /* input of the last forward (not copied) */
   size_t m_fwd;                       /* batch size of the last forward, 0 if none */
+  double *gtmp;                       /* scratch for a transposed weight gradient (may be NULL) */
 } gdl_net;
 
 int gdl_net_create(const gdl_net_spec *spec, gdl_net **out);
@@ -109,6 +110,14 @@ int gdl_net_forward(gdl_net *net, size_t m, const double *X, double *out);
 /* After gdl_net_forward on m rows: dout (m x width[L]) = dLoss/df per row (already
  * weighted). Writes the full gradient into net->grad (overwrites). */
 int gdl_net_backward(gdl_net *net, const double *dout);
+/* gdl_net_backward followed by the plain GD update params_l += alpha[l] * grad_l of every
+ * layer l (weights and bias). With a batch of one row the update is fused into the pass
+ * that writes each weight gradient (one pass over the weights instead of two); otherwise
+ * it is one cblas_daxpy over the whole parameter buffer (one per layer if the alpha[l]
+ * differ). Each parameter gets fma(alpha, g, theta), the operation of OpenBLAS's daxpy on
+ * CPUs with FMA, so the result is that of gdl_net_backward + cblas_daxpy there.
+ * net->grad holds the gradient as after gdl_net_backward. */
+int gdl_net_backward_update(gdl_net *net, const double *dout, const double *alpha);
 /* Per-example gradients of output `o`: G (m x nparams), row i = grad_theta f_o(x_i).
  * Runs its own forward. m may exceed the capacity (handled in chunks). */
 int gdl_net_per_example_grad(gdl_net *net, size_t m, const double *X, size_t o, double *G);
