@@ -415,6 +415,141 @@ Test(gradient_variance, GV3_control_low_frequency) {
   }
 }
 /* ======================================================================== */
+/* GV3, every wave: triangle and sawtooth, harmonic by harmonic               */
+
+#define GV3W_NA 4  /* A = 2, 4, 8, 16 */
+#define GV3W_SEEDS 3
+static const gdl_psi gv3w_psi[2] = {GDL_PSI_TRIANGLE, GDL_PSI_SAWTOOTH};
+static const char *gv3w_name[2] = {"triangle", "sawtooth"};
+
+/* (sum_{k<=K} |coef_k| k^{-1/2})^2 from the closed-form coefficients, independent of the engine:
+ * triangle 8/(pi^2 k^2) (odd k), sawtooth 2/(pi k) */
+static double series_factor(gdl_psi psi, size_t K) {
+  double f = 0.0;
+  for (size_t k = 1; k <= K; k++) {
+    double kk = (double)k;
+    f += psi == GDL_PSI_TRIANGLE ? ((k & 1) ? 8.0 / (M_PI * M_PI * kk * kk * sqrt(kk)) : 0.0) : 2.0 / (M_PI * kk * sqrt(kk));
+  }
+  return f * f;
+}
+
+static void gv3_every_wave(int wi) {
+  uint64_t seed = gdl_test_seed();
+  gdl_psi psi = gv3w_psi[wi];
+  const char *nm = gv3w_name[wi];
+  enum { RUNS = GV3W_NA * GV3W_SEEDS };
+  static gv_wave_result res[2][RUNS], half[2][2 * GV3W_SEEDS];
+  static int rc[2][RUNS], rch[2][2 * GV3W_SEEDS];
+#pragma omp parallel for schedule(dynamic)
+  for (int i = RUNS + 2 * GV3W_SEEDS - 1; i >= 0; i--) {  /* largest A first (load balance) */
+    gv_wave_config c;
+    gv_wave_config_default(&c);
+    c.psi = psi;
+    if (i < RUNS) {
+      c.A = ldexp(1.0, i / GV3W_SEEDS + 1);
+      rc[wi][i] = gv_wave_run(&c, seed, (size_t)(i % GV3W_SEEDS), &res[wi][i]);
+    } else {  /* K = 8 at A = 2, 4: the tail bound must cover harmonics 9..16 */
+      int q = i - RUNS;
+      c.A = ldexp(1.0, q / GV3W_SEEDS + 1);
+      c.harmonics = GV_WAVE_HARMONICS / 2;
+      rch[wi][q] = gv_wave_run(&c, seed, (size_t)(q % GV3W_SEEDS), &half[wi][q]);
+    }
+  }
+  char params[200], check[80];
+  double px[RUNS], py[RUNS], pp[RUNS], worst_pred = 0.0, worst_bar = 0.0, worst_const = 0.0, tmax = 0.0;
+  for (int i = 0; i < RUNS; i++) {
+    const gv_wave_result *r = &res[wi][i];
+    int s = i % GV3W_SEEDS;
+    double A = ldexp(1.0, i / GV3W_SEEDS + 1);
+    cr_assert(rc[wi][i] == GDL_OK, "GV3 %s run %d: %s", nm, i, gdl_strerror_last());
+    snprintf(params, sizeof params, "psi=%s K=%zu A=%g rep=%d 1-32-1 ReLU, x~N(0,1) step 1/(64A)", nm, r->K, A, s);
+    snprintf(check, sizeof check, "%s_var_K_le_bound_K", nm);
+    claim_loop("GV3", check, r->var, "<=", r->bound, i == RUNS - 1, params);
+    /* the full wave: the upper end of its bracket under the full bound */
+    snprintf(check, sizeof check, "%s_var_hi_le_bound_full", nm);
+    claim_loop("GV3", check, r->var_hi, "<=", r->bound_full, i == RUNS - 1, params);
+    worst_const = fmax(worst_const, fabs(r->bound * 2.0 * A / (r->gmu2 * series_factor(psi, r->K)) - 1.0));
+    worst_bar = fmax(worst_bar, r->var_hi / r->var_lo);
+    tmax = fmax(tmax, r->var_hi / r->bound_full);
+    px[i] = A;
+    py[i] = r->var / r->jump_c;
+    pp[i] = r->jump_pred / r->jump_c;
+    if (A >= 8) worst_pred = fmax(worst_pred, fabs(r->var / r->jump_pred - 1.0) * A);
+    if (s == 0)
+      printf("GV3 %s A=%4g: Var_K = %.4g in bracket [%.4g, %.4g] for the full wave (tail/sqrt(Var_K) = %.3g: jump %.3g + "
+             "smooth %.3g; one-step TV bound %.3g), Var/E||g||^2 = %.3g, Var/bound = %.3g, Var/jump prediction = %.4f\n",
+             nm, A, r->var, r->var_lo, r->var_hi, r->tail / sqrt(r->var), r->tail_jump / sqrt(r->var),
+             r->tail_smooth / sqrt(r->var), r->tail_tv / sqrt(r->var), r->var / r->eg2, r->var / r->bound,
+             r->var / r->jump_pred);
+  }
+  snprintf(params, sizeof params, "psi=%s K=%d: max |bound_K 2A/(gmu2 (sum_{k<=K}|coef_k|k^-1/2)^2) - 1|", nm, GV_WAVE_HARMONICS);
+  snprintf(check, sizeof check, "%s_bound_const_relerr", nm);
+  claim("GV3", check, worst_const, "<=", 1e-12, params);
+  snprintf(params, sizeof params, "psi=%s: max over A, reps of var_hi/bound_full (measured tightness)", nm);
+  snprintf(check, sizeof check, "%s_var_hi_over_bound_full_max", nm);
+  claim("GV3", check, tmax, "<=", 1.0, params);
+  /* the error bar is informative: the bracket of the full wave is narrow */
+  snprintf(params, sizeof params, "psi=%s K=%d: max over A = 2..16, reps of var_hi/var_lo", nm, GV_WAVE_HARMONICS);
+  snprintf(check, sizeof check, "%s_bracket_ratio_max", nm);
+  claim("GV3", check, worst_bar, "<=", 1.25, params);
+  /* the tail bound covers the harmonics it drops: at K = 8, the exactly computed harmonics
+   * 9..16 move sqrt(Var) by at most tail(8) (reverse triangle inequality in L2(a)) */
+  double worst_cover = 0.0;
+  for (int q = 0; q < 2 * GV3W_SEEDS; q++) {
+    cr_assert(rch[wi][q] == GDL_OK, "GV3 %s K=8 run %d: %s", nm, q, gdl_strerror_last());
+    const gv_wave_result *r8 = &half[wi][q], *r16 = &res[wi][q];
+    worst_cover = fmax(worst_cover, fabs(sqrt(r16->var) - sqrt(r8->var)) / r8->tail);
+  }
+  snprintf(params, sizeof params, "psi=%s A=2,4: max |sqrt(Var_16) - sqrt(Var_8)|/tail_8", nm);
+  snprintf(check, sizeof check, "%s_tail8_covers_harmonics_9_16", nm);
+  claim("GV3", check, worst_cover, "<=", 1.0, params);
+  /* the jump law (leading order, grid factor per harmonic): relative remainder <= 1/A */
+  snprintf(params, sizeof params, "psi=%s A=8,16, %d reps: max A |Var/prediction - 1|", nm, GV3W_SEEDS);
+  snprintf(check, sizeof check, "%s_jump_prediction_relerr_times_A", nm);
+  claim("GV3", check, worst_pred, "<=", 1.0, params);
+  /* two-sided rate: slope of log(Var/C_net) vs log A in s_0 +- delta (4 SE outward) */
+  double rem[RUNS];
+  for (int i = 0; i < RUNS; i++) rem[i] = 1.0 + 1.0 / px[i];
+  gdl_fit rf, pf;
+  cr_assert(gdl_fit_loglog(RUNS, px, rem, &rf) == GDL_OK);
+  cr_assert(gdl_fit_loglog(RUNS, px, pp, &pf) == GDL_OK);
+  char what[96];
+  snprintf(what, sizeof what, "psi=%s: log(Var_K/C_net) vs log A, A = 2..16", nm);
+  snprintf(check, sizeof check, "slope_%s", nm);
+  rate_check("GV3", check, RUNS, px, py, pf.slope, fabs(rf.slope), what);
+}
+
+Test(gradient_variance, GV3_every_wave_triangle, .timeout = 300) { gv3_every_wave(0); }
+Test(gradient_variance, GV3_every_wave_sawtooth, .timeout = 300) { gv3_every_wave(1); }
+
+/* Control for every wave: at low frequency (a ~ U[1/4, 1/2]) Var_K is a sizeable fraction of its
+ * bound and 100 times (normalised) its A = 16 value, for the triangle and the sawtooth too. */
+Test(gradient_variance, GV3_every_wave_control_low_frequency) {
+  uint64_t seed = gdl_test_seed();
+  char params[96], check[80];
+  for (int wi = 0; wi < 2; wi++)
+    for (int s = 0; s < GV3W_SEEDS; s++) {
+      gv_wave_config lo, hi;
+      gv_wave_config_default(&lo);
+      gv_wave_config_default(&hi);
+      lo.psi = hi.psi = gv3w_psi[wi];
+      lo.A = 0.25;
+      hi.A = 16.0;
+      gv_wave_result rl, rh;
+      gdl_test_check_rc(gv_wave_run(&lo, seed, (size_t)s, &rl), "wave A=1/4");
+      gdl_test_check_rc(gv_wave_run(&hi, seed, (size_t)s, &rh), "wave A=16");
+      double r = rl.var / rl.bound, drop = (rl.var / rl.eg2) / (rh.var / rh.eg2);
+      printf("GV3 %s control rep %d: A=1/4: Var/bound = %.3g (A=16: %.3g); [Var/E||g||^2](1/4)/[..](16) = %.3g\n",
+             gv3w_name[wi], s, r, rh.var / rh.bound, drop);
+      snprintf(params, sizeof params, "A=1/4 psi=%s rep=%d", gv3w_name[wi], s);
+      snprintf(check, sizeof check, "control_lowfreq_%s_var_over_bound", gv3w_name[wi]);
+      claim_loop("GV3", check, r, ">=", 1e-4, s == 0, params);
+      snprintf(check, sizeof check, "control_lowfreq_%s_over_A16", gv3w_name[wi]);
+      claim_loop("GV3", check, drop, ">=", 100.0, s == 0, params);
+    }
+}
+
+/* ======================================================================== */
 /* GV4: orthogonality structure of the Z_p class                             */
 
 Test(gradient_variance, GV4_gram_lambda_max, .timeout = 120) {
