@@ -676,3 +676,123 @@ cleanup:
   free(perm); free(X); free(Y); free(phi);
   return rc;
 }
+
+/* ------------------------------------------------------------------------ */
+/* GV6: modular contrasts                                                     */
+
+int gv_modadd_run(const gv_modmul_config *c, uint64_t seed, size_t rep, gv_modmul_result *out) {
+  GDL_CHECK_ARG(c && out && c->phi == GDL_PHI_COS, "gv_modadd_run: phi = cos only");
+  gdl_domain d;
+  GDL_TRY(gdl_domain_zp(c->p, c->bits, &d));
+  size_t m = (size_t)c->p, dim = gdl_domain_dim(&d);
+  gdl_net *net = NULL;
+  double *X = NULL, *G = NULL, *gc = NULL, *gs = NULL;
+  uint64_t *ints = NULL;
+  int rc = GDL_OK;
+  GDL_TRY_CLEANUP(gv_modmul_net(c, seed, rep, &net));
+  size_t P = net->nparams;
+  X = malloc(m * dim * sizeof *X);
+  G = malloc(m * P * sizeof *G);
+  gc = calloc(P, sizeof *gc);
+  gs = calloc(P, sizeof *gs);
+  ints = malloc(m * sizeof *ints);
+  if (!X || !G || !gc || !gs || !ints) { rc = gdl_fail(GDL_ENOMEM, "gv_modadd_run: out of memory"); goto cleanup; }
+  GDL_TRY_CLEANUP(gdl_domain_enumerate(&d, X, NULL, ints));
+  GDL_TRY_CLEANUP(gdl_net_per_example_grad(net, m, X, 0, G));
+  for (size_t i = 0; i < m; i++) {
+    double th = 2.0 * M_PI * (double)ints[i] / (double)c->p, co = cos(th) / (double)m, si = sin(th) / (double)m;
+    for (size_t k = 0; k < P; k++) {
+      gc[k] += co * G[i * P + k];
+      gs[k] += si * G[i * P + k];
+    }
+  }
+  double g1 = 0.0;
+  for (size_t k = 0; k < P; k++) g1 += gc[k] * gc[k] + gs[k] * gs[k];
+  out->var = 0.5 * g1;
+  GDL_TRY_CLEANUP(gdl_grad_moments(net, m, X, NULL, &out->eg2, &out->egc2));
+  out->bound = 0.25 * out->egc2;  /* max_{k!=0} |phihat(k)|^2 = 1/4 for cos */
+  out->lmax = out->fsum = NAN;
+cleanup:
+  free(X); free(G); free(gc); free(gs); free(ints);
+  gdl_net_free(net);
+  return rc;
+}
+
+void gv_bitmod_config_default(gv_bitmod_config *c) {
+  memset(c, 0, sizeof *c);
+  c->p = 65521;
+  c->add = 0;
+  c->steps = 4000;
+  train_default(&c->train);
+}
+
+int gv_bitmod_config_json(const void *cfg, gdl_json *j) {
+  const gv_bitmod_config *c = cfg;
+  GDL_TRY(gdl_json_int(j, "p", (long long)c->p));
+  GDL_TRY(gdl_json_str(j, "task", c->add ? "cos(2 pi ((x + a) mod p)/p), a uniform on Z_p"
+                                         : "cos(2 pi ((a x) mod p)/p), a uniform on {a : min(a, p - a) >= ceil(p/8)}"));
+  GDL_TRY(gdl_json_str(j, "encoding", "+-1 bits of x (LSB first), 80/20 split of Z_p"));
+  GDL_TRY(gdl_json_int(j, "steps", (long long)c->steps));
+  GDL_TRY(gdl_json_int(j, "train_points", (long long)c->mtr));
+  GDL_TRY(gdl_json_int(j, "test_points", (long long)c->mte));
+  GDL_TRY(gdl_json_str(j, "streams", GV_PURPOSE_BITMOD_DATA ", " GV_PURPOSE_BITMOD_NET ", " GV_PURPOSE_BITMOD_TRAIN));
+  return train_config_json(&c->train, j);
+}
+
+static int cmp_size(const void *a, const void *b) {
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+int gv_bitmod_run(const gv_bitmod_config *c, uint64_t seed, size_t rep, gv_bitmod_result *out) {
+  GDL_CHECK_ARG(c && out && c->p >= 11, "gv_bitmod_run: bad arguments");
+  memset(out, 0, sizeof *out);
+  uint64_t p = c->p, idx = (p * 2 + (c->add ? 1 : 0)) * 64 + rep;
+  gdl_domain d;
+  GDL_TRY(gdl_domain_zp(p, 1, &d));
+  int all = c->mtr == 0;
+  GDL_CHECK_ARG(all || (c->mte > 0 && (double)(c->mtr + c->mte) <= 0.5 * (double)p), "gv_bitmod_run: sample too large");
+  size_t m = all ? (size_t)p : c->mtr + c->mte, mtr = all ? m * 4 / 5 : c->mtr, dim = gdl_domain_dim(&d);
+  size_t *perm = malloc((all ? m : 2 * m) * sizeof *perm);
+  uint64_t *ints = malloc(m * sizeof *ints);
+  double *X = malloc(m * dim * sizeof *X), *Y = malloc(m * sizeof *Y);
+  gsl_rng *r = NULL;
+  gdl_net *net = NULL;
+  int rc = GDL_OK;
+  if (!perm || !ints || !X || !Y) { rc = gdl_fail(GDL_ENOMEM, "gv_bitmod_run: out of memory"); goto cleanup; }
+  GDL_TRY_CLEANUP(gdl_rng_alloc(seed, GV_PURPOSE_BITMOD_DATA, idx, &r));
+  out->a = c->add ? (uint64_t)gsl_rng_uniform_int(r, (unsigned long)p) : gv_hard_multiplier(p, r);
+  if (all) gdl_rng_permutation(r, m, perm);
+  else {  /* m distinct residues: draw 2m, sort, drop repeats (at most m^2/p expected), shuffle */
+    size_t n = 0;
+    while (n < m) {
+      for (size_t i = n; i < 2 * m; i++) perm[i] = (size_t)gsl_rng_uniform_int(r, (unsigned long)p);
+      qsort(perm, 2 * m, sizeof *perm, cmp_size);
+      n = 0;
+      for (size_t i = 0; i < 2 * m; i++)
+        if (i == 0 || perm[i] != perm[i - 1]) perm[n++] = perm[i];
+    }
+    gsl_ran_shuffle(r, perm, n, sizeof *perm);
+  }
+  gdl_rng_free(r);
+  r = NULL;
+  for (size_t j = 0; j < m; j++) {
+    uint64_t x = perm[j], y = c->add ? (x + out->a) % p : gdl_zp_mulmod(out->a, x, p);
+    ints[j] = x;
+    Y[j] = cos(2.0 * M_PI * (double)y / (double)p);
+  }
+  GDL_TRY_CLEANUP(gdl_domain_zp_encode(&d, m, ints, X));
+  GDL_TRY_CLEANUP(gv_make_net(&c->train.net, dim, seed, GV_PURPOSE_BITMOD_NET, idx, &net));
+  GDL_TRY_CLEANUP(gdl_rng_alloc(seed, GV_PURPOSE_BITMOD_TRAIN, idx, &r));
+  GDL_TRY_CLEANUP(train_fvu(net, &c->train, mtr, X, Y, m - mtr, X + mtr * dim, Y + mtr, c->steps, r, NULL, NULL, 0,
+                            &out->fvu));
+  gdl_metrics mt;
+  GDL_TRY_CLEANUP(gdl_net_metrics(net, m - mtr, X + mtr * dim, Y + mtr, NULL, &mt));
+  out->pearson = mt.pearson;
+  out->mte = m - mtr;
+cleanup:
+  if (r) gdl_rng_free(r);
+  gdl_net_free(net);
+  free(perm); free(ints); free(X); free(Y);
+  return rc;
+}

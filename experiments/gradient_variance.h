@@ -181,6 +181,38 @@ uint64_t gv_hard_multiplier(uint64_t p, gsl_rng *r);
 /* Streams indexed by (p * 2 + control) * 64 + rep. */
 int gv_fvu_mod_run(const gv_fvu_mod_config *c, uint64_t seed, size_t rep, gv_fvu_mod_result *out);
 
+/* ---- GV6: modular contrasts (issue 15 item 6) ----
+ * (a) the additive class {x -> phi(x + a mod p) : a in Z_p} (shifts), x uniform on Z_p, on the
+ * same nets as GV2 (gv_modmul_net: same p, encoding, seed, rep): for phi = cos,
+ *   Var_add = E_a ||E_x[htilde_a g]||^2 = |G(1)|^2/2,  G(1) = E_x[e^{2 pi i x/p} g(x)]   exactly,
+ * and in general Var_add = sum_{k!=0} |phihat(k)|^2 ||G(k)||^2 <= max_{k!=0}|phihat(k)|^2 E||g - Eg||^2
+ * (no 1/p: theorems/gradient_variance.md, "GV6"). Fills var, eg2, egc2, bound (= that maximum
+ * times egc2; 1/4 egc2 for cos); lmax, fsum NaN. phi = cos only. */
+int gv_modadd_run(const gv_modmul_config *c, uint64_t seed, size_t rep, gv_modmul_result *out);
+/* (b) training on bit-encoded Z_p (p near 2^16, +-1 bits of x as inputs, LSB first): target
+ * cos(2 pi ((a x) mod p)/p) with a from the hard part of Z_p^* (multiplication) or
+ * cos(2 pi ((x + a) mod p)/p) with a uniform on Z_p (addition, the learnable contrast), an 80/20
+ * split of all of Z_p, the GV5 trainer (Adam 1e-3, batch 32, 16 -> 64 -> 64 -> 1 ReLU). */
+#define GV_PURPOSE_BITMOD_DATA "GV6.bits.data"
+#define GV_PURPOSE_BITMOD_NET "GV6.bits.net"
+#define GV_PURPOSE_BITMOD_TRAIN "GV6.bits.train"
+typedef struct {
+  uint64_t p;    /* 65521 (the largest prime below 2^16) */
+  int add;       /* 1: x + a (learnable contrast); 0: a x (hard multiplier) */
+  size_t steps;  /* 4000 */
+  size_t mtr, mte; /* 0, 0: all of Z_p, 80/20; else distinct uniform x (train, test disjoint) */
+  gv_train_config train;
+} gv_bitmod_config;
+typedef struct {
+  uint64_t a;
+  size_t mte;
+  double fvu, pearson; /* test FVU and Pearson correlation on the held-out 20 % */
+} gv_bitmod_result;
+void gv_bitmod_config_default(gv_bitmod_config *c);
+int gv_bitmod_config_json(const void *cfg, gdl_json *j);
+/* Streams indexed by (p * 2 + add) * 64 + rep. */
+int gv_bitmod_run(const gv_bitmod_config *c, uint64_t seed, size_t rep, gv_bitmod_result *out);
+
 #ifdef __cplusplus
 }
 #endif
