@@ -504,6 +504,12 @@ static void train_default(gv_train_config *t) {
   net_default(&t->net, 64, 64, GDL_ACT_RELU, 0.5);
 }
 
+/* The training configs' common start: all fields zero, then the shared trainer defaults. */
+static void train_config_reset(void *c, size_t size, gv_train_config *t) {
+  memset(c, 0, size);
+  train_default(t);
+}
+
 static int train_config_json(const gv_train_config *t, gdl_json *j) {
   GDL_TRY(gdl_json_str(j, "optimizer", "Adam"));
   GDL_TRY(gdl_json_num(j, "lr", t->lr));
@@ -513,12 +519,11 @@ static int train_config_json(const gv_train_config *t, gdl_json *j) {
 }
 
 void gv_fvu_wave_config_default(gv_fvu_wave_config *c) {
-  memset(c, 0, sizeof *c);
+  train_config_reset(c, sizeof *c, &c->train);
   c->a = 64;
   c->mtr = 8000;
   c->mte = 2000;
   c->steps = 12500;
-  train_default(&c->train);
 }
 
 int gv_fvu_wave_config_json(const void *cfg, gdl_json *j) {
@@ -586,12 +591,11 @@ cleanup:
 }
 
 void gv_fvu_mod_config_default(gv_fvu_mod_config *c) {
-  memset(c, 0, sizeof *c);
+  train_config_reset(c, sizeof *c, &c->train);
   c->p = 1009;
   c->control = 0;
   c->steps = 12000;
   c->track_every = 3000;
-  train_default(&c->train);
 }
 
 uint64_t gv_hard_multiplier_min(uint64_t p) { return (p + 7) / 8; }
@@ -719,11 +723,10 @@ cleanup:
 }
 
 void gv_bitmod_config_default(gv_bitmod_config *c) {
-  memset(c, 0, sizeof *c);
+  train_config_reset(c, sizeof *c, &c->train);
   c->p = 65521;
   c->add = 0;
   c->steps = 4000;
-  train_default(&c->train);
 }
 
 int gv_bitmod_config_json(const void *cfg, gdl_json *j) {

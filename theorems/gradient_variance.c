@@ -39,6 +39,13 @@ static void claim_loop(const char *id, const char *check, double measured, const
   cr_assert(pass, "%s %s [%s]", id, gdl_fmt_check(buf, sizeof buf, check, measured, rel, bound), params);
 }
 
+/* Runs fn(ctx, i) for i = 0..n-1 in parallel (OpenMP, dynamic schedule), rc[i] its status. */
+typedef int (*run_fn)(void *ctx, int i);
+static void par_runs(int n, run_fn fn, void *ctx, int *rc) {
+#pragma omp parallel for schedule(dynamic)
+  for (int i = 0; i < n; i++) rc[i] = fn(ctx, i);
+}
+
 /* Least-squares slope of log(ln^2 p) vs log p over the grid: the slope a log^2 factor adds to
  * a power law over exactly these sizes (the delta of the two-sided rate checks). */
 static double log2_factor_slope(size_t k, const double *x) {
@@ -628,19 +635,21 @@ Test(gradient_variance, GV4_gram_lambda_max, .timeout = 120) {
 #define GV5_WAVES 5
 static const double gv5_a[GV5_WAVES] = {1, 2, 4, 64, 128};
 
+static double gv5_wave_fvu[GV5_WAVES];
+static int gv5_wave_one(void *seed, int i) {
+  gv_fvu_wave_config c;
+  gv_fvu_wave_config_default(&c);
+  c.a = gv5_a[i];
+  return gv_fvu_wave_run(&c, *(uint64_t *)seed, 0, &gv5_wave_fvu[i]);
+}
+
 Test(gradient_variance, GV5_wave_training, .timeout = 300) {
   /* 1 -> 64 -> 64 -> 1 ReLU, u ~ U[-1,1], target cos(pi a (u + 1)), Adam 1e-3, batch 32,
    * 8000 train / 2000 test, 50 epochs (12500 steps): gv_fvu_wave_config_default. */
   uint64_t seed = gdl_test_seed();
-  static double fvu[GV5_WAVES];
   static int rc[GV5_WAVES];
-#pragma omp parallel for schedule(dynamic)
-  for (int i = 0; i < GV5_WAVES; i++) {
-    gv_fvu_wave_config c;
-    gv_fvu_wave_config_default(&c);
-    c.a = gv5_a[i];
-    rc[i] = gv_fvu_wave_run(&c, seed, 0, &fvu[i]);
-  }
+  const double *fvu = gv5_wave_fvu;
+  par_runs(GV5_WAVES, gv5_wave_one, &seed, rc);
   char params[96];
   for (int i = 0; i < GV5_WAVES; i++) {
     cr_assert(rc[i] == GDL_OK, "GV5 wave a=%g: %s", gv5_a[i], gdl_strerror_last());
@@ -654,19 +663,21 @@ Test(gradient_variance, GV5_wave_training, .timeout = 300) {
 #define GV5_MOD 4
 static const uint64_t gv5_p[GV5_MOD] = {1009, 10007, 1009, 10007};
 
+static gv_fvu_mod_result gv5_mod_res[GV5_MOD];
+static int gv5_mod_one(void *seed, int i) {
+  gv_fvu_mod_config c;
+  gv_fvu_mod_config_default(&c);
+  c.p = gv5_p[i];
+  c.control = i >= 2;
+  c.track_every = c.p == 1009 ? 3000 : 0;  /* exact class Var at checkpoints of the p = 1009 runs */
+  return gv_fvu_mod_run(&c, *(uint64_t *)seed, 0, &gv5_mod_res[i]);
+}
+
 Test(gradient_variance, GV5_modular_training, .timeout = 300) {
   uint64_t seed = gdl_test_seed();
-  static gv_fvu_mod_result res[GV5_MOD];
   static int rc[GV5_MOD];
-#pragma omp parallel for schedule(dynamic)
-  for (int i = 0; i < GV5_MOD; i++) {
-    gv_fvu_mod_config c;
-    gv_fvu_mod_config_default(&c);
-    c.p = gv5_p[i];
-    c.control = i >= 2;
-    c.track_every = c.p == 1009 ? 3000 : 0;  /* exact class Var at checkpoints of the p = 1009 runs */
-    rc[i] = gv_fvu_mod_run(&c, seed, 0, &res[i]);
-  }
+  const gv_fvu_mod_result *res = gv5_mod_res;
+  par_runs(GV5_MOD, gv5_mod_one, &seed, rc);
   char params[160];
   for (int i = 0; i < GV5_MOD; i++) {
     int control = i >= 2;
@@ -789,20 +800,22 @@ Test(gradient_variance, GV6_additive_class_variance, .timeout = 120) {
  * bits make every cos(2 pi a x/p) a ridge function of the bits, learnable until p is large. */
 #define GV6_P ((uint64_t)16777213)
 #define GV6_REPS 3
+static gv_bitmod_result gv6_res[2 * GV6_REPS];
+static int gv6_one(void *seed, int i) {
+  gv_bitmod_config c;
+  gv_bitmod_config_default(&c);
+  c.p = GV6_P;
+  c.mtr = 65536;
+  c.mte = 16384;
+  c.add = i >= GV6_REPS;
+  return gv_bitmod_run(&c, *(uint64_t *)seed, (size_t)(i % GV6_REPS), &gv6_res[i]);
+}
+
 Test(gradient_variance, GV6_bits_training, .timeout = 300) {
   uint64_t seed = gdl_test_seed();
-  static gv_bitmod_result res[2 * GV6_REPS];
   static int rc[2 * GV6_REPS];
-#pragma omp parallel for schedule(dynamic)
-  for (int i = 0; i < 2 * GV6_REPS; i++) {
-    gv_bitmod_config c;
-    gv_bitmod_config_default(&c);
-    c.p = GV6_P;
-    c.mtr = 65536;
-    c.mte = 16384;
-    c.add = i >= GV6_REPS;
-    rc[i] = gv_bitmod_run(&c, seed, (size_t)(i % GV6_REPS), &res[i]);
-  }
+  const gv_bitmod_result *res = gv6_res;
+  par_runs(2 * GV6_REPS, gv6_one, &seed, rc);
   char params[200];
   for (int i = 0; i < 2 * GV6_REPS; i++) {
     int add = i >= GV6_REPS;
