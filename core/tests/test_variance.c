@@ -310,6 +310,13 @@ Test(variance, wave_series) {
   for (size_t k = 1; k <= 64; k++) v += coef[k - 1] * cos(2.0 * M_PI * (double)k * 0.1);
   cr_assert(fabs(v - gdl_psi_eval(GDL_PSI_TRIANGLE, 0.1)) <= 8.0 / (M_PI * M_PI * 64.0),
             "triangle series %.17g vs %.17g", v, gdl_psi_eval(GDL_PSI_TRIANGLE, 0.1));
+  /* the sawtooth: |sum_{k > K} (-1)^{k+1} sin(k th)/k| <= 1/((K+1) cos(th/2)) (Abel summation: the
+   * partial sums of (-1)^{k+1} sin(k th) are at most 1/cos(th/2)), th = 2 pi t = 0.2 pi */
+  cr_assert(gdl_psi_series(GDL_PSI_SAWTOOTH, 64, &trig, coef) == GDL_OK && trig == GDL_PSI_SIN);
+  v = 0.0;
+  for (size_t k = 1; k <= 64; k++) v += coef[k - 1] * sin(2.0 * M_PI * (double)k * 0.1);
+  cr_assert(fabs(v - gdl_psi_eval(GDL_PSI_SAWTOOTH, 0.1)) <= 2.0 / (M_PI * 65.0 * cos(0.1 * M_PI)),
+            "sawtooth series %.17g vs %.17g", v, gdl_psi_eval(GDL_PSI_SAWTOOTH, 0.1));
   /* 4 K A h > 1 refused: harmonic K not resolved */
   cr_assert(gdl_variance_wave_series(net, 4.0, GDL_PSI_SAWTOOTH, 0, 17, &s) == GDL_EINVAL);
   gdl_net_free(net);
