@@ -9,9 +9,13 @@
  * (experiments.gradient_variance.same_as_test):
  *   modmul  gv_modmul_run: Var/E||g||^2 and bound/E||g||^2 vs p, phi in {y/p, y mod 2, cos}, bits
  *           and scalar encodings. Quick: p in {101, ..., 3203}, 3 reps; full: up to p = 100801, 5.
- *   wave    gv_wave_run: psi = sin, A in {2, ..., 256}, 3 reps (quick) or 5 (full).
+ *   wave    gv_wave_run: psi = sin, A in {2, ..., 256}, 3 reps (quick) or 5 (full); psi = triangle
+ *           and sawtooth (16 harmonics exactly, truncation bracket), A in {2, 4, 8, 16}.
  *   parity  gv_parity_run (depth 2): n in {16, 18, 20} (quick, 3 reps), {12, ..., 20} (full, 5).
  *   fvu     gv_fvu_wave_run vs a, gv_fvu_mod_run vs p (hard multiplier and the a = 1 control).
+ *   GV6     gv_modadd_run (shifts, phi = cos) on the modmul grid and nets; gv_bitmod_run (24-bit
+ *           encoded training, a x vs x + a) at p = 65521 (all of Z_p), 1048573, 16777213 (64k/16k
+ *           sampled residues), 3 reps (quick) or 8 (full).
  * The points run through gdl_sweep_run (OpenMP over points; MPI ranks get them by their cost
  * estimates point_cost, gdl_sweep_set_costs),
  * keyed by the configuration document (gdl_exp_doc: a sweep with another seed, mode or grid
@@ -38,6 +42,8 @@ static const unsigned PAR_NQ[] = {16, 18, 20}, PAR_NF[] = {12, 14, 16, 18, 20};
 static const uint64_t MM_PQ[] = {101, 211, 401, 809, 1601, 3203};
 static const uint64_t MM_PF[] = {101, 211, 401, 809, 1601, 3203, 6481, 12289, 25601, 50177, 100801};
 #define WAVE_NA 8 /* A = 2, 4, ..., 256 */
+#define SERIES_NA 4 /* triangle, sawtooth: A = 2, 4, 8, 16 */
+static const gdl_psi SERIES_PSI[3] = {GDL_PSI_SIN, GDL_PSI_TRIANGLE, GDL_PSI_SAWTOOTH}; /* point.f */
 static const double FVU_A[] = {1, 2, 4, 8, 16, 32, 64, 128};
 static const uint64_t FVU_P[] = {211, 1009, 3203, 10007};
 /* --grid same_as_test: one point of each sub-experiment that theorems.gradient_variance also
@@ -47,6 +53,7 @@ static const uint64_t MM_PT[] = {101, 211, 401};
 static const double FVU_AT[] = {4};
 static const uint64_t FVU_PT[] = {1009};
 static const char *phi_tag[3] = {"linear", "parity", "cos"};
+static const uint64_t BITMOD_P[] = {65521, 1048573, 16777213};
 
 typedef struct {
   int full, tiny;
@@ -55,11 +62,11 @@ typedef struct {
   const unsigned *par_n;
   size_t npar, par_reps;
   const uint64_t *mm_p;
-  size_t nmm, mm_reps, nwave, wave_reps;
+  size_t nmm, mm_reps, nwave, wave_reps, nseries;
   const double *fvu_a;
   size_t nfa, fvu_reps;
   const uint64_t *fvu_p;
-  size_t nfp;
+  size_t nfp, nbp, bit_reps;
 } grid;
 
 static void grid_init(grid *g, int full, int tiny, uint64_t seed, const char *out) {
@@ -72,16 +79,19 @@ static void grid_init(grid *g, int full, int tiny, uint64_t seed, const char *ou
   g->mm_p = full ? MM_PF : MM_PQ;
   g->nmm = full ? NELEM(MM_PF) : NELEM(MM_PQ);
   g->nwave = WAVE_NA;
+  g->nseries = SERIES_NA;
   g->par_reps = g->mm_reps = g->wave_reps = full ? 5 : 3;
   g->fvu_a = FVU_A;
   g->nfa = NELEM(FVU_A);
   g->fvu_reps = full ? 3 : 1;
   g->fvu_p = FVU_P;
   g->nfp = NELEM(FVU_P);
+  g->nbp = NELEM(BITMOD_P);
+  g->bit_reps = full ? 8 : 3;
   if (tiny) {
-    g->par_n = PAR_NT; g->npar = 1; g->mm_p = MM_PT; g->nmm = NELEM(MM_PT); g->nwave = 3;
+    g->par_n = PAR_NT; g->npar = 1; g->mm_p = MM_PT; g->nmm = NELEM(MM_PT); g->nwave = 3; g->nseries = 1;
     g->par_reps = g->mm_reps = g->wave_reps = g->fvu_reps = 1;
-    g->fvu_a = FVU_AT; g->nfa = 1; g->fvu_p = FVU_PT; g->nfp = 1;
+    g->fvu_a = FVU_AT; g->nfa = 1; g->fvu_p = FVU_PT; g->nfp = 1; g->nbp = 0;
   }
 }
 static double wave_A(size_t ai) { return ldexp(1.0, (int)ai + 1); }
@@ -120,6 +130,26 @@ static int grid_json(const void *cfg, gdl_json *j) {
   GDL_TRY(gdl_json_nums(j, "grid_A", g->nwave, v));
   GDL_TRY(gdl_json_int(j, "reps", (long long)g->wave_reps));
   GDL_TRY(gdl_json_end(j));
+  GDL_TRY(gdl_json_begin(j, "wave_series"));
+  wc.psi = GDL_PSI_TRIANGLE;
+  GDL_TRY(gv_wave_config_json(&wc, j));
+  for (size_t i = 0; i < g->nseries; i++) v[i] = wave_A(i);
+  GDL_TRY(gdl_json_nums(j, "grid_A", g->nseries, v));
+  GDL_TRY(gdl_json_str(j, "grid", "A x {triangle, sawtooth} x reps"));
+  GDL_TRY(gdl_json_int(j, "reps", (long long)g->wave_reps));
+  GDL_TRY(gdl_json_end(j));
+  gv_bitmod_config bc;
+  gv_bitmod_config_default(&bc);
+  GDL_TRY(gdl_json_begin(j, "modadd"));
+  GDL_TRY(gdl_json_str(j, "class", "{cos(2 pi ((x + a) mod p)/p) : a in Z_p} on the modmul nets and grid"));
+  GDL_TRY(gdl_json_end(j));
+  GDL_TRY(gdl_json_begin(j, "bitmod"));
+  GDL_TRY(gv_bitmod_config_json(&bc, j));
+  for (size_t i = 0; i < g->nbp; i++) v[i] = (double)BITMOD_P[i];
+  GDL_TRY(gdl_json_nums(j, "grid_p", g->nbp, v));
+  GDL_TRY(gdl_json_str(j, "grid", "p x {a x, x + a} x reps; all of Z_p for p < 2^17, else 65536 train / 16384 test residues"));
+  GDL_TRY(gdl_json_int(j, "reps", (long long)g->bit_reps));
+  GDL_TRY(gdl_json_end(j));
   GDL_TRY(gdl_json_begin(j, "fvu_wave"));
   GDL_TRY(gv_fvu_wave_config_json(&fw, j));
   GDL_TRY(gdl_json_nums(j, "grid_a", g->nfa, g->fvu_a));
@@ -134,7 +164,7 @@ static int grid_json(const void *cfg, gdl_json *j) {
 }
 
 /* ---- the points ---- */
-typedef enum { PT_PARITY, PT_MODMUL, PT_WAVE, PT_FVU_WAVE, PT_FVU_MOD } pkind;
+typedef enum { PT_PARITY, PT_MODMUL, PT_WAVE, PT_FVU_WAVE, PT_FVU_MOD, PT_MODADD, PT_BITMOD } pkind;
 typedef struct {
   pkind kind;
   size_t i;  /* grid index: n (parity), p (modmul, fvu modular), A (wave), a (fvu wave) */
@@ -153,9 +183,11 @@ static size_t point_nvals(const grid *g, const point *pt) {
   switch (pt->kind) {
   case PT_PARITY: return 3 * ((size_t)g->par_n[pt->i] + 1);
   case PT_MODMUL: return 5;
-  case PT_WAVE: return 6;
+  case PT_WAVE: return pt->f ? 9 : 6;
   case PT_FVU_WAVE: return 1;
   case PT_FVU_MOD: return 2;
+  case PT_MODADD: return 4;
+  case PT_BITMOD: return 4;
   }
   return 0;
 }
@@ -167,9 +199,11 @@ static double point_cost(const grid *g, const point *pt) {
     double p = (double)g->mm_p[pt->i];
     return (pt->bits ? 0.2 : 0.05) * (p / 3203.0) * log(p) / log(3203.0);
   }
-  case PT_WAVE: return 3.4 * pow(wave_A(pt->i) / 256.0, 1.2);
+  case PT_WAVE: return pt->f ? 0.7 * pow(wave_A(pt->i) / 16.0, 1.1) : 3.4 * pow(wave_A(pt->i) / 256.0, 1.2);
   case PT_FVU_WAVE: return 2.5;
   case PT_FVU_MOD: return 2.4;
+  case PT_MODADD: return 0.1 * ((double)g->mm_p[pt->i] / 3203.0);
+  case PT_BITMOD: return 0.4;
   }
   return 0.0;
 }
@@ -180,8 +214,9 @@ static int by_cost(const void *a, const void *b) {
 }
 
 static point *make_points(const grid *g, size_t *npts) {
-  size_t total = g->npar * g->par_reps + 6 * g->nmm * g->mm_reps + g->nwave * g->wave_reps + g->nfa * g->fvu_reps +
-                 2 * g->nfp, k = 0;
+  size_t total = g->npar * g->par_reps + 6 * g->nmm * g->mm_reps + (g->nwave + 2 * g->nseries) * g->wave_reps +
+                 g->nfa * g->fvu_reps +
+                 2 * g->nfp + 2 * g->nmm * g->mm_reps + 2 * g->nbp * g->bit_reps, k = 0;
   point *pts = calloc(total, sizeof *pts);
   if (!pts) return NULL;
   for (size_t i = 0; i < g->npar; i++)
@@ -192,10 +227,19 @@ static point *make_points(const grid *g, size_t *npts) {
         for (int f = 0; f < 3; f++) pts[k++] = (point){PT_MODMUL, i, s, bits, f, 0, 0};
   for (size_t i = 0; i < g->nwave; i++)
     for (size_t s = 0; s < g->wave_reps; s++) pts[k++] = (point){PT_WAVE, i, s, 0, 0, 0, 0};
+  for (int f = 1; f <= 2; f++)
+    for (size_t i = 0; i < g->nseries; i++)
+      for (size_t s = 0; s < g->wave_reps; s++) pts[k++] = (point){PT_WAVE, i, s, 0, f, 0, 0};
   for (size_t i = 0; i < g->nfa; i++)
     for (size_t s = 0; s < g->fvu_reps; s++) pts[k++] = (point){PT_FVU_WAVE, i, s, 0, 0, 0, 0};
   for (size_t i = 0; i < g->nfp; i++)
     for (int c = 0; c <= 1; c++) pts[k++] = (point){PT_FVU_MOD, i, 0, 0, 0, c, 0};
+  for (size_t i = 0; i < g->nmm; i++)
+    for (int bits = 0; bits <= 1; bits++)
+      for (size_t s = 0; s < g->mm_reps; s++) pts[k++] = (point){PT_MODADD, i, s, bits, 0, 0, 0};
+  for (size_t i = 0; i < g->nbp; i++)
+    for (int add = 0; add <= 1; add++)
+      for (size_t s = 0; s < g->bit_reps; s++) pts[k++] = (point){PT_BITMOD, i, s, 1, 0, add, 0};
   for (size_t q = 0; q < k; q++) pts[q].cost = point_cost(g, &pts[q]);
   /* stable longest-first order: ties keep the list order (qsort is not stable, so index-break) */
   for (size_t q = 0; q < k; q++) pts[q].cost += 1e-9 * (double)(k - q);
@@ -249,11 +293,12 @@ static int compute_point(const grid *g, const point *pt, double *v) {
     gv_wave_config c;
     gv_wave_config_default(&c);
     c.A = wave_A(pt->i);
+    c.psi = SERIES_PSI[pt->f];
     gv_wave_result r;
     double t0 = cpu_s();
     GDL_TRY(gv_wave_run(&c, g->seed, pt->s, &r));
-    double row[6] = {r.var, r.eg2, r.gmu2, r.bound, cpu_s() - t0, r.jump_pred};
-    memcpy(v, row, sizeof row);
+    double row[9] = {r.var, r.eg2, r.gmu2, r.bound, cpu_s() - t0, r.jump_pred, r.var_lo, r.var_hi, r.bound_full};
+    memcpy(v, row, point_nvals(g, pt) * sizeof *v);
     return GDL_OK;
   }
   case PT_FVU_WAVE: {
@@ -272,6 +317,29 @@ static int compute_point(const grid *g, const point *pt, double *v) {
     GDL_TRY(gv_fvu_mod_run(&c, g->seed, pt->s, &r));
     v[0] = (double)r.a;
     v[1] = r.fvu;
+    return GDL_OK;
+  }
+  case PT_MODADD: {
+    gv_modmul_config c;
+    gv_modmul_config_default(&c);
+    c.p = g->mm_p[pt->i];
+    c.bits = pt->bits;
+    gv_modmul_result r;
+    GDL_TRY(gv_modadd_run(&c, g->seed, pt->s, &r));
+    double row[4] = {r.var, r.eg2, r.egc2, r.bound};
+    memcpy(v, row, sizeof row);
+    return GDL_OK;
+  }
+  case PT_BITMOD: {
+    gv_bitmod_config c;
+    gv_bitmod_config_default(&c);
+    c.p = BITMOD_P[pt->i];
+    c.add = pt->control;
+    if (c.p >= ((uint64_t)1 << 17)) { c.mtr = 65536; c.mte = 16384; }
+    gv_bitmod_result r;
+    GDL_TRY(gv_bitmod_run(&c, g->seed, pt->s, &r));
+    double row[4] = {(double)r.a, r.pearson, r.fvu, (double)r.mte};
+    memcpy(v, row, sizeof row);
     return GDL_OK;
   }
   }
@@ -469,6 +537,46 @@ static void assemble_wave(const assembler *as) {
   check(as, "GV3 max |Var/jump prediction - 1|, A >= 16", worst_pred, "<=", 1.0 / 16.0);
 }
 
+/* Triangle and sawtooth: Var_K, the bracket of the full wave, the full bound (figure lines). */
+static void assemble_wave_series(const assembler *as) {
+  size_t ns = as->c->g.wave_reps, na = as->c->g.nseries;
+  static const char *cols[] = {"psi", "A", "seed", "var", "var_lo", "var_hi", "bound_full", "eg2", "var_over_eg2",
+                               "lo_over_eg2", "hi_over_eg2", "bound_full_over_eg2", "jump_pred", "seconds"};
+  gdl_csv *all = csv_open(as, "wave_series.csv", 14, cols);
+  static const char *mc[] = {"A", "tri_var_over_eg2", "tri_lo", "tri_hi", "saw_var_over_eg2", "saw_lo", "saw_hi"};
+  gdl_csv *mean = csv_open(as, "wave_series_mean.csv", 7, mc);
+  double lx[2][SERIES_NA * 8], ly[2][SERIES_NA * 8], worst = 0.0, worst_bar = 0.0, m[SERIES_NA][7];
+  size_t k[2] = {0, 0};
+  for (int f = 1; f <= 2; f++)
+    for (size_t ai = 0; ai < na; ai++) {
+      double A = wave_A(ai), mr = 0, ml = 0, mh = 0;
+      for (size_t s = 0; s < ns; s++) {
+        double v[9];
+        need(as, PT_WAVE, ai, s, 0, f, 0, v);
+        double row[14] = {f, A, (double)s, v[0], v[6], v[7], v[8], v[1], v[0] / v[1], v[6] / v[1], v[7] / v[1], v[8] / v[1], v[5], v[4]};
+        csv_row(all, row);
+        lx[f - 1][k[f - 1]] = A; ly[f - 1][k[f - 1]] = v[0] / v[1]; k[f - 1]++;
+        mr += v[0] / v[1] / (double)ns; ml += v[6] / v[1] / (double)ns; mh += v[7] / v[1] / (double)ns;
+        worst = fmax(worst, v[7] / v[8]);
+        worst_bar = fmax(worst_bar, v[7] / v[6]);
+      }
+      m[ai][0] = A;
+      m[ai][3 * (f - 1) + 1] = mr; m[ai][3 * (f - 1) + 2] = ml; m[ai][3 * (f - 1) + 3] = mh;
+    }
+  for (size_t ai = 0; ai < na; ai++) csv_row(mean, m[ai]);
+  csv_commit(all);
+  csv_commit(mean);
+  static const char *nm[2] = {"triangle", "sawtooth"};
+  for (int f = 0; f < 2 && k[f] >= 3; f++) {  /* the same_as_test grid has one A: no fit */
+    gdl_fit fit = fit_rate(as, k[f], lx[f], ly[f], "", NAN, 0);
+    double row[4] = {4.0 + f, 0.0, fit.slope, fit.se_slope};
+    csv_row(as->fits, row);
+    fprintf(as->fgp, "slope_%s = %.6f\nse_%s = %.6f\n", nm[f], fit.slope, nm[f], fit.se_slope);
+  }
+  check(as, "GV3 triangle/sawtooth max var_hi/bound_full", worst, "<=", 1.0);
+  check(as, "GV3 triangle/sawtooth max bracket var_hi/var_lo", worst_bar, "<=", 1.25);
+}
+
 static void assemble_parity(const assembler *as) {
   const grid *g = &as->c->g;
   static const char *cols[] = {"n", "k", "seed", "var", "eg2", "bound", "var_over_eg2", "inv_binom"};
@@ -535,11 +643,50 @@ static void assemble_fvu(const assembler *as) {
   check(as, "GV5 modular max FVU, a = 1 control", worst_ctrl, "<=", 0.05);
 }
 
+/* GV6: the additive class vs the multiplicative one on the same nets; bit-encoded training. */
+static void assemble_gv6(const assembler *as) {
+  const grid *g = &as->c->g;
+  if (!g->nbp) return;  /* the same_as_test grid has no GV6 points */
+  static const char *cols[] = {"bits", "p", "seed", "var_add", "egc2", "var_add_over_egc2", "var_mul_over_egc2", "add_over_mul"};
+  gdl_csv *all = csv_open(as, "modadd.csv", 8, cols);
+  double worst_ratio = INFINITY;
+  for (int bits = 0; bits <= 1; bits++)
+    for (size_t i = 0; i < g->nmm; i++)
+      for (size_t s = 0; s < g->mm_reps; s++) {
+        double v[4], w[5];
+        need(as, PT_MODADD, i, s, bits, 0, 0, v);
+        need(as, PT_MODMUL, i, s, bits, 2, 0, w);
+        double row[8] = {bits, (double)g->mm_p[i], (double)s, v[0], v[2], v[0] / v[2], w[0] / w[2], v[0] / w[0]};
+        csv_row(all, row);
+        if (g->mm_p[i] >= 3203) worst_ratio = fmin(worst_ratio, v[0] / w[0]);
+      }
+  csv_commit(all);
+  check(as, "GV6 min Var_add/Var_mul at p >= 3203 (phi = cos, same nets)", worst_ratio, ">=", 10.0);
+  static const char *bc[] = {"p", "add", "seed", "a", "pearson", "fvu", "m_test"};
+  gdl_csv *bt = csv_open(as, "bitmod.csv", 7, bc);
+  double mul_max = 0.0, add_min = INFINITY, thr = NAN;
+  for (size_t i = 0; i < g->nbp; i++)
+    for (int add = 0; add <= 1; add++)
+      for (size_t s = 0; s < g->bit_reps; s++) {
+        double v[4];
+        need(as, PT_BITMOD, i, s, 1, 0, add, v);
+        double row[7] = {(double)BITMOD_P[i], add, (double)s, v[0], v[1], v[2], v[3]};
+        csv_row(bt, row);
+        if (i + 1 == g->nbp) {
+          if (add) add_min = fmin(add_min, v[1]);
+          else { mul_max = fmax(mul_max, fabs(v[1])); thr = 5.0 / sqrt(v[3]); }
+        }
+      }
+  csv_commit(bt);
+  check(as, "GV6 bits p = 16777213: max |test Pearson|, a x", mul_max, "<=", thr);
+  check(as, "GV6 bits p = 16777213: min test Pearson, x + a", add_min, ">=", 0.9);
+}
+
 /* Rank 0: every output file, the sidecar and the summary. */
 static void assemble(const sweep_ctx *c, gdl_sweep *s, gdl_json *doc) {
   char path[4096], fin[4096];
   assembler as = {c, s, NULL, NULL, NULL};
-  static const char *fc[] = {"family", "phi", "slope", "se"}; /* family 1 bits, 2 scalar, 3 wave */
+  static const char *fc[] = {"family", "phi", "slope", "se"}; /* family 1 bits, 2 scalar, 3 wave, 4 triangle, 5 sawtooth */
   as.fits = csv_open(&as, "fits.csv", 4, fc);
   snprintf(path, sizeof path, "%s/fits.gp.tmp", c->g.out);
   snprintf(fin, sizeof fin, "%s/fits.gp", c->g.out);
@@ -549,7 +696,9 @@ static void assemble(const sweep_ctx *c, gdl_sweep *s, gdl_json *doc) {
   assemble_parity(&as);
   assemble_modmul(&as);
   assemble_wave(&as);
+  assemble_wave_series(&as);
   assemble_fvu(&as);
+  assemble_gv6(&as);
   csv_commit(as.fits);
   if (fclose(as.fgp) != 0 || rename(path, fin) != 0) gdl_bench_die(PROG, "fits.gp", gdl_fail(GDL_EIO, "cannot write %s", fin));
   static const char *figs[] = {"gradient_variance_modmul", "gradient_variance_wave", "gradient_variance_parity",

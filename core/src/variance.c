@@ -896,13 +896,30 @@ static double wave_kappa(double A, double om) {
   return (sin(2.0 * t) - sin(t)) / t;
 }
 
-static int wave_fft(gdl_net *net, double A, gdl_psi psi, double step, gdl_var_result *out) {
+/* E_{a ~ U[A,2A]} trig(2 pi a x), trig = cos or sin. */
+static double wave_mean_trig(double A, gdl_psi psi, double x) {
+  if (psi == GDL_PSI_COS) return wave_kappa(A, x);
+  double t = 2.0 * M_PI * A * x;
+  return fabs(t) < 1e-8 ? 1.5 * t : (cos(t) - cos(2.0 * t)) / t;
+}
+
+/* The FFT path for the class {psi_K(a x)}, psi_K(t) = sum_{k=1}^K coef[k-1] trig(2 pi k t)
+ * (trig = psi, sin or cos). Harmonic k of the grid point x_j = (j - J) h is the pure trig
+ * wave at the virtual point k x_j = (k (j - J)) h of the same step h, so
+ *   v_a = sum_j w_j g_j psi_K(a x_j) = sum_s U[s] trig(2 pi a s' h),
+ *   U[K J + k (j - J)] += coef[k-1] w_j g_j        (s' = s - K J),
+ * i.e. the single-frequency class on a virtual grid K times wider whose sequence U collects
+ * every harmonic: the Toeplitz + Hankel sums below then carry all cross terms between
+ * harmonics exactly (theorems/gradient_variance.md, "Every wave"). K = 1, coef = {1} is the
+ * plain sin/cos engine. bound_factor: the (sum |psihat_k| |k|^{-1/2})^2 of psi_K. */
+static int wave_fft_series(gdl_net *net, double A, gdl_psi psi, double step, size_t K, const double *coef,
+                           double bound_factor, gdl_var_result *out) {
   size_t m;
   GDL_TRY(gdl_wave_grid(A, step, &m, NULL, NULL));
   double h = step > 0 ? step : 1.0 / (64.0 * A);
-  size_t J = (m - 1) / 2;
+  size_t J = (m - 1) / 2, KJ = K * J, mv = 2 * KJ + 1;
   size_t L = 1;
-  while (L < 2 * m - 1) L <<= 1;
+  while (L < 2 * mv - 1) L <<= 1;
   double *X = malloc(m * sizeof *X), *w = malloc(m * sizeof *w), *mu = malloc(m * sizeof *mu);
   double *Z = malloc(2 * L * sizeof *Z), *S1 = calloc(2 * L, sizeof *S1), *S2 = calloc(2 * L, sizeof *S2);
   double *Gb = NULL;
@@ -913,13 +930,11 @@ static int wave_fft(gdl_net *net, double A, gdl_psi psi, double step, gdl_var_re
   int rc = GDL_OK;
   if (!X || !w || !mu || !Z || !S1 || !S2 || !cwt || !cws) { rc = gdl_fail(GDL_ENOMEM, "gdl_variance_wave: out of memory"); goto done; }
   if ((rc = gdl_wave_grid(A, step, &m, X, w))) goto done;
-  for (size_t j = 0; j < m; j++) {  /* E_a psi(a x_j) */
-    double x = X[j];
-    if (psi == GDL_PSI_COS) mu[j] = wave_kappa(A, x);
-    else {
-      double t = 2.0 * M_PI * A * x;
-      mu[j] = fabs(t) < 1e-8 ? 1.5 * t : (cos(t) - cos(2.0 * t)) / t;
-    }
+  for (size_t j = 0; j < m; j++) {  /* E_a psi_K(a x_j) */
+    double acc = 0.0;
+    for (size_t k = 1; k <= K; k++)
+      if (coef[k - 1] != 0.0) acc += coef[k - 1] * wave_mean_trig(A, psi, (double)k * X[j]);
+    mu[j] = acc;
   }
   if ((rc = gsrc_init(&s, net, m, X, 0))) goto done;
   size_t P = s.P, nb = gsrc_nb(&s);
@@ -932,21 +947,26 @@ static int wave_fft(gdl_net *net, double A, gdl_psi psi, double step, gdl_var_re
     if ((rc = gsrc_block(&s, c0, kb, Gb))) goto done;
     block_moments(m, kb, Gb, w, &eg2, &egc2);
     for (size_t t = 0; t < kb; t++) {
-      double mv = 0.0;
+      double mv0 = 0.0;
       for (size_t j = 0; j < m; j++) {
         double c = w[j] * Gb[j * kb + t];
-        mv += c * mu[j];
+        mv0 += c * mu[j];
         gmu2 += c * c;
       }
-      mean2 += mv * mv;
+      mean2 += mv0 * mv0;
     }
-    /* two real columns per complex FFT: z = c_t + i c_{t+1} */
+    /* two real columns per complex FFT: z = U_t + i U_{t+1} */
     for (size_t t = 0; t < kb; t += 2) {
       int two = t + 1 < kb;
       memset(Z, 0, 2 * L * sizeof *Z);
-      for (size_t j = 0; j < m; j++) {
-        Z[2 * j] = w[j] * Gb[j * kb + t];
-        Z[2 * j + 1] = two ? w[j] * Gb[j * kb + t + 1] : 0.0;
+      for (size_t k = 1; k <= K; k++) {
+        double ck = coef[k - 1];
+        if (ck == 0.0) continue;
+        for (size_t j = 0; j < m; j++) {
+          size_t sv = KJ + k * j - k * J;
+          Z[2 * sv] += ck * (w[j] * Gb[j * kb + t]);
+          Z[2 * sv + 1] += two ? ck * (w[j] * Gb[j * kb + t + 1]) : 0.0;
+        }
       }
       if (gsl_fft_complex_forward(Z, 1, L, cwt, cws) != 0) { rc = gdl_fail(GDL_ENUMERIC, "gdl_variance_wave: FFT failed"); goto done; }
       for (size_t f = 0; f < L; f++) {
@@ -964,17 +984,17 @@ static int wave_fft(gdl_net *net, double A, gdl_psi psi, double step, gdl_var_re
     rc = gdl_fail(GDL_ENUMERIC, "gdl_variance_wave: inverse FFT failed");
     goto done;
   }
-  /* E_a ||v_a||^2 = 1/2 [ sum_d kappa(d h) R(d) -/+ sum_s kappa((s - 2J) h) Q(s) ] */
+  /* E_a ||v_a||^2 = 1/2 [ sum_d kappa(d h) R(d) -/+ sum_s kappa((s - 2KJ) h) Q(s) ] */
   double T = S1[0] * wave_kappa(A, 0.0);
-  for (size_t dd = 1; dd < m; dd++) T += wave_kappa(A, (double)dd * h) * (S1[2 * dd] + S1[2 * (L - dd)]);
-  double K = 0.0;
-  for (size_t ss = 0; ss + 1 < 2 * m; ss++) K += wave_kappa(A, ((double)ss - 2.0 * (double)J) * h) * S2[2 * ss];
-  double e2 = 0.5 * (T + (psi == GDL_PSI_COS ? K : -K));
+  for (size_t dd = 1; dd < mv; dd++) T += wave_kappa(A, (double)dd * h) * (S1[2 * dd] + S1[2 * (L - dd)]);
+  double Kh = 0.0;
+  for (size_t ss = 0; ss + 1 < 2 * mv; ss++) Kh += wave_kappa(A, ((double)ss - 2.0 * (double)KJ) * h) * S2[2 * ss];
+  double e2 = 0.5 * (T + (psi == GDL_PSI_COS ? Kh : -Kh));
   out->var = e2 - mean2;
   out->eg2 = eg2;
   out->egc2 = egc2;
   out->gmu2 = gmu2 / h;
-  out->bound_const = gdl_psi_bound_factor(psi) / (2.0 * A);
+  out->bound_const = bound_factor / (2.0 * A);
   out->bound = out->bound_const * out->gmu2;
   out->nclass = 0;
 done:
@@ -983,6 +1003,62 @@ done:
   if (cws) gsl_fft_complex_workspace_free(cws);
   if (s.net) gsrc_free(&s);
   return rc;
+}
+
+static int wave_fft(gdl_net *net, double A, gdl_psi psi, double step, gdl_var_result *out) {
+  static const double one = 1.0;
+  return wave_fft_series(net, A, psi, step, 1, &one, gdl_psi_bound_factor(psi), out);
+}
+
+int gdl_psi_series(gdl_psi psi, size_t K, gdl_psi *trig, double *coef) {
+  GDL_CHECK_ARG(trig && coef && K >= 1, "gdl_psi_series: bad arguments");
+  for (size_t k = 1; k <= K; k++) {
+    double kk = (double)k;
+    switch (psi) {
+      case GDL_PSI_SIN:
+      case GDL_PSI_COS: coef[k - 1] = k == 1 ? 1.0 : 0.0; break;
+      case GDL_PSI_TRIANGLE: coef[k - 1] = (k & 1) ? 8.0 / (M_PI * M_PI * kk * kk) : 0.0; break;
+      case GDL_PSI_SAWTOOTH: coef[k - 1] = ((k & 1) ? 2.0 : -2.0) / (M_PI * kk); break;
+      default: return gdl_fail(GDL_EINVAL, "gdl_psi_series: unknown profile %d", (int)psi);
+    }
+  }
+  *trig = psi == GDL_PSI_TRIANGLE || psi == GDL_PSI_COS ? GDL_PSI_COS : GDL_PSI_SIN;
+  return GDL_OK;
+}
+
+double gdl_psi_series_tail(gdl_psi psi, size_t K) {
+  switch (psi) {
+    case GDL_PSI_SIN:
+    case GDL_PSI_COS: return K >= 1 ? 0.0 : 1.0;
+    case GDL_PSI_TRIANGLE: {  /* (8/pi^2) sum_{odd k > K} k^-3 = (8/pi^2) ((7/8) zeta(3) - sum_{odd k <= K} k^-3) */
+      double s = 0.0;
+      for (size_t k = 1; k <= K; k += 2) s += 1.0 / ((double)k * (double)k * (double)k);
+      return 8.0 / (M_PI * M_PI) * fmax(0.875 * gsl_sf_zeta(3.0) - s, 0.0);
+    }
+    case GDL_PSI_SAWTOOTH: {  /* (2/pi) sum_{k > K} k^-2 = (2/pi) (zeta(2) - sum_{k <= K} k^-2) */
+      double s = 0.0;
+      for (size_t k = 1; k <= K; k++) s += 1.0 / ((double)k * (double)k);
+      return 2.0 / M_PI * fmax(M_PI * M_PI / 6.0 - s, 0.0);
+    }
+  }
+  return NAN;
+}
+
+int gdl_variance_wave_series(gdl_net *net, double A, gdl_psi psi, double step, size_t K, gdl_var_result *out) {
+  GDL_CHECK_ARG(net && out, "gdl_variance_wave_series: NULL argument");
+  GDL_CHECK_ARG(net->spec.width[0] == 1, "gdl_variance_wave_series: net input width must be 1");
+  GDL_CHECK_ARG(K >= 1 && K <= 64, "gdl_variance_wave_series: K = %zu not in 1..64", K);
+  GDL_CHECK_ARG(isfinite(A) && A > 0, "gdl_variance_wave_series: A must be > 0");
+  double h = step > 0 ? step : 1.0 / (64.0 * A);
+  GDL_CHECK_ARG(4.0 * (double)K * A * h <= 1.0 + 1e-12,
+                "gdl_variance_wave_series: 4 K A h = %g > 1 (harmonic K not resolved by the grid)", 4.0 * (double)K * A * h);
+  double coef[64];
+  gdl_psi trig;
+  GDL_TRY(gdl_psi_series(psi, K, &trig, coef));
+  double f = 0.0;
+  for (size_t k = 1; k <= K; k++) f += fabs(coef[k - 1]) / sqrt((double)k);
+  result_init(out);
+  return wave_fft_series(net, A, trig, step, K, coef, f * f, out);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -243,6 +243,85 @@ static void check_wave(gdl_psi psi, int depth, gdl_act act) {
   gdl_net_free(net);
 }
 
+/* Every wave (engine 5b): the harmonic series psi_K through the virtual-grid FFT equals the
+ * GEMM engine on a Gauss-Legendre a-class of psi_K itself (cross terms between harmonics
+ * included), K = 1 equals the sin/cos engine bit for bit, and the series' bound constant is
+ * (sum_{k<=K} |coef_k| k^{-1/2})^2/(2A). */
+typedef struct { size_t n, K; const double *a, *coef; gdl_psi trig; } series_ctx;
+static int series_eval(void *ctx, size_t h, size_t m, const double *X, size_t dim, double *y) {
+  const series_ctx *c = ctx;
+  for (size_t r = 0; r < m; r++) {
+    double t = c->a[h] * X[r * dim], v = 0.0;
+    for (size_t k = 1; k <= c->K; k++)
+      v += c->coef[k - 1] * (c->trig == GDL_PSI_COS ? cos(2.0 * M_PI * (double)k * t) : sin(2.0 * M_PI * (double)k * t));
+    y[r] = v;
+  }
+  return GDL_OK;
+}
+
+static void check_series(gdl_psi psi, size_t K, int depth, gdl_act act) {
+  double A = 2.0;
+  gdl_net *net = make_net(1, depth, act, 900 + (uint64_t)psi * 7 + (uint64_t)depth);
+  size_t m;
+  cr_assert(gdl_wave_grid(A, 0, &m, NULL, NULL) == GDL_OK);
+  double *X = malloc(m * sizeof *X), *w = malloc(m * sizeof *w);
+  cr_assert(gdl_wave_grid(A, 0, &m, X, w) == GDL_OK);
+  size_t na = 768;
+  double *a = malloc(na * sizeof *a), *pr = malloc(na * sizeof *pr), coef[8];
+  gsl_integration_glfixed_table *t = gsl_integration_glfixed_table_alloc(na);
+  for (size_t i = 0; i < na; i++) {
+    gsl_integration_glfixed_point(A, 2 * A, i, &a[i], &pr[i], t);
+    pr[i] /= A;
+  }
+  gsl_integration_glfixed_table_free(t);
+  gdl_psi trig;
+  cr_assert(gdl_psi_series(psi, K, &trig, coef) == GDL_OK);
+  series_ctx ctx = {na, K, a, coef, trig};
+  gdl_class H = {na, series_eval, &ctx, pr};
+  gdl_var_result g, e;
+  cr_assert(gdl_variance_gemm(net, m, X, w, &H, 0, &g) == GDL_OK, "%s", gdl_strerror_last());
+  cr_assert(gdl_variance_wave_series(net, A, psi, 0, K, &e) == GDL_OK, "%s", gdl_strerror_last());
+  char what[96];
+  snprintf(what, sizeof what, "wave series psi=%d K=%zu depth %d act %d", (int)psi, K, depth, (int)act);
+  cr_assert(fabs(e.var - g.var) <= 1e-9 * g.var + 1e-13 * g.eg2, "%s: %.17g vs GEMM %.17g", what, e.var, g.var);
+  double f = 0.0;
+  for (size_t k = 1; k <= K; k++) f += fabs(coef[k - 1]) / sqrt((double)k);
+  expect_rel(e.bound_const, f * f / (2.0 * A), 1e-14, "series bound constant");
+  cr_assert(e.var <= e.bound, "series bound %g > %g", e.var, e.bound);
+  free(X); free(w); free(a); free(pr);
+  gdl_net_free(net);
+}
+
+Test(variance, wave_series) {
+  check_series(GDL_PSI_TRIANGLE, 3, 2, GDL_ACT_RELU);
+  check_series(GDL_PSI_SAWTOOTH, 3, 2, GDL_ACT_RELU);
+  check_series(GDL_PSI_SAWTOOTH, 2, 3, GDL_ACT_TANH);
+  /* K = 1 is the sin engine's FFT path, bit for bit */
+  gdl_net *net = make_net(1, 2, GDL_ACT_RELU, 77);
+  gdl_var_result s, f;
+  cr_assert(gdl_variance_wave_series(net, 4.0, GDL_PSI_SIN, 0, 1, &s) == GDL_OK, "%s", gdl_strerror_last());
+  cr_assert(gdl_variance_wave_method(net, 4.0, GDL_PSI_SIN, 0, 2, &f) == GDL_OK, "%s", gdl_strerror_last());
+  cr_assert(s.var == f.var && s.bound == f.bound, "K = 1: %.17g vs %.17g", s.var, f.var);
+  /* the series coefficients reproduce the profiles (partial sum at t = 0.1, K = 64: tail <= (8/pi^2) sum_{odd k > 64} k^-2 <= 8/(64 pi^2)) */
+  double coef[64];
+  gdl_psi trig;
+  cr_assert(gdl_psi_series(GDL_PSI_TRIANGLE, 64, &trig, coef) == GDL_OK && trig == GDL_PSI_COS);
+  double v = 0.0;
+  for (size_t k = 1; k <= 64; k++) v += coef[k - 1] * cos(2.0 * M_PI * (double)k * 0.1);
+  cr_assert(fabs(v - gdl_psi_eval(GDL_PSI_TRIANGLE, 0.1)) <= 8.0 / (M_PI * M_PI * 64.0),
+            "triangle series %.17g vs %.17g", v, gdl_psi_eval(GDL_PSI_TRIANGLE, 0.1));
+  /* the sawtooth: |sum_{k > K} (-1)^{k+1} sin(k th)/k| <= 1/((K+1) cos(th/2)) (Abel summation: the
+   * partial sums of (-1)^{k+1} sin(k th) are at most 1/cos(th/2)), th = 2 pi t = 0.2 pi */
+  cr_assert(gdl_psi_series(GDL_PSI_SAWTOOTH, 64, &trig, coef) == GDL_OK && trig == GDL_PSI_SIN);
+  v = 0.0;
+  for (size_t k = 1; k <= 64; k++) v += coef[k - 1] * sin(2.0 * M_PI * (double)k * 0.1);
+  cr_assert(fabs(v - gdl_psi_eval(GDL_PSI_SAWTOOTH, 0.1)) <= 2.0 / (M_PI * 65.0 * cos(0.1 * M_PI)),
+            "sawtooth series %.17g vs %.17g", v, gdl_psi_eval(GDL_PSI_SAWTOOTH, 0.1));
+  /* 4 K A h > 1 refused: harmonic K not resolved */
+  cr_assert(gdl_variance_wave_series(net, 4.0, GDL_PSI_SAWTOOTH, 0, 17, &s) == GDL_EINVAL);
+  gdl_net_free(net);
+}
+
 Test(variance, wave_quadrature) {
   check_wave(GDL_PSI_SIN, 2, GDL_ACT_RELU);
   check_wave(GDL_PSI_COS, 2, GDL_ACT_TANH);

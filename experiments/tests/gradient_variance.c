@@ -1,7 +1,7 @@
 /* experiments.gradient_variance.same_as_test: the sweep (bench_gradient_variance, its own code
  * path: grid -> configuration -> gdl_sweep_run -> point files -> assembled CSVs) run on the grid
  * "same_as_test" gives, for at least one point of every sub-experiment (GV1 parity, GV2 modmul,
- * GV3 wave, GV5 wave and modular training), bit-identical values to the configuration built the
+ * GV3 wave incl. triangle and sawtooth, GV5 wave and modular training), bit-identical values to the configuration built the
  * way theorems.gradient_variance builds it, with the same seed and replicate. The bench program
  * is given by GDL_GV_BENCH (ctest sets it). */
 #include <criterion/criterion.h>
@@ -38,92 +38,110 @@ static void same(const char *what, double sweep, double test) {
   cr_assert(sweep == test, "%s: sweep %.17g != test %.17g", what, sweep, test);
 }
 
+/* Reads `file` of the sweep and calls fn on every row; returns the number of rows compared. */
+typedef void (*row_fn)(const gdl_table *t, size_t r, uint64_t seed);
+static size_t check_rows(const char *file, row_fn fn, uint64_t seed) {
+  gdl_table t = read_table(file);
+  for (size_t r = 0; r < t.nrows; r++) fn(&t, r, seed);
+  size_t n = t.nrows;
+  gdl_table_free(&t);
+  return n;
+}
+
+/* GV1: the test's (n = 12, depth 2) runs */
+static void row_parity(const gdl_table *t, size_t r, uint64_t seed) {
+  gv_parity_config c;
+  gv_parity_config_depth(&c, (unsigned)gdl_table_get(t, r, "n"), 2);
+  gdl_var_result lev[GV_PARITY_MAXN + 1];
+  gdl_test_check_rc(gv_parity_run(&c, seed, (size_t)gdl_table_get(t, r, "seed"), lev), "parity");
+  size_t k = (size_t)gdl_table_get(t, r, "k");
+  same("GV1 var", gdl_table_get(t, r, "var"), lev[k].var);
+  same("GV1 eg2", gdl_table_get(t, r, "eg2"), lev[k].eg2);
+  same("GV1 bound", gdl_table_get(t, r, "bound"), lev[k].bound);
+}
+
+/* GV2: as gv2_family builds it */
+static void row_modmul(const gdl_table *t, size_t r, uint64_t seed) {
+  gv_modmul_config c;
+  gv_modmul_config_default(&c);
+  c.p = (uint64_t)gdl_table_get(t, r, "p");
+  c.bits = (int)gdl_table_get(t, r, "bits");
+  c.phi = (gdl_phi)(int)gdl_table_get(t, r, "phi");
+  gv_modmul_result o;
+  gdl_test_check_rc(gv_modmul_run(&c, seed, (size_t)gdl_table_get(t, r, "seed"), &o), "modmul");
+  same("GV2 var", gdl_table_get(t, r, "var"), o.var);
+  same("GV2 eg2", gdl_table_get(t, r, "eg2"), o.eg2);
+  same("GV2 egc2", gdl_table_get(t, r, "egc2"), o.egc2);
+  same("GV2 bound", gdl_table_get(t, r, "bound"), o.bound);
+}
+
+/* GV3: as GV3_waves builds it */
+static void row_wave(const gdl_table *t, size_t r, uint64_t seed) {
+  gv_wave_config c;
+  gv_wave_config_default(&c);
+  c.A = gdl_table_get(t, r, "A");
+  gv_wave_result o;
+  gdl_test_check_rc(gv_wave_run(&c, seed, (size_t)gdl_table_get(t, r, "seed"), &o), "wave");
+  same("GV3 var", gdl_table_get(t, r, "var"), o.var);
+  same("GV3 gmu2", gdl_table_get(t, r, "gmu2"), o.gmu2);
+  same("GV3 bound", gdl_table_get(t, r, "bound"), o.bound);
+  same("GV3 jump_pred", gdl_table_get(t, r, "jump_pred"), o.jump_pred);
+}
+
+/* GV3 every wave: as gv3_every_wave builds it (triangle = 1, sawtooth = 2) */
+static void row_wave_series(const gdl_table *t, size_t r, uint64_t seed) {
+  gv_wave_config c;
+  gv_wave_config_default(&c);
+  c.A = gdl_table_get(t, r, "A");
+  c.psi = (int)gdl_table_get(t, r, "psi") == 1 ? GDL_PSI_TRIANGLE : GDL_PSI_SAWTOOTH;
+  gv_wave_result o;
+  gdl_test_check_rc(gv_wave_run(&c, seed, (size_t)gdl_table_get(t, r, "seed"), &o), "wave series");
+  same("GV3 series var", gdl_table_get(t, r, "var"), o.var);
+  same("GV3 series var_lo", gdl_table_get(t, r, "var_lo"), o.var_lo);
+  same("GV3 series var_hi", gdl_table_get(t, r, "var_hi"), o.var_hi);
+  same("GV3 series bound_full", gdl_table_get(t, r, "bound_full"), o.bound_full);
+  same("GV3 series jump_pred", gdl_table_get(t, r, "jump_pred"), o.jump_pred);
+}
+
+/* GV5 wave: as GV5_wave_training builds it (rep 0) */
+static void row_fvu_wave(const gdl_table *t, size_t r, uint64_t seed) {
+  gv_fvu_wave_config c;
+  gv_fvu_wave_config_default(&c);
+  c.a = gdl_table_get(t, r, "a");
+  double fvu;
+  gdl_test_check_rc(gv_fvu_wave_run(&c, seed, (size_t)gdl_table_get(t, r, "seed"), &fvu), "fvu wave");
+  same("GV5 wave fvu", gdl_table_get(t, r, "fvu"), fvu);
+}
+
+/* GV5 modular: as GV5_modular_training builds it, checkpoints included (the sweep runs
+ * without them: measuring the class variance along the run must not change the run) */
+static void row_fvu_mod(const gdl_table *t, size_t r, uint64_t seed) {
+  gv_fvu_mod_config c;
+  gv_fvu_mod_config_default(&c);
+  c.p = (uint64_t)gdl_table_get(t, r, "p");
+  c.control = (int)gdl_table_get(t, r, "control");
+  c.track_every = c.p == 1009 ? 3000 : 0;
+  gv_fvu_mod_result o;
+  gdl_test_check_rc(gv_fvu_mod_run(&c, seed, 0, &o), "fvu mod");
+  same("GV5 modular a", gdl_table_get(t, r, "a"), (double)o.a);
+  same("GV5 modular fvu", gdl_table_get(t, r, "fvu"), o.fvu);
+}
+
 Test(gradient_variance, same_as_test, .timeout = 600) {
   uint64_t seed = gdl_test_seed();
   run_sweep();
-  size_t n_checked[5] = {0};
+  size_t n_checked[6] = {0};
 
-  /* GV1: the test's (n = 12, depth 2) runs */
-  gdl_table t = read_table("parity.csv");
-  for (size_t r = 0; r < t.nrows; r++) {
-    gv_parity_config c;
-    gv_parity_config_depth(&c, (unsigned)gdl_table_get(&t, r, "n"), 2);
-    gdl_var_result lev[GV_PARITY_MAXN + 1];
-    gdl_test_check_rc(gv_parity_run(&c, seed, (size_t)gdl_table_get(&t, r, "seed"), lev), "parity");
-    size_t k = (size_t)gdl_table_get(&t, r, "k");
-    same("GV1 var", gdl_table_get(&t, r, "var"), lev[k].var);
-    same("GV1 eg2", gdl_table_get(&t, r, "eg2"), lev[k].eg2);
-    same("GV1 bound", gdl_table_get(&t, r, "bound"), lev[k].bound);
-    n_checked[0]++;
-  }
-  gdl_table_free(&t);
-
-  /* GV2: as gv2_family builds it */
-  t = read_table("modmul.csv");
-  for (size_t r = 0; r < t.nrows; r++) {
-    gv_modmul_config c;
-    gv_modmul_config_default(&c);
-    c.p = (uint64_t)gdl_table_get(&t, r, "p");
-    c.bits = (int)gdl_table_get(&t, r, "bits");
-    c.phi = (gdl_phi)(int)gdl_table_get(&t, r, "phi");
-    gv_modmul_result o;
-    gdl_test_check_rc(gv_modmul_run(&c, seed, (size_t)gdl_table_get(&t, r, "seed"), &o), "modmul");
-    same("GV2 var", gdl_table_get(&t, r, "var"), o.var);
-    same("GV2 eg2", gdl_table_get(&t, r, "eg2"), o.eg2);
-    same("GV2 egc2", gdl_table_get(&t, r, "egc2"), o.egc2);
-    same("GV2 bound", gdl_table_get(&t, r, "bound"), o.bound);
-    n_checked[1]++;
-  }
-  gdl_table_free(&t);
-
-  /* GV3: as GV3_waves builds it */
-  t = read_table("wave.csv");
-  for (size_t r = 0; r < t.nrows; r++) {
-    gv_wave_config c;
-    gv_wave_config_default(&c);
-    c.A = gdl_table_get(&t, r, "A");
-    gv_wave_result o;
-    gdl_test_check_rc(gv_wave_run(&c, seed, (size_t)gdl_table_get(&t, r, "seed"), &o), "wave");
-    same("GV3 var", gdl_table_get(&t, r, "var"), o.var);
-    same("GV3 gmu2", gdl_table_get(&t, r, "gmu2"), o.gmu2);
-    same("GV3 bound", gdl_table_get(&t, r, "bound"), o.bound);
-    same("GV3 jump_pred", gdl_table_get(&t, r, "jump_pred"), o.jump_pred);
-    n_checked[2]++;
-  }
-  gdl_table_free(&t);
-
-  /* GV5 wave: as GV5_wave_training builds it (rep 0) */
-  t = read_table("fvu_wave.csv");
-  for (size_t r = 0; r < t.nrows; r++) {
-    gv_fvu_wave_config c;
-    gv_fvu_wave_config_default(&c);
-    c.a = gdl_table_get(&t, r, "a");
-    double fvu;
-    gdl_test_check_rc(gv_fvu_wave_run(&c, seed, (size_t)gdl_table_get(&t, r, "seed"), &fvu), "fvu wave");
-    same("GV5 wave fvu", gdl_table_get(&t, r, "fvu"), fvu);
-    n_checked[3]++;
-  }
-  gdl_table_free(&t);
-
-  /* GV5 modular: as GV5_modular_training builds it, checkpoints included (the sweep runs
-   * without them: measuring the class variance along the run must not change the run) */
-  t = read_table("fvu_modmul.csv");
-  for (size_t r = 0; r < t.nrows; r++) {
-    gv_fvu_mod_config c;
-    gv_fvu_mod_config_default(&c);
-    c.p = (uint64_t)gdl_table_get(&t, r, "p");
-    c.control = (int)gdl_table_get(&t, r, "control");
-    c.track_every = c.p == 1009 ? 3000 : 0;
-    gv_fvu_mod_result o;
-    gdl_test_check_rc(gv_fvu_mod_run(&c, seed, 0, &o), "fvu mod");
-    same("GV5 modular a", gdl_table_get(&t, r, "a"), (double)o.a);
-    same("GV5 modular fvu", gdl_table_get(&t, r, "fvu"), o.fvu);
-    n_checked[4]++;
-  }
-  gdl_table_free(&t);
-  for (int i = 0; i < 5; i++) cr_assert(n_checked[i] >= 1, "sub-experiment %d: no point compared", i);
-  cr_log_info("same_as_test: %zu parity, %zu modmul, %zu wave, %zu fvu wave, %zu fvu modular values bit-identical",
-              n_checked[0], n_checked[1], n_checked[2], n_checked[3], n_checked[4]);
+  n_checked[0] = check_rows("parity.csv", row_parity, seed);
+  n_checked[1] = check_rows("modmul.csv", row_modmul, seed);
+  n_checked[2] = check_rows("wave.csv", row_wave, seed);
+  n_checked[3] = check_rows("fvu_wave.csv", row_fvu_wave, seed);
+  n_checked[4] = check_rows("fvu_modmul.csv", row_fvu_mod, seed);
+  n_checked[5] = check_rows("wave_series.csv", row_wave_series, seed);
+  for (int i = 0; i < 6; i++) cr_assert(n_checked[i] >= 1, "sub-experiment %d: no point compared", i);
+  cr_log_info("same_as_test: %zu parity, %zu modmul, %zu wave, %zu fvu wave, %zu fvu modular, %zu triangle/sawtooth "
+              "values bit-identical",
+              n_checked[0], n_checked[1], n_checked[2], n_checked[3], n_checked[4], n_checked[5]);
   char cmd[300];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", outdir);
   cr_assert(system(cmd) == 0);

@@ -26,7 +26,7 @@ typedef struct {
   const char *doc;      /* where the statements, parameters and proofs are */
 } gdl_claim_family;
 
-#define GDL_NCLAIMS 25
+#define GDL_NCLAIMS 26
 #define GDL_NCLAIM_FAMILIES 10
 extern const gdl_claim_info gdl_claim_table[GDL_NCLAIMS];
 extern const gdl_claim_family gdl_claim_family_table[GDL_NCLAIM_FAMILIES];

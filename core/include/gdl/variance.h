@@ -156,6 +156,23 @@ int gdl_wave_grid(double A, double step, size_t *m, double *X, double *w);
  * sawtooth), the constant of the continuous-law wave bound. */
 double gdl_psi_bound_factor(gdl_psi psi);
 
+/* ---- engine 5b: every wave, harmonic by harmonic ----
+ * Fourier series of the profiles (1-periodic, t real): psi = sum_{k>=1} coef_k trig(2 pi k t)
+ * with trig = cos for the triangle 1 - 4|t - round t| (coef_k = 8/(pi^2 k^2), k odd; 0 for k
+ * even) and for cos (coef_1 = 1), trig = sin for the sawtooth 2(t - round t) (coef_k =
+ * 2 (-1)^{k+1}/(pi k)) and for sin (coef_1 = 1). Fills coef[0..K) and *trig. */
+int gdl_psi_series(gdl_psi psi, size_t K, gdl_psi *trig, double *coef);
+/* S_K = sum_{k > K} |coef_k| / k (closed form through zeta), the constant of the truncation
+ * tail bound ||v_a(psi) - v_a(psi_K)|| <= TV_2(g mu) S_K / (2 pi a) (gradient_variance.md). */
+double gdl_psi_series_tail(gdl_psi psi, size_t K);
+/* The class {psi_K(a x) : a ~ U[A, 2A]} of the truncation psi_K = sum_{k<=K} coef_k
+ * trig(2 pi k t), on the quadrature law of engine 5 (step h = 1/(64 A) unless step > 0),
+ * exactly (every cross term between harmonics included: the harmonics are one sin/cos class
+ * on a virtual grid K times wider; FFT of length >= 4 K J, J = 8/h). Requires 4 K A h <= 1
+ * (every harmonic resolved), where the bound is exact: bound_const = (sum_{k<=K} |coef_k|
+ * k^{-1/2})^2/(2A), bound = bound_const * gmu2. K <= 64. */
+int gdl_variance_wave_series(gdl_net *net, double A, gdl_psi psi, double step, size_t K, gdl_var_result *out);
+
 /* ---- cross-fitted Monte Carlo ----
  * Two independent i.i.d. batches XA (mA rows) and XB (mB rows) of the input law.
  * With U_h = (1/m) sum_i htilde_h(x_i) g(x_i) on each batch (htilde centred with the
