@@ -13,6 +13,7 @@
 #include "gdl/net.h"
 #include "gdl/report.h"
 #include "gdl/rng.h"
+#include "act_tanh.h"
 
 #define NO_BIAS ((size_t)-1)
 #define MAX_WIDTH ((size_t)1 << 24)
@@ -265,9 +266,7 @@ static void activate(gdl_act act, size_t cnt, const double *z, double *a) {
     case GDL_ACT_RELU: /* 0.5 (z + |z|) is exact, branch-free (vectorised) and propagates NaN */
       for (size_t i = 0; i < cnt; i++) a[i] = 0.5 * (z[i] + fabs(z[i]));
       break;
-    case GDL_ACT_TANH:
-      for (size_t i = 0; i < cnt; i++) a[i] = tanh(z[i]);
-      break;
+    case GDL_ACT_TANH: gdl_act_tanh(cnt, z, a); break;
     case GDL_ACT_SIGMOID:
       for (size_t i = 0; i < cnt; i++) a[i] = 1.0 / (1.0 + exp(-z[i]));
       break;
