@@ -33,11 +33,10 @@ static void tanh_sse(size_t cnt, const double *z, double *a) {
   }
 }
 
-#pragma GCC push_options
-#pragma GCC target("avx2")
-__m256d _ZGVdN4v_tanh(__m256d x); /* libmvec, AVX2 registers */
+/* target attributes, not a pragma: GCC and clang (the fuzz build) both take them */
+__attribute__((target("avx2"))) __m256d _ZGVdN4v_tanh(__m256d x); /* libmvec, AVX2 registers */
 
-static void tanh_avx2(size_t cnt, const double *z, double *a) {
+__attribute__((target("avx2"))) static void tanh_avx2(size_t cnt, const double *z, double *a) {
   size_t i = 0;
   for (; i + 4 <= cnt; i += 4) _mm256_storeu_pd(a + i, _ZGVdN4v_tanh(_mm256_loadu_pd(z + i)));
   if (i < cnt) {
@@ -47,7 +46,6 @@ static void tanh_avx2(size_t cnt, const double *z, double *a) {
     for (size_t k = 0; i + k < cnt; k++) a[i + k] = t[k];
   }
 }
-#pragma GCC pop_options
 #endif
 
 void gdl_act_tanh(size_t cnt, const double *z, double *a) {
