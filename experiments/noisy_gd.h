@@ -9,8 +9,7 @@
  *
  * One experiment point (noisy_gd_config + noisy_gd_run): nreal runs on the parity
  * chi_{1..k}, nctl control runs on x1, njunk junk runs on fbar = 0 (the B_n-average of any
- * parity of degree >= 1) with the gradient level profile of the library (gdl_ng_profile)
- * along the run, and the explicit bound of the library (gdl_ng_bound_*):
+ * parity of degree >= 1) with the gradient level profile (ng_profile_bias) along the run, and the explicit bound of the library (gdl_ng_bound_*):
  *   E|<f_T, f - fbar>| <= sqrt(lambda) + 1/2 ||f - fbar|| (sum_t E G(theta^J_t) / tau^2)^(1/2).
  * Streams: run j of kind K draws from (seed, "<tag>/n<n>/d<depth>/<K>", j) with K =
  * "real-k<k>", "control-k1" or "junk" (+ "/init", "/noise", "/offset"); results do not
@@ -41,9 +40,9 @@ typedef struct {
   double lr, tau, clip, box;
   size_t steps;      /* T */
   double b0_scale;   /* first-layer bias init N(0, b0_scale^2) */
-  ng_profile_fn profile; /* NULL (default): the library's gdl_ng_profile. Another engine of the
-                          * same quantity differs only in rounding (WL3 keeps its own so that
-                          * its results stay bit for bit); not part of the config document. */
+  ng_profile_fn profile; /* NULL (default): ng_profile_bias. Another engine of the same quantity
+                          * (e.g. the library's gdl_ng_profile) differs only in rounding; not
+                          * part of the config document. */
 } ng_cfg;
 
 /* width 8, box 1/8, lr 0.5, tau 0.1, l2 clip 1, T 300, b0 0.5, profile NULL. */
@@ -53,6 +52,14 @@ int ng_net_create(const ng_cfg *c, gdl_net **out);
  * W ~ N(0, 1/width), hidden b = 0, last layer ~ U[-box, box]. */
 int ng_net_init(const ng_cfg *c, gdl_net *net, gsl_rng *r);
 void ng_train_config(const ng_cfg *c, gdl_train_config *tc);
+
+/* The level profile prof[j] = sum_i W_j(d_i f_theta), j = 0..n, of a net with a first-layer
+ * bias (stored right after the first-layer weights), on X = the 2^n cube points of
+ * ng_cube_enumerate: per-example gradients of the columns from the first-layer bias on, one
+ * FWHT per column, and the first-layer weight columns by the shift rule from the bias
+ * columns (noisy_gd.md, section 3). The default engine of ng_run (an ng_profile_fn); equals
+ * the library's gdl_ng_profile up to rounding (NG0 checks both against the full FWHT). */
+int ng_profile_bias(gdl_net *net, unsigned n, const double *X, double *prof);
 
 /* The cube (N x n, row-major) and chi_S on all points. */
 void ng_cube_enumerate(unsigned n, double *X);
@@ -68,9 +75,9 @@ typedef struct {
 
 /* One noisy-GD run of c on labels y (length 2^n): init stream (seed, purpose "/init", idx),
  * noise stream (seed, purpose "/noise", idx). If stride > 0, the gradient level profile
- * (gdl_ng_profile) is evaluated at the steps t = o, o + stride, ... < T with a uniformly
+ * is evaluated at the steps t = o, o + stride, ... < T with a uniformly
  * random offset o (stream (seed, purpose "/offset", idx)) and multiplied by stride (engine:
- * c->profile, NULL = gdl_ng_profile): an
+ * c->profile, NULL = ng_profile_bias): an
  * unbiased estimate of sum_{t<T} prof(theta_t) (the exact sum when stride == 1); steps must
  * be a multiple of stride. fc: f - fbar on all points for the final correlation (NULL:
  * corr = 0). */
@@ -100,7 +107,7 @@ typedef struct {
  * junk runs, profile every 5th step, T = 300 (depth 2) / 150 (depth >= 3), tag "NG". */
 void noisy_gd_config_default(noisy_gd_config *c, unsigned n, size_t depth);
 /* The NG2 point at n (depth 2, k = n/2, T = 150, 10 real, no control, 16 junk runs at
- * n <= 12 and 8 above, profile at every step). */
+ * n <= 12 and 8 above, profile every 5th step). */
 void noisy_gd_config_ng2(noisy_gd_config *c, unsigned n);
 /* The tight regime (NG1-tight): n = 8, k = 1, depth 2, one hidden unit (box 1), lr 0.25,
  * tau 0.4, T = 100, 64 real and 64 junk runs, profile at every step. */

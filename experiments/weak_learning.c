@@ -2,13 +2,11 @@
  *
  * The noisy-GD learner and trainer of WL3 are those of the NG family (noisy_gd.md), called
  * through experiments/noisy_gd.h (ng_cfg, ng_run, ng_cube_enumerate, ng_parity_values,
- * ng_level_coefs, ng_profile_dot). Two small functions of the NG engine stay here, because
- * the shared ones compute the same quantities with another rounding and WL3's values are kept
- * bit for bit: wl3_profile (the level profile from the first-layer bias columns; the library's
- * gdl_ng_profile uses x_0 times the W_0[.][0] columns and sums the levels in another order)
- * and wl3_bound (the NG bound written as sqrt(sumG / tau^2), ng_bound as sqrt(sumG) / tau).
- * With the shared ones instead, 13 of the 42 WL3 claim records move by <= 3.3e-16 relative
- * (weak_learning.md). */
+ * ng_level_coefs, ng_profile_dot; the junk runs' level profile is the NG default,
+ * ng_profile_bias, the bias-column engine that WL3 had as its own wl3_profile). One small
+ * function stays here: wl3_bound (the NG bound written as sqrt(sumG / tau^2), ng_bound as
+ * sqrt(sumG) / tau: equal up to rounding, kept so that the fault wl-ng-bound-no-gterm has its
+ * target; weak_learning.md). */
 #include "experiments/weak_learning.h"
 #include "experiments/noisy_gd.h"
 
@@ -228,50 +226,7 @@ double wl_null_rms_threshold(size_t s, double delta) {
   return sqrt(gsl_cdf_chisq_Qinv(delta, (double)s) / (double)s);
 }
 
-/* ======================= WL3: profile and bound (see the head of this file) ======================= */
-#define WL3_CHUNK 2048 /* rows per per-example gradient call */
-
-/* prof[j] = sum_i W_j(d_i f_theta) (G = sum_j c_j prof[j]), an ng_profile_fn; first-layer weight
- * columns from the bias columns: sum_i W_j(delta_u x_i) = (n - j + 1) W_{j-1}(delta_u) +
- * (j + 1) W_{j+1}(delta_u) (noisy_gd.md, section 3). */
-static int wl3_profile(gdl_net *net, unsigned n, const double *X, double *prof) {
-  size_t N = (size_t)1 << n, P = net->nparams;
-  size_t w1 = net->spec.width[1], nw0 = (size_t)n * w1, C = P - nw0;
-  if (net->spec.width[0] != n) return gdl_fail(GDL_EINVAL, "wl3 profile: input width != n");
-  if (net->b_off[0] != nw0 || net->w_off[0] != 0)
-    return gdl_fail(GDL_EINVAL, "wl3 profile: first layer needs a bias right after its weights");
-  double *work = malloc((N * C + WL3_CHUNK * P + C * (n + 1)) * sizeof *work);
-  if (!work) return gdl_fail(GDL_ENOMEM, "wl3 profile: workspace");
-  double *V = work, *Gc = work + N * C, *lw = Gc + WL3_CHUNK * P;
-  size_t chunk = WL3_CHUNK < N ? WL3_CHUNK : N;
-  int rc = GDL_OK;
-  for (size_t r0 = 0; r0 < N; r0 += chunk) {
-    size_t mc = N - r0 < chunk ? N - r0 : chunk;
-    GDL_TRY_CLEANUP(gdl_net_per_example_grad(net, mc, X + r0 * n, 0, Gc));
-    for (size_t i = 0; i < mc; i++) memcpy(V + (r0 + i) * C, Gc + i * P + nw0, C * sizeof(double));
-  }
-  GDL_TRY_CLEANUP(gdl_fwht_cols(V, n, C));
-  double inv = 1.0 / ((double)N * (double)N);
-  memset(lw, 0, C * (n + 1) * sizeof *lw);
-  for (unsigned j = 0; j <= n; j++) prof[j] = 0.0;
-  for (size_t S = 0; S < N; S++) {
-    unsigned j = (unsigned)__builtin_popcountll((unsigned long long)S);
-    const double *row = V + S * C;
-    double acc = 0.0;
-    for (size_t c = 0; c < C; c++) acc += row[c] * row[c];
-    prof[j] += acc * inv;
-    for (size_t u = 0; u < w1; u++) lw[u * (n + 1) + j] += row[u] * row[u] * inv; /* bias columns */
-  }
-  for (size_t u = 0; u < w1; u++) {
-    const double *Wd = lw + u * (n + 1);
-    for (unsigned j = 0; j <= n; j++)
-      prof[j] += (j >= 1 ? (double)(n - j + 1) * Wd[j - 1] : 0.0) + (j + 1 <= n ? (double)(j + 1) * Wd[j + 1] : 0.0);
-  }
-cleanup:
-  free(work);
-  return rc;
-}
-
+/* ======================= WL3: bound (see the head of this file) ======================= */
 /* The explicit NG bound: sqrt(lambda) + 0.5 * ||f - fbar|| * sqrt(sumG / tau^2) (sumG clamped at 0). */
 static double wl3_bound(double lambda, double fnorm_c, double sumG, double tau) {
   return sqrt(lambda) + 0.5 * fnorm_c * sqrt((sumG > 0 ? sumG : 0.0) / (tau * tau));
@@ -372,7 +327,7 @@ static void wl3_values(const wl3_target *t, unsigned n, double *y, double *tmp, 
 
 static ng_cfg wl3_ng_cfg(const wl3_config *c, size_t depth) {
   ng_cfg g = {.n = c->n, .depth = depth, .width = c->width, .lr = c->lr, .tau = c->tau, .clip = c->clip,
-              .box = c->box, .steps = c->steps, .b0_scale = c->b0_scale, .profile = wl3_profile};
+              .box = c->box, .steps = c->steps, .b0_scale = c->b0_scale, .profile = NULL};
   return g;
 }
 

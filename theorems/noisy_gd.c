@@ -1,7 +1,8 @@
 /* theorems/noisy_gd.c: claim NG (theorems/noisy_gd.md).
  *
  * NG0  the G(theta) engines: definition by enumeration of B_n (n = 5) = level-weight
- *      identity with FWHT of all gradient columns = the fast first-layer-shift engine.
+ *      identity with FWHT of all gradient columns = the fast first-layer-shift engines (the
+ *      library's gdl_ng_G and the junk runs' ng_profile_bias).
  * NG0b the strided junk-sum estimator (profile every 5th step, x5) vs the exact sum on the
  *      same trajectories.
  * NG1  n = 16 (depth 2) and n = 14 (depths 3, 4), all 2^n points, exact population noisy GD:
@@ -145,6 +146,13 @@ Test(noisy_gd, NG0_G_engines, .timeout = 120) {
       double rel3 = fabs(Gl - Gd) / fabs(Gd);
       snprintf(chk, sizeof chk, "NG0_library_vs_direct_n%u_d%zu", n, depth);
       gdl_test_claim("NG", chk, rel3, "<=", 1e-10, rel3 <= 1e-10, seed, params);
+      /* the experiment's engine (experiments/noisy_gd.c: bias columns, the junk runs' default) */
+      double pb[GDL_CUBE_MAX_ENUM + 1], cb[GDL_CUBE_MAX_ENUM + 1];
+      gdl_test_check_rc(ng_profile_bias(net, n, X, pb), "ng_profile_bias");
+      ng_level_coefs(n, Wf, cb);
+      double Gb = ng_profile_dot(n, cb, pb), relb = fabs(Gb - Gd) / fabs(Gd);
+      snprintf(chk, sizeof chk, "NG0_experiment_vs_direct_n%u_d%zu", n, depth);
+      gdl_test_claim("NG", chk, relb, "<=", 1e-10, relb <= 1e-10, seed, params);
       /* G <= lambda * sum_i ||d_i f||^2 */
       gdl_align al;
       gdl_test_check_rc(gdl_align_bn_levels(Wf, n, &al), "gdl_align_bn_levels");

@@ -13,6 +13,7 @@
 #include "gdl/net.h"
 #include "gdl/report.h"
 #include "gdl/rng.h"
+#include "act_tanh.h"
 
 #define NO_BIAS ((size_t)-1)
 #define MAX_WIDTH ((size_t)1 << 24)
@@ -347,9 +348,7 @@ static void bias_act(gdl_act act, int last, double sc, size_t m, size_t o, const
   switch (act) {
     case GDL_ACT_IDENTITY: memcpy(a, z, cnt * sizeof *a); break;
     case GDL_ACT_RELU: break; /* handled above */
-    case GDL_ACT_TANH:
-      for (size_t i = 0; i < cnt; i++) a[i] = tanh(z[i]);
-      break;
+    case GDL_ACT_TANH: gdl_act_tanh(cnt, z, a); break;
     case GDL_ACT_SIGMOID:
       for (size_t i = 0; i < cnt; i++) a[i] = 1.0 / (1.0 + exp(-z[i]));
       break;
