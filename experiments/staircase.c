@@ -49,6 +49,39 @@ void staircase_sweep_config(staircase_config *c, int target, size_t d, size_t re
   c->ntrack = 4;
 }
 
+void staircase_ms3_config(staircase_config *c, int target, size_t d, size_t q) {
+  staircase_config_default(c);
+  c->target = target ? STAIRCASE_TARGET_LEAP3 : STAIRCASE_TARGET_STAIRCASE;
+  c->d = d;
+  c->budget = (target ? 3000 : 300) * d;
+  c->eval_every = 5 * d;
+  c->track_every = d / 4;
+  c->ntrack = 4;
+  c->purpose = "ms3";
+  c->index = q;
+}
+
+void staircase_ms4_config(staircase_config *c, size_t d, int hand, double hand_scale, size_t rep) {
+  static const size_t coords[4] = {0, 1, 2, 3};
+  staircase_config_default(c);
+  c->target = STAIRCASE_TARGET_MS4;
+  c->net = STAIRCASE_NET_STANDARD3;
+  c->d = d;
+  c->width = 64;
+  c->lr_std = 0.02;
+  c->lr_decay = 1;
+  c->budget = 100 * d;
+  c->eval_every = 5 * d;
+  c->stop_at_hit = 0;
+  c->purpose = hand ? "ms4.hand" : "ms4.fcn";
+  c->index = d == 128 ? rep : d * 1000 + rep; /* d = 128 keeps the streams of the one-d version */
+  if (hand) {
+    c->nhand = 4;
+    c->hand = coords;
+    c->hand_scale = hand_scale;
+  }
+}
+
 int staircase_config_json(const void *cfg, gdl_json *j) {
   const staircase_config *c = cfg;
   GDL_CHECK_ARG(c && j, "staircase_config_json: NULL argument");

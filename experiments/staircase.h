@@ -85,6 +85,16 @@ void staircase_ms2_config(staircase_config *c, int target, size_t d, size_t rep,
  * (every d/4 steps, 4 coordinates; tracking does not change the run), the staircase run on to
  * its full budget (for the curves). Its hit and its curve up to the hit are the MS2 point's. */
 void staircase_sweep_config(staircase_config *c, int target, size_t d, size_t rep, size_t cap_mult);
+/* MS3's run q (streams "ms3", index q): the staircase (target 0, budget 300d) or x1x2x3
+ * (target 1, budget 3000d), test every 5d steps, first-layer tracks every d/4 steps (4
+ * coordinates), stop at the hit. */
+void staircase_ms3_config(staircase_config *c, int target, size_t d, size_t q);
+/* MS4's run: depth-3 standard-scaling FCN (width 64, all layers, online SGD lr 0.02 with
+ * linear decay, budget 100d, test every 5d, no stop at the hit) on x1 + x1x2x3x4; hand = 1:
+ * the twin whose first layer is hand-placed on x1..x4 with N(0, hand_scale^2) weights.
+ * Streams "ms4.fcn" / "ms4.hand", index rep at d = 128 (the one-d version's streams) and
+ * d * 1000 + rep otherwise. */
+void staircase_ms4_config(staircase_config *c, size_t d, int hand, double hand_scale, size_t rep);
 const char *staircase_target_name(int target); /* "staircase", "leap3", "leap2", "leap4" */
 int staircase_config_json(const void *cfg, gdl_json *j);
 

@@ -452,97 +452,92 @@ Test(ms, ms2_hitting_time_scaling, .timeout = 5400) {
   free(jobs);
 }
 
+/* The 16-run layout shared by ms5 and MS3: runs 0..11 on the staircase, 12..15 on x1x2x3, run
+ * q at dimension ds[q] with rep reps[q] and the MS2 caps (300d staircase, 3000d x1x2x3). */
+#define MS_NJ16 16
+static void ms_jobs16(ms_job jobs[MS_NJ16], const size_t ds[MS_NJ16], const size_t reps[MS_NJ16]) {
+  memset(jobs, 0, MS_NJ16 * sizeof *jobs);
+  for (size_t q = 0; q < MS_NJ16; q++) {
+    jobs[q].target = q >= 12;
+    jobs[q].d = ds[q];
+    jobs[q].seed = reps[q];
+    jobs[q].cap = (jobs[q].target ? 3000 : 300) * ds[q];
+  }
+}
+
 /* The hitting-time detector on its own, cheaply (MS2 runs the same checks on all its runs):
  * the staircase at d = 32, 64, 128 and x1x2x3 at d = 32, 4 runs each (reps 100..103, streams
  * disjoint from MS2's reps 0..11), recorded as MS2 checks quick_detector_*. */
 Test(ms, ms5_hitting_time_detector) {
   uint64_t seed = gdl_test_seed();
-  enum { NJ = 16 };
-  ms_job jobs[NJ];
-  memset(jobs, 0, sizeof jobs);
-  for (size_t q = 0; q < NJ; q++) {
-    jobs[q].target = q >= 12;
-    jobs[q].d = q >= 12 ? 32 : (size_t)32 << (q / 4);
-    jobs[q].seed = 100 + q % 4;
-    jobs[q].cap = (jobs[q].target ? 3000 : 300) * jobs[q].d;
+  ms_job jobs[MS_NJ16];
+  size_t ds[MS_NJ16], reps[MS_NJ16];
+  for (size_t q = 0; q < MS_NJ16; q++) {
+    ds[q] = q >= 12 ? 32 : (size_t)32 << (q / 4);
+    reps[q] = 100 + q % 4;
   }
+  ms_jobs16(jobs, ds, reps);
 #ifdef GDL_HAVE_OPENMP
 #pragma omp parallel for schedule(dynamic, 1)
 #endif
-  for (size_t q = 0; q < NJ; q++) ms_run_job(&jobs[q], seed);
-  for (size_t q = 0; q < NJ; q++)
+  for (size_t q = 0; q < MS_NJ16; q++) ms_run_job(&jobs[q], seed);
+  for (size_t q = 0; q < MS_NJ16; q++)
     cr_assert(jobs[q].rc == GDL_OK, "run %zu failed: %s", q, jobs[q].err);
-  ms2_detector_checks(jobs, NJ, seed, "quick_");
+  ms2_detector_checks(jobs, MS_NJ16, seed, "quick_");
 }
 
 /* ------------------------------------------------------------------------------------ */
 /* MS3: saddle to saddle                                                                 */
 
-typedef struct {
-  int target;   /* 0 staircase, 1 x1x2x3 */
-  size_t d, seed;
-  size_t rise[4];
-  int rc;
-  char err[160];
-} ms3_job;
-
+/* MS3 runs use the ms_job layout (target, d, seed = run index q) and record the take-offs. */
 Test(ms, ms3_saddle_to_saddle_order) {
   uint64_t seed = gdl_test_seed();
-  enum { NJ = 16 };
-  ms3_job jobs[NJ];
-  memset(jobs, 0, sizeof jobs);
-  for (size_t q = 0; q < NJ; q++) {
-    jobs[q].target = q >= 12;
-    jobs[q].d = q < 8 ? 128 : (q < 12 ? 256 : 64);
-    jobs[q].seed = q;
+  ms_job jobs[MS_NJ16];
+  size_t ds[MS_NJ16], reps[MS_NJ16], rise[MS_NJ16][4];
+  for (size_t q = 0; q < MS_NJ16; q++) {
+    ds[q] = q < 8 ? 128 : (q < 12 ? 256 : 64);
+    reps[q] = q;
   }
+  ms_jobs16(jobs, ds, reps);
 #ifdef GDL_HAVE_OPENMP
 #pragma omp parallel for schedule(dynamic, 1)
 #endif
-  for (size_t q = 0; q < NJ; q++) {
-    ms3_job *j = &jobs[q];
+  for (size_t q = 0; q < MS_NJ16; q++) {
+    ms_job *j = &jobs[q];
     staircase_config c;
-    staircase_config_default(&c);
-    c.target = j->target ? MS_LEAP3 : MS_STAIRCASE;
-    c.d = j->d;
-    c.budget = (j->target ? 3000 : 300) * j->d;
-    c.eval_every = 5 * j->d;
-    c.track_every = j->d / 4;
-    c.ntrack = 4;
-      c.purpose = "ms3";
-    c.index = q;
+    staircase_ms3_config(&c, j->target, j->d, q);
     staircase_result r;
     j->rc = staircase_run(&c, seed, &r);
     if (j->rc != GDL_OK) {
       snprintf(j->err, sizeof j->err, "%s", gdl_strerror_last());
       continue;
     }
-    for (size_t i = 0; i < 4; i++) j->rise[i] = staircase_rise_time(&r, 4, i, 2.0);
+    for (size_t i = 0; i < 4; i++) rise[q][i] = staircase_rise_time(&r, 4, i, 2.0);
     staircase_result_free(&r);
   }
   double min_gap = INFINITY, max_spread = 0;
-  for (size_t q = 0; q < NJ; q++) {
-    ms3_job *j = &jobs[q];
+  for (size_t q = 0; q < MS_NJ16; q++) {
+    const ms_job *j = &jobs[q];
     cr_assert(j->rc == GDL_OK, "run %zu failed: %s", q, j->err);
     cr_log_info("%s d=%zu seed %zu: rise times / d = %.2f %.2f %.2f %.2f", j->target ? "x1x2x3" : "staircase",
-                j->d, j->seed, j->rise[0] / (double)j->d, j->rise[1] / (double)j->d,
-                j->rise[2] / (double)j->d, j->rise[3] / (double)j->d);
+                j->d, j->seed, rise[q][0] / (double)j->d, rise[q][1] / (double)j->d,
+                rise[q][2] / (double)j->d, rise[q][3] / (double)j->d);
     if (j->target == 0) {
       for (size_t i = 0; i < 4; i++)
-        cr_assert(j->rise[i] > 0, "staircase d=%zu seed %zu: coordinate %zu never rose within 300d",
+        cr_assert(rise[q][i] > 0, "staircase d=%zu seed %zu: coordinate %zu never rose within 300d",
                   j->d, j->seed, i + 1);
       /* gap between consecutive rise times in units of the snapshot interval d/4 */
       for (size_t i = 0; i + 1 < 4; i++) {
-        double gap = ((double)j->rise[i + 1] - (double)j->rise[i]) / (double)(j->d / 4);
+        double gap = ((double)rise[q][i + 1] - (double)rise[q][i]) / (double)(j->d / 4);
         if (gap < min_gap) min_gap = gap;
       }
     } else {
-      cr_assert(j->rise[0] > 0 && j->rise[1] > 0 && j->rise[2] > 0,
+      cr_assert(rise[q][0] > 0 && rise[q][1] > 0 && rise[q][2] > 0,
                 "x1x2x3 d=%zu seed %zu: a coordinate never rose within 3000d", j->d, j->seed);
-      double lo = (double)j->rise[0], hi = lo;
+      double lo = (double)rise[q][0], hi = lo;
       for (size_t i = 1; i < 3; i++) {
-        lo = fmin(lo, (double)j->rise[i]);
-        hi = fmax(hi, (double)j->rise[i]);
+        lo = fmin(lo, (double)rise[q][i]);
+        hi = fmax(hi, (double)rise[q][i]);
       }
       max_spread = fmax(max_spread, (hi - lo) / lo);
     }
@@ -571,25 +566,8 @@ typedef struct {
 } ms4_job;
 
 static void ms4_run(size_t d, size_t h, size_t s, uint64_t seed, ms4_job *j) {
-  static const size_t hand[4] = {0, 1, 2, 3};
   staircase_config c;
-  staircase_config_default(&c);
-  c.target = STAIRCASE_TARGET_MS4;
-  c.net = STAIRCASE_NET_STANDARD3;
-  c.d = d;
-  c.width = 64;
-  c.lr_std = 0.02;
-  c.lr_decay = 1;
-  c.budget = 100 * d;
-  c.eval_every = 5 * d;
-  c.stop_at_hit = 0;
-  c.purpose = h ? "ms4.hand" : "ms4.fcn";
-  c.index = d == 128 ? s : d * 1000 + s; /* d = 128 keeps the streams of the one-d version */
-  if (h) {
-    c.nhand = 4;
-    c.hand = hand;
-    c.hand_scale = MS4_HAND_SCALE;
-  }
+  staircase_ms4_config(&c, d, (int)h, MS4_HAND_SCALE, s);
   staircase_result r;
   j->rc = staircase_run(&c, seed, &r);
   j->err[0] = 0;
@@ -600,8 +578,9 @@ static void ms4_run(size_t d, size_t h, size_t s, uint64_t seed, ms4_job *j) {
   j->fvu = r.fvu_last;
   gsl_rng *g = NULL;
   j->rc = gdl_rng_alloc(seed, h ? "ms4.coef.hand" : "ms4.coef.fcn", c.index, &g);
-  if (j->rc == GDL_OK) j->rc = staircase_fourier_coef(r.net, d, 1, hand, 4000, g, &j->c1, &j->s1);
-  if (j->rc == GDL_OK) j->rc = staircase_fourier_coef(r.net, d, 4, hand, 4000, g, &j->c4, &j->s4);
+  static const size_t S4[4] = {0, 1, 2, 3};
+  if (j->rc == GDL_OK) j->rc = staircase_fourier_coef(r.net, d, 1, S4, 4000, g, &j->c1, &j->s1);
+  if (j->rc == GDL_OK) j->rc = staircase_fourier_coef(r.net, d, 4, S4, 4000, g, &j->c4, &j->s4);
   if (j->rc != GDL_OK) snprintf(j->err, sizeof j->err, "%s", gdl_strerror_last());
   gdl_rng_free(g);
   staircase_result_free(&r);
