@@ -36,8 +36,9 @@ void staircase_ms2_config(staircase_config *c, int target, size_t d, size_t rep,
   if (target < 0 || target > 3) target = 0;
   c->target = staircase_targets[target];
   c->d = d;
-  c->budget = target == 0 ? 300 * d : (target == 3 ? 300 * d * d : cap_mult * d);
-  c->eval_every = target == 3 ? d : 5 * d;
+  c->budget = target == 0 ? 300 * d : (target == 3 ? 10 * d * d * d : cap_mult * d);
+  c->eval_every = 5 * d;
+  if (target == 3) c->lr_mf = STAIRCASE_LEAP4_STEP / (double)d; /* per particle: 2/d^2 */
   c->purpose = purposes[target];
   c->index = (uint64_t)d * 1000 + rep;
 }
@@ -388,6 +389,12 @@ cleanup:
   free(y);
   free(f);
   return rc;
+}
+
+size_t staircase_escape_time(const staircase_result *r, double fvu) {
+  size_t idx = 0;
+  if (!r || gdl_hitting_index(r->n_eval, r->eval_fvu, fvu, 1, &idx) != GDL_OK || idx >= r->n_eval) return 0;
+  return r->eval_step[idx];
 }
 
 size_t staircase_rise_time(const staircase_result *r, size_t ntrack, size_t i, double factor) {
