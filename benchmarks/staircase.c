@@ -10,8 +10,9 @@
  * staircase runs go on to the full 300d budget (curves), the other targets stop at their hit
  * (x1x2x3 and x1 + x1x2x3 at the latest at the cap of 3000d, 8000d with --full; x1x2x3x4 at
  * 10 d^3).
- * Quick: d in {32, 64, 128, 256}, 3 reps (leap 4: d in {24, 32, 48, 64}, 3 reps). --full:
- * d in {32, ..., 512}, 8 reps (leap 4: the test's d in {32, 48, 64, 96, 128}, 12 reps).
+ * Quick: d in {32, 64, 128, 256}, 3 reps (leap 4: the quick test's d in {12, 16, 20, 24, 32},
+ * 8 reps). --full: d in {32, ..., 512}, 8 reps (leap 4: the full test's d in {32, 48, 64, 96,
+ * 128}, 12 reps).
  * Points are keyed (gdl_exp_sweep_begin): a rerun with the same seed, mode and configuration
  * resumes from the finished points; another seed computes its own. Built with -DGDL_MPI=ON,
  * `mpirun -n K bench_staircase ...` spreads the points over ranks (gdl/sweep.h). Outputs:
@@ -267,10 +268,10 @@ static int fits(const grid *g, const char *out, results *res) {
   GDL_TRY_CLEANUP(rc);
   /* the leap ladder: leap L, prediction max(L - 1, 1), fitted slope, the test's interval */
   static const int leap_fit[5] = {0, 2, 1, 3, 4}; /* leaps 1, 2, 3, 4 (escape), 4 (hitting) */
-  static const double lo[5] = {STAIRCASE_SLOPE_LEAP1_LO, STAIRCASE_SLOPE_LEAP2_LO, STAIRCASE_SLOPE_LEAP3_LO,
-                               STAIRCASE_SLOPE_LEAP4_LO, NAN};
-  static const double hi[5] = {STAIRCASE_SLOPE_LEAP1_HI, STAIRCASE_SLOPE_LEAP2_HI, STAIRCASE_SLOPE_LEAP3_HI,
-                               STAIRCASE_SLOPE_LEAP4_HI, NAN};
+  const double lo[5] = {STAIRCASE_SLOPE_LEAP1_LO, STAIRCASE_SLOPE_LEAP2_LO, STAIRCASE_SLOPE_LEAP3_LO,
+                        g->full ? STAIRCASE_SLOPE_LEAP4_LO : STAIRCASE_SLOPE_LEAP4_QUICK_LO, NAN};
+  const double hi[5] = {STAIRCASE_SLOPE_LEAP1_HI, STAIRCASE_SLOPE_LEAP2_HI, STAIRCASE_SLOPE_LEAP3_HI,
+                        g->full ? STAIRCASE_SLOPE_LEAP4_HI : STAIRCASE_SLOPE_LEAP4_QUICK_HI, NAN};
   snprintf(path, sizeof path, "%s/staircase_leaps.csv", out);
   GDL_TRY_CLEANUP(gdl_csv_open(path, 8, lcols, &cl));
   for (int r = 0; r < 5; r++) {
@@ -320,7 +321,7 @@ static int summary(const grid *g, const char *out, const results *res) {
                                     STAIRCASE_SLOPE_LEAP2_HI, f2->slope <= STAIRCASE_SLOPE_LEAP2_HI));
   GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "x1x2x3x4 (leap 4, step 2/d^2) runs censored at 10 d^3",
                                     (double)ncens4, "<=", 0, ncens4 == 0));
-  if (g->full) { /* the quick sweep's leap-4 grid (d <= 64, 3 reps) is for the figure only */
+  if (g->full) { /* the quick sweep's 8 leap-4 reps (the test: 128) are for the figure only */
     GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "x1x2x3x4 (leap 4) escape-time slope (>=)", f3->slope, ">=",
                                       STAIRCASE_SLOPE_LEAP4_LO, f3->slope >= STAIRCASE_SLOPE_LEAP4_LO));
     GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "x1x2x3x4 (leap 4) escape-time slope (<=)", f3->slope, "<=",
@@ -376,8 +377,8 @@ int main(int argc, char **argv) {
   gdl_bench_parse(&args, PROG, "--out DIR [--full] [--seed N]", argc, argv, NULL, NULL);
   grid g = {.full = args.full, .nd = args.full ? 5 : 4, .ns = args.full ? 8 : 3,
             .cap_mult = args.full ? 8000 : 3000, .ds = {32, 64, 128, 256, 512},
-            .nd4 = args.full ? 5 : 4, .ns4 = args.full ? 12 : 3, .seed = args.seed};
-  static const size_t d4q[4] = {24, 32, 48, 64}, d4f[5] = {32, 48, 64, 96, 128};
+            .nd4 = 5, .ns4 = args.full ? 12 : 8, .seed = args.seed};
+  static const size_t d4q[5] = {12, 16, 20, 24, 32}, d4f[5] = {32, 48, 64, 96, 128}; /* the test's grids */
   memcpy(g.ds4, args.full ? d4f : d4q, g.nd4 * sizeof *g.ds4);
   gdl_json *doc = NULL;
   gdl_sweep *sw = NULL;
