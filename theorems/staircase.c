@@ -10,7 +10,9 @@
  *        fails), x1x2x3 slope in [1.6, 2.4] with censored runs at their cap (lower bounds),
  *        leap ladder x1 + x1x2x3 slope in [0.7, 1.3]; the hitting-time detector checked
  *        against gdl_hitting_index and an independent FVU; budget 300d (staircase learned
- *        at every d, x1x2x3 not at d >= 256; see the .md for d = 128).
+ *        at every d, x1x2x3 not at d >= 256; see the .md for d = 128). Leap 4
+ *        (ms2_leap4_escape_scaling): x1x2x3x4 at the derived step 2/d^2, escape-time slope
+ *        in [2.60, 3.40] on d = 12..32 (full: [2.57, 3.43] on d = 32..128).
  *   MS3  saddle-to-saddle: on the staircase, coordinates are picked up in the order 1,2,3,4;
  *        control: on x1x2x3 the three coordinates are picked up together.
  *   MS4  necessity beyond mean field: a depth-3 standard-scaling FCN at a linear budget
@@ -20,7 +22,8 @@
  *   ms5  the MS2 detector checks alone on 16 cheap runs (kills detector faults in seconds).
  *
  * Environment: GDL_SEED (base seed), GDL_STAIRCASE_FULL=1 (paper-scale MS2: d up to 512,
- * 8 seeds; registered as the `full`-label test theorems.staircase_full). */
+ * 8 seeds, and leap 4 on d = 32..128, 12 seeds; registered as the `full`-label test
+ * theorems.staircase_full). */
 #include <criterion/criterion.h>
 #include <criterion/logging.h>
 #include <math.h>
