@@ -88,7 +88,7 @@ void staircase_config_default(staircase_config *c);
 #define STAIRCASE_SLOPE_LEAP4_LO 2.57       /* full: d = 32..128, 12 seeds: 3 +- (0.242 + 2 x 0.092) */
 #define STAIRCASE_SLOPE_LEAP4_HI 3.43
 /* quick: d = 12..32, 128 seeds: the recipe gives 3 +- (0.339 + 2 x 0.029) = [2.60, 3.40], but the
- * d^2 term of T_esc lowers the slope at d <= 32 to 2.65-2.73 (10 base seeds), too close to 2.60;
+ * d^2 term of T_esc lowers the slope at d <= 32 to 2.65-2.73 (11 base seeds), too close to 2.60;
  * the quick check asserts the recipe's upper end and, as lower end, the ladder order: above the
  * top of leap 3's interval (theorems/staircase.md, "Leap 4"). */
 #define STAIRCASE_SLOPE_LEAP4_QUICK_LO STAIRCASE_SLOPE_LEAP3_HI
