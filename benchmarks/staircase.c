@@ -1,5 +1,5 @@
 /* benchmarks/staircase.c: the sweep of claim MS (figures staircase_curves, staircase_hitting,
- * staircase_weights; summary.json for the claims report).
+ * staircase_weights, staircase_leaps; summary.json for the claims report).
  *
  *   bench_staircase --out DIR [--full] [--seed N]
  *
@@ -7,22 +7,32 @@
  * configuration (staircase_ms2_config of experiments/staircase.h: same net, step, targets,
  * caps and random streams; run rep r at dimension d is the test's run (d, r)), plus the
  * first-layer weight tracks of MS3 (every d/4 steps; tracking does not change the run). The
- * staircase runs go on to the full 300d budget (curves), x1x2x3 stops at its hit or at the
- * cap of 3000d (8000d with --full).
- * Quick: d in {32, 64, 128, 256}, 3 reps. --full: d in {32, ..., 512}, 8 reps.
+ * staircase runs go on to the full 300d budget (curves), the other targets stop at their hit
+ * (x1x2x3 and x1 + x1x2x3 at the latest at the cap of 3000d, 8000d with --full; x1x2x3x4 at
+ * 10 d^3).
+ * Quick: d in {32, 64, 128, 256}, 3 reps (leap 4: the quick test's d in {12, 16, 20, 24, 32},
+ * 8 reps). --full: d in {32, ..., 512}, 8 reps (leap 4: the full test's d in {32, 48, 64, 96,
+ * 128}, 12 reps).
  * Points are keyed (gdl_exp_sweep_begin): a rerun with the same seed, mode and configuration
  * resumes from the finished points; another seed computes its own. Built with -DGDL_MPI=ON,
  * `mpirun -n K bench_staircase ...` spreads the points over ranks (gdl/sweep.h). Outputs:
- *   staircase_curves.csv   target,d,seed,step,steps_over_d,fvu
+ *   staircase_curves.csv   target,d,seed,step,steps_over_d,fvu          (targets 0-2)
  *   staircase_weights.csv  d,seed,step,steps_over_d,w1,w2,w3,w4,bulk   (staircase runs)
- *   staircase_hitting.csv  target,d,seed,hit,hit_over_d,censored   (hit = cap when censored)
- *   staircase_hitmean.csv  target,d,geomean_T,fit_T        (geometric mean over seeds, fit)
- *   staircase_fit.csv      target,slope,se,intercept,n
+ *   staircase_hitting.csv  target,d,seed,hit,hit_over_d,censored,escape
+ *                          (hit = cap when censored; escape = first check with FVU < 0.9)
+ *   staircase_hitmean.csv  target,d,geomean_T,fit_T        (targets 0-2: geometric mean, fit)
+ *   staircase_fit.csv      target,slope,se,intercept,n     (target 3: the escape-time fit;
+ *                                                           4: leap 4's hitting-time fit)
+ *   staircase_leaps.csv    leap,predicted,slope,se,lo,hi,n,observable   (the leap ladder:
+ *                          fitted exponent per leap, the prediction max(L-1,1) and the test's
+ *                          interval; observable 0 = hitting time FVU < 0.1, 1 = escape time
+ *                          FVU < 0.9, asserted for leap 4; leap 4's hitting time not asserted)
  *   staircase.json (configuration from the config structs + results + provenance),
  *   summary.json (claims report rows: MS2 and MS3 recomputed from the sweep's runs).
- * Target code: 0 = staircase, 1 = x1x2x3. The slope fits follow the test: the staircase on
- * its uncensored runs, x1x2x3 with censored runs at their cap (a lower bound, see
- * theorems/staircase.md). */
+ * Target code (staircase_ms2_config): 0 = staircase, 1 = x1x2x3, 2 = x1 + x1x2x3, 3 =
+ * x1x2x3x4. The slope fits follow the test: the staircase and leap 2 on their uncensored runs,
+ * x1x2x3 with censored runs at their cap (a lower bound, see theorems/staircase.md), leap 4 on
+ * the escape time. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,47 +42,76 @@
 #include "bench_cli.h"
 
 #define PROG "bench_staircase"
+#define NT 4   /* targets */
+#define MAXD 5
+#define MAXS 12
 
 typedef struct {
   int full;
   size_t nd, ns, cap_mult;
-  size_t ds[5];
+  size_t ds[MAXD];
+  size_t nd4, ns4;   /* leap 4 (target 3) has its own grid */
+  size_t ds4[MAXD];
   uint64_t seed;
 } grid;
 
 typedef struct {
-  double T[2][5][8]; /* hitting time (the cap when censored) */
-  int cens[2][5][8];
-  double ms3_gap;    /* min over staircase runs of the gap between rise times, in snapshots */
-  gdl_fit fit[2];
+  double T[NT][MAXD][MAXS]; /* hitting time (the cap when censored) */
+  double E[NT][MAXD][MAXS]; /* escape time (first check with FVU < 0.9; 0 if none) */
+  int cens[NT][MAXD][MAXS];
+  double ms3_gap;           /* min over staircase runs of the gap between rise times, in snapshots */
+  gdl_fit fit[NT + 1];      /* per target; fit[3] on the escape time, fit[4] leap 4's hitting time */
 } results;
 
-/* Point q: target (x1x2x3 first: the expensive runs start first), d, rep. */
+/* Points come in blocks by target, the expensive ones first: x1x2x3, x1x2x3x4, staircase,
+ * x1 + x1x2x3; within a block the largest d first. */
+static const int block_target[NT] = {1, 3, 0, 2};
+
+static size_t nd_of(const grid *g, int t) { return t == 3 ? g->nd4 : g->nd; }
+static size_t ns_of(const grid *g, int t) { return t == 3 ? g->ns4 : g->ns; }
+static size_t d_of(const grid *g, int t, size_t i) { return t == 3 ? g->ds4[i] : g->ds[i]; }
+static size_t npoints(const grid *g) { return 3 * g->nd * g->ns + g->nd4 * g->ns4; }
+
+/* Point q: target, d index, rep. */
 static void point_of(const grid *g, size_t q, int *t, size_t *i, size_t *s) {
-  size_t per = g->nd * g->ns;
-  *t = q < per ? 1 : 0;
-  size_t r = q % per;
-  *i = g->nd - 1 - r / g->ns;
-  *s = r % g->ns;
+  for (size_t b = 0; b < NT; b++) {
+    int tb = block_target[b];
+    size_t per = nd_of(g, tb) * ns_of(g, tb);
+    if (q < per) {
+      *t = tb;
+      *i = nd_of(g, tb) - 1 - q / ns_of(g, tb);
+      *s = q % ns_of(g, tb);
+      return;
+    }
+    q -= per;
+  }
+  *t = 0; /* not reached for q < npoints */
+  *i = *s = 0;
 }
 
 static size_t index_of(const grid *g, int t, size_t i, size_t s) {
-  return (t ? 0 : g->nd * g->ns) + (g->nd - 1 - i) * g->ns + s;
+  size_t off = 0;
+  for (size_t b = 0; b < NT && block_target[b] != t; b++) off += nd_of(g, block_target[b]) * ns_of(g, block_target[b]);
+  return off + (nd_of(g, t) - 1 - i) * ns_of(g, t) + s;
 }
 
 static void point_config(const grid *g, int t, size_t i, size_t s, staircase_config *c) {
-  staircase_sweep_config(c, t, g->ds[i], s, g->cap_mult);
+  staircase_sweep_config(c, t, d_of(g, t, i), s, g->cap_mult);
 }
 
 static int grid_json(const void *cfg, gdl_json *j) {
   const grid *g = cfg;
-  double dd[5];
+  double dd[MAXD], d4[MAXD];
   for (size_t i = 0; i < g->nd; i++) dd[i] = (double)g->ds[i];
+  for (size_t i = 0; i < g->nd4; i++) d4[i] = (double)g->ds4[i];
   GDL_TRY(gdl_json_nums(j, "d", g->nd, dd));
   GDL_TRY(gdl_json_int(j, "reps", (long long)g->ns));
+  GDL_TRY(gdl_json_nums(j, "d_leap4", g->nd4, d4));
+  GDL_TRY(gdl_json_int(j, "reps_leap4", (long long)g->ns4));
   GDL_TRY(gdl_json_int(j, "cap_mult_leap3", (long long)g->cap_mult));
+  GDL_TRY(gdl_json_num(j, "escape_fvu", STAIRCASE_ESCAPE_FVU));
   GDL_TRY(gdl_json_begin_list(j, "points_at_smallest_d"));
-  for (int t = 0; t < 2; t++) {
+  for (int t = 0; t < NT; t++) {
     staircase_config c;
     point_config(g, t, 0, 0, &c);
     GDL_TRY(gdl_json_begin(j, NULL));
@@ -108,11 +147,11 @@ static double rise_gap(const gdl_table *w, size_t d) {
   return gap;
 }
 
-/* Reads every point back (gdl_csv_read) into the three run tables and res->T/cens/ms3_gap. */
+/* Reads every point back (gdl_csv_read) into the run tables and res->T/E/cens/ms3_gap. */
 static int assemble(const grid *g, gdl_sweep *sw, const char *out, results *res) {
   static const char *const ccols[] = {"target", "d", "seed", "step", "steps_over_d", "fvu"};
   static const char *const wcols[] = {"d", "seed", "step", "steps_over_d", "w1", "w2", "w3", "w4", "bulk"};
-  static const char *const hcols[] = {"target", "d", "seed", "hit", "hit_over_d", "censored"};
+  static const char *const hcols[] = {"target", "d", "seed", "hit", "hit_over_d", "censored", "escape"};
   gdl_csv *cc = NULL, *cw = NULL, *ch = NULL;
   gdl_table h = {0}, cu = {0}, w = {0};
   char path[4096];
@@ -123,12 +162,12 @@ static int assemble(const grid *g, gdl_sweep *sw, const char *out, results *res)
   snprintf(path, sizeof path, "%s/staircase_weights.csv", out);
   GDL_TRY_CLEANUP(gdl_csv_open(path, 9, wcols, &cw));
   snprintf(path, sizeof path, "%s/staircase_hitting.csv", out);
-  GDL_TRY_CLEANUP(gdl_csv_open(path, 6, hcols, &ch));
-  for (int t = 0; t < 2; t++) /* stable order: target, d, seed */
-    for (size_t i = 0; i < g->nd; i++)
-      for (size_t s = 0; s < g->ns; s++) {
+  GDL_TRY_CLEANUP(gdl_csv_open(path, 7, hcols, &ch));
+  for (int t = 0; t < NT; t++) /* stable order: target, d, seed */
+    for (size_t i = 0; i < nd_of(g, t); i++)
+      for (size_t s = 0; s < ns_of(g, t); s++) {
         size_t q = index_of(g, t, i, s);
-        double d = (double)g->ds[i];
+        double d = (double)d_of(g, t, i);
         GDL_TRY_CLEANUP(gdl_sweep_point_file(sw, q, "csv", path, sizeof path));
         GDL_TRY_CLEANUP(gdl_csv_read(path, &h));
         if (h.nrows != 1 || h.ncols != 5) {
@@ -138,11 +177,14 @@ static int assemble(const grid *g, gdl_sweep *sw, const char *out, results *res)
         res->cens[t][i][s] = h.v[0] == 0;
         res->T[t][i][s] = h.v[0] > 0 ? h.v[0] : h.v[1];
         gdl_table_free(&h);
-        double hv[6] = {t, d, (double)s, res->T[t][i][s], res->T[t][i][s] / d, res->cens[t][i][s]};
-        GDL_TRY_CLEANUP(gdl_csv_row(ch, hv));
         GDL_TRY_CLEANUP(gdl_sweep_point_file(sw, q, "curve.csv", path, sizeof path));
         GDL_TRY_CLEANUP(gdl_csv_read(path, &cu));
-        for (size_t r = 0; r < cu.nrows; r++) {
+        res->E[t][i][s] = 0; /* the escape time, as staircase_escape_time on the recorded curve */
+        for (size_t r = 0; r < cu.nrows && res->E[t][i][s] == 0; r++)
+          if (cu.v[2 * r + 1] < STAIRCASE_ESCAPE_FVU) res->E[t][i][s] = cu.v[2 * r];
+        double hv[7] = {t, d, (double)s, res->T[t][i][s], res->T[t][i][s] / d, res->cens[t][i][s], res->E[t][i][s]};
+        GDL_TRY_CLEANUP(gdl_csv_row(ch, hv));
+        for (size_t r = 0; t != 3 && r < cu.nrows; r++) { /* leap 4's small d would shift the curves' grid */
           double cv[6] = {t, d, (double)s, cu.v[2 * r], cu.v[2 * r] / d, cu.v[2 * r + 1]};
           GDL_TRY_CLEANUP(gdl_csv_row(cc, cv));
         }
@@ -174,30 +216,38 @@ cleanup:
   return rc;
 }
 
-/* Fits log T vs log d (staircase: uncensored runs only; x1x2x3: censored at the cap) and
- * writes staircase_fit.csv and staircase_hitmean.csv. */
+/* Fit k of log T vs log d: k = 0, 2 (staircase, leap 2) on the uncensored runs; 1 (x1x2x3)
+ * with censored runs at the cap; 3 (leap 4) on the escape times; 4 leap 4's hitting times
+ * (uncensored; shown, not asserted). */
+static int fit_one(const grid *g, const results *res, int k, gdl_fit *f) {
+  int t = k == 4 ? 3 : k;
+  double x[MAXD * MAXS], y[MAXD * MAXS];
+  size_t n = 0;
+  for (size_t i = 0; i < nd_of(g, t); i++)
+    for (size_t s = 0; s < ns_of(g, t); s++) {
+      double T = k == 3 ? res->E[t][i][s] : res->T[t][i][s];
+      if ((k == 3 && T <= 0) || (k != 1 && k != 3 && res->cens[t][i][s])) continue;
+      x[n] = (double)d_of(g, t, i);
+      y[n++] = T;
+    }
+  if (n < 3) return gdl_fail(GDL_EINVAL, "staircase fit %d: %zu usable runs (< 3)", k, n);
+  return gdl_fit_loglog(n, x, y, f);
+}
+
+/* Fits and writes staircase_fit.csv, staircase_hitmean.csv and staircase_leaps.csv. */
 static int fits(const grid *g, const char *out, results *res) {
-  double x[5 * 8], y[5 * 8];
-  for (int t = 0; t < 2; t++) {
-    size_t n = 0;
-    for (size_t i = 0; i < g->nd; i++)
-      for (size_t s = 0; s < g->ns; s++) {
-        if (t == 0 && res->cens[t][i][s]) continue;
-        x[n] = (double)g->ds[i];
-        y[n++] = res->T[t][i][s];
-      }
-    GDL_TRY(gdl_fit_loglog(n, x, y, &res->fit[t]));
-  }
+  for (int k = 0; k <= NT; k++) GDL_TRY(fit_one(g, res, k, &res->fit[k]));
   static const char *const fcols[] = {"target", "slope", "se", "intercept", "n"};
   static const char *const mcols[] = {"target", "d", "geomean_T", "fit_T"};
+  static const char *const lcols[] = {"leap", "predicted", "slope", "se", "lo", "hi", "n", "observable"};
   char path[4096];
-  gdl_csv *cf = NULL, *cm = NULL;
+  gdl_csv *cf = NULL, *cm = NULL, *cl = NULL;
   int rc = GDL_OK;
   snprintf(path, sizeof path, "%s/staircase_fit.csv", out);
   GDL_TRY_CLEANUP(gdl_csv_open(path, 5, fcols, &cf));
-  for (int t = 0; t < 2; t++) {
-    const gdl_fit *f = &res->fit[t];
-    double v[5] = {t, f->slope, f->se_slope, f->intercept, (double)f->n};
+  for (int k = 0; k <= NT; k++) {
+    const gdl_fit *f = &res->fit[k];
+    double v[5] = {k, f->slope, f->se_slope, f->intercept, (double)f->n};
     GDL_TRY_CLEANUP(gdl_csv_row(cf, v));
   }
   rc = gdl_csv_commit(cf);
@@ -205,7 +255,7 @@ static int fits(const grid *g, const char *out, results *res) {
   GDL_TRY_CLEANUP(rc);
   snprintf(path, sizeof path, "%s/staircase_hitmean.csv", out);
   GDL_TRY_CLEANUP(gdl_csv_open(path, 4, mcols, &cm));
-  for (int t = 0; t < 2; t++)
+  for (int t = 0; t < 3; t++)
     for (size_t i = 0; i < g->nd; i++) {
       double lm = 0, ld = log((double)g->ds[i]);
       for (size_t s = 0; s < g->ns; s++) lm += log(res->T[t][i][s]);
@@ -215,9 +265,27 @@ static int fits(const grid *g, const char *out, results *res) {
     }
   rc = gdl_csv_commit(cm);
   cm = NULL;
+  GDL_TRY_CLEANUP(rc);
+  /* the leap ladder: leap L, prediction max(L - 1, 1), fitted slope, the test's interval */
+  static const int leap_fit[5] = {0, 2, 1, 3, 4}; /* leaps 1, 2, 3, 4 (escape), 4 (hitting) */
+  const double lo[5] = {STAIRCASE_SLOPE_LEAP1_LO, STAIRCASE_SLOPE_LEAP2_LO, STAIRCASE_SLOPE_LEAP3_LO,
+                        g->full ? STAIRCASE_SLOPE_LEAP4_LO : STAIRCASE_SLOPE_LEAP4_QUICK_LO, NAN};
+  const double hi[5] = {STAIRCASE_SLOPE_LEAP1_HI, STAIRCASE_SLOPE_LEAP2_HI, STAIRCASE_SLOPE_LEAP3_HI,
+                        g->full ? STAIRCASE_SLOPE_LEAP4_HI : STAIRCASE_SLOPE_LEAP4_QUICK_HI, NAN};
+  snprintf(path, sizeof path, "%s/staircase_leaps.csv", out);
+  GDL_TRY_CLEANUP(gdl_csv_open(path, 8, lcols, &cl));
+  for (int r = 0; r < 5; r++) {
+    double L = r < 4 ? r + 1 : 4;
+    const gdl_fit *f = &res->fit[leap_fit[r]];
+    double v[8] = {L, fmax(L - 1, 1), f->slope, f->se_slope, lo[r], hi[r], (double)f->n, r == 3 ? 1 : 0};
+    GDL_TRY_CLEANUP(gdl_csv_row(cl, v));
+  }
+  rc = gdl_csv_commit(cl);
+  cl = NULL;
 cleanup:
   if (cf) gdl_csv_abort(cf);
   if (cm) gdl_csv_abort(cm);
+  if (cl) gdl_csv_abort(cl);
   return rc;
 }
 
@@ -225,21 +293,40 @@ cleanup:
 static int summary(const grid *g, const char *out, const results *res) {
   gdl_summary *s = NULL;
   int rc = GDL_OK;
-  size_t ncens = 0;
+  size_t ncens = 0, ncens2 = 0, ncens4 = 0;
   char chk[160], path[4096];
   GDL_TRY(gdl_summary_new("MS", &s));
   for (size_t i = 0; i < g->nd; i++)
-    for (size_t r = 0; r < g->ns; r++) ncens += (size_t)res->cens[0][i][r];
-  const gdl_fit *f0 = &res->fit[0], *f1 = &res->fit[1];
+    for (size_t r = 0; r < g->ns; r++) {
+      ncens += (size_t)res->cens[0][i][r];
+      ncens2 += (size_t)res->cens[2][i][r];
+    }
+  for (size_t i = 0; i < g->nd4; i++)
+    for (size_t r = 0; r < g->ns4; r++) ncens4 += (size_t)res->cens[3][i][r];
+  const gdl_fit *f0 = &res->fit[0], *f1 = &res->fit[1], *f2 = &res->fit[2], *f3 = &res->fit[3];
   GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "staircase runs censored at 300d", (double)ncens, "<=", 0, ncens == 0));
-  GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "staircase slope of log T vs log d (>=)", f0->slope, ">=", 0.75,
-                                    f0->slope >= 0.75));
-  GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "staircase slope of log T vs log d (<=)", f0->slope, "<=", 1.25,
-                                    f0->slope <= 1.25));
+  GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "staircase slope of log T vs log d (>=)", f0->slope, ">=",
+                                    STAIRCASE_SLOPE_LEAP1_LO, f0->slope >= STAIRCASE_SLOPE_LEAP1_LO));
+  GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "staircase slope of log T vs log d (<=)", f0->slope, "<=",
+                                    STAIRCASE_SLOPE_LEAP1_HI, f0->slope <= STAIRCASE_SLOPE_LEAP1_HI));
   GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "x1x2x3 slope of log T vs log d (>=, censored runs at the cap)",
-                                    f1->slope, ">=", 1.6, f1->slope >= 1.6));
+                                    f1->slope, ">=", STAIRCASE_SLOPE_LEAP3_LO, f1->slope >= STAIRCASE_SLOPE_LEAP3_LO));
   GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "x1x2x3 slope of log T vs log d (<=, censored runs at the cap)",
-                                    f1->slope, "<=", 2.4, f1->slope <= 2.4));
+                                    f1->slope, "<=", STAIRCASE_SLOPE_LEAP3_HI, f1->slope <= STAIRCASE_SLOPE_LEAP3_HI));
+  GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "x1 + x1x2x3 (leap 2) runs censored", (double)ncens2, "<=", 0,
+                                    ncens2 == 0));
+  GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "x1 + x1x2x3 (leap 2) slope of log T vs log d (>=)", f2->slope, ">=",
+                                    STAIRCASE_SLOPE_LEAP2_LO, f2->slope >= STAIRCASE_SLOPE_LEAP2_LO));
+  GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "x1 + x1x2x3 (leap 2) slope of log T vs log d (<=)", f2->slope, "<=",
+                                    STAIRCASE_SLOPE_LEAP2_HI, f2->slope <= STAIRCASE_SLOPE_LEAP2_HI));
+  GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "x1x2x3x4 (leap 4, step 2/d^2) runs censored at 10 d^3",
+                                    (double)ncens4, "<=", 0, ncens4 == 0));
+  if (g->full) { /* the quick sweep's 8 leap-4 reps (the test: 128) are for the figure only */
+    GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "x1x2x3x4 (leap 4) escape-time slope (>=)", f3->slope, ">=",
+                                      STAIRCASE_SLOPE_LEAP4_LO, f3->slope >= STAIRCASE_SLOPE_LEAP4_LO));
+    GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "x1x2x3x4 (leap 4) escape-time slope (<=)", f3->slope, "<=",
+                                      STAIRCASE_SLOPE_LEAP4_HI, f3->slope <= STAIRCASE_SLOPE_LEAP4_HI));
+  }
   for (size_t i = 0; i < g->nd; i++) {
     double worst = 0, best = INFINITY, d = (double)g->ds[i];
     for (size_t r = 0; r < g->ns; r++) {
@@ -259,6 +346,7 @@ static int summary(const grid *g, const char *out, const results *res) {
   GDL_TRY_CLEANUP(gdl_summary_figure(s, "staircase_curves.png"));
   GDL_TRY_CLEANUP(gdl_summary_figure(s, "staircase_hitting.png"));
   GDL_TRY_CLEANUP(gdl_summary_figure(s, "staircase_weights.png"));
+  GDL_TRY_CLEANUP(gdl_summary_figure(s, "staircase_leaps.png"));
   snprintf(path, sizeof path, "%s/summary.json", out);
   rc = gdl_summary_write(s, path);
 cleanup:
@@ -273,6 +361,12 @@ static int sidecar(gdl_json *doc, const char *out, const results *res, uint64_t 
   GDL_TRY(gdl_json_num(doc, "slope_staircase_se", res->fit[0].se_slope));
   GDL_TRY(gdl_json_num(doc, "slope_leap3", res->fit[1].slope));
   GDL_TRY(gdl_json_num(doc, "slope_leap3_se", res->fit[1].se_slope));
+  GDL_TRY(gdl_json_num(doc, "slope_leap2", res->fit[2].slope));
+  GDL_TRY(gdl_json_num(doc, "slope_leap2_se", res->fit[2].se_slope));
+  GDL_TRY(gdl_json_num(doc, "slope_leap4_escape", res->fit[3].slope));
+  GDL_TRY(gdl_json_num(doc, "slope_leap4_escape_se", res->fit[3].se_slope));
+  GDL_TRY(gdl_json_num(doc, "slope_leap4_hitting", res->fit[4].slope));
+  GDL_TRY(gdl_json_num(doc, "slope_leap4_hitting_se", res->fit[4].se_slope));
   GDL_TRY(gdl_json_provenance(doc, seed));
   snprintf(path, sizeof path, "%s/staircase.json", out);
   return gdl_json_write(doc, path);
@@ -282,25 +376,29 @@ int main(int argc, char **argv) {
   gdl_bench_args args;
   gdl_bench_parse(&args, PROG, "--out DIR [--full] [--seed N]", argc, argv, NULL, NULL);
   grid g = {.full = args.full, .nd = args.full ? 5 : 4, .ns = args.full ? 8 : 3,
-            .cap_mult = args.full ? 8000 : 3000, .ds = {32, 64, 128, 256, 512}, .seed = args.seed};
+            .cap_mult = args.full ? 8000 : 3000, .ds = {32, 64, 128, 256, 512},
+            .nd4 = 5, .ns4 = args.full ? 12 : 8, .seed = args.seed};
+  static const size_t d4q[5] = {12, 16, 20, 24, 32}, d4f[5] = {32, 48, 64, 96, 128}; /* the test's grids */
+  memcpy(g.ds4, args.full ? d4f : d4q, g.nd4 * sizeof *g.ds4);
   gdl_json *doc = NULL;
   gdl_sweep *sw = NULL;
   int rc = gdl_exp_doc("staircase", g.full ? "full" : "quick", g.seed, grid_json, &g, &doc);
   if (rc != GDL_OK) gdl_bench_die(PROG, "config", rc);
-  rc = gdl_exp_sweep_begin(&argc, &argv, args.out, g.full ? "ms-full" : "ms-quick", 2 * g.nd * g.ns, doc, &sw);
+  rc = gdl_exp_sweep_begin(&argc, &argv, args.out, g.full ? "ms-full" : "ms-quick", npoints(&g), doc, &sw);
   if (rc != GDL_OK) gdl_bench_die(PROG, "sweep", rc);
   /* cost estimates for the rank assignment (online SGD: a step costs ~ d x width): the
    * staircase runs to its 300d budget (~300 d^2); x1x2x3 stops at its hit, ~10 d^2 steps at
-   * d = 256 (CLAIMS.md calibration), so ~10 d^3 */
-  const size_t np = 2 * g.nd * g.ns;
+   * d = 256 (CLAIMS.md calibration), so ~10 d^3; leap 2 stops at ~150d (~150 d^2); leap 4
+   * at ~1.2 d^3 steps (~1.2 d^4) */
+  const size_t np = npoints(&g);
   double *cost = malloc(np * sizeof *cost);
   if (!cost) gdl_bench_die(PROG, "costs", gdl_fail(GDL_ENOMEM, "out of memory"));
   for (size_t q = 0; q < np; q++) {
     int t;
     size_t i, s;
     point_of(&g, q, &t, &i, &s);
-    double d = (double)g.ds[i];
-    cost[q] = t ? 10.0 * d * d * d : 300.0 * d * d;
+    double d = (double)d_of(&g, t, i);
+    cost[q] = t == 1 ? 10.0 * d * d * d : t == 3 ? 1.2 * d * d * d * d : t == 2 ? 150.0 * d * d : 300.0 * d * d;
   }
   rc = gdl_sweep_set_costs(sw, cost);
   free(cost);
@@ -316,8 +414,11 @@ int main(int argc, char **argv) {
     if ((rc = fits(&g, args.out, res)) != GDL_OK) gdl_bench_die(PROG, "fit", rc);
     if ((rc = sidecar(doc, args.out, res, g.seed)) != GDL_OK) gdl_bench_die(PROG, "sidecar", rc);
     if ((rc = summary(&g, args.out, res)) != GDL_OK) gdl_bench_die(PROG, "summary", rc);
-    printf("staircase: slope staircase %.3f (SE %.3f), x1x2x3 %.3f (SE %.3f); results in %s\n",
-           res->fit[0].slope, res->fit[0].se_slope, res->fit[1].slope, res->fit[1].se_slope, args.out);
+    printf("staircase: slope staircase %.3f (SE %.3f), x1 + x1x2x3 %.3f (SE %.3f), x1x2x3 %.3f (SE %.3f), "
+           "x1x2x3x4 escape %.3f (SE %.3f), hitting %.3f (SE %.3f); results in %s\n",
+           res->fit[0].slope, res->fit[0].se_slope, res->fit[2].slope, res->fit[2].se_slope, res->fit[1].slope,
+           res->fit[1].se_slope, res->fit[3].slope, res->fit[3].se_slope, res->fit[4].slope, res->fit[4].se_slope,
+           args.out);
     free(res);
   }
   gdl_json_free(doc);

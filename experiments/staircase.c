@@ -36,8 +36,9 @@ void staircase_ms2_config(staircase_config *c, int target, size_t d, size_t rep,
   if (target < 0 || target > 3) target = 0;
   c->target = staircase_targets[target];
   c->d = d;
-  c->budget = target == 0 ? 300 * d : (target == 3 ? 300 * d * d : cap_mult * d);
-  c->eval_every = target == 3 ? d : 5 * d;
+  c->budget = target == 0 ? 300 * d : (target == 3 ? 10 * d * d * d : cap_mult * d);
+  c->eval_every = 5 * d;
+  if (target == 3) c->lr_mf = STAIRCASE_LEAP4_STEP / (double)d; /* per particle: 2/d^2 */
   c->purpose = purposes[target];
   c->index = (uint64_t)d * 1000 + rep;
 }
@@ -47,6 +48,39 @@ void staircase_sweep_config(staircase_config *c, int target, size_t d, size_t re
   c->stop_at_hit = target != 0;
   c->track_every = d / 4 ? d / 4 : 1;
   c->ntrack = 4;
+}
+
+void staircase_ms3_config(staircase_config *c, int target, size_t d, size_t q) {
+  staircase_config_default(c);
+  c->target = target ? STAIRCASE_TARGET_LEAP3 : STAIRCASE_TARGET_STAIRCASE;
+  c->d = d;
+  c->budget = (target ? 3000 : 300) * d;
+  c->eval_every = 5 * d;
+  c->track_every = d / 4;
+  c->ntrack = 4;
+  c->purpose = "ms3";
+  c->index = q;
+}
+
+void staircase_ms4_config(staircase_config *c, size_t d, int hand, double hand_scale, size_t rep) {
+  static const size_t coords[4] = {0, 1, 2, 3};
+  staircase_config_default(c);
+  c->target = STAIRCASE_TARGET_MS4;
+  c->net = STAIRCASE_NET_STANDARD3;
+  c->d = d;
+  c->width = 64;
+  c->lr_std = 0.02;
+  c->lr_decay = 1;
+  c->budget = 100 * d;
+  c->eval_every = 5 * d;
+  c->stop_at_hit = 0;
+  c->purpose = hand ? "ms4.hand" : "ms4.fcn";
+  c->index = d == 128 ? rep : d * 1000 + rep; /* d = 128 keeps the streams of the one-d version */
+  if (hand) {
+    c->nhand = 4;
+    c->hand = coords;
+    c->hand_scale = hand_scale;
+  }
 }
 
 int staircase_config_json(const void *cfg, gdl_json *j) {
@@ -355,6 +389,12 @@ cleanup:
   free(y);
   free(f);
   return rc;
+}
+
+size_t staircase_escape_time(const staircase_result *r, double fvu) {
+  size_t idx = 0;
+  if (!r || gdl_hitting_index(r->n_eval, r->eval_fvu, fvu, 1, &idx) != GDL_OK || idx >= r->n_eval) return 0;
+  return r->eval_step[idx];
 }
 
 size_t staircase_rise_time(const staircase_result *r, size_t ntrack, size_t i, double factor) {

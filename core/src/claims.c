@@ -67,11 +67,12 @@ const gdl_claim_info gdl_claim_table[GDL_NCLAIMS] = {
             "where the target is learned."},
     {"MS1", "Leap / MSP calculator exact on the CLAIMS.md examples and on random supports "
             "(brute force over orderings)."},
-    {"MS2", "Online SGD hitting time: staircase slope of log T vs log d in [0.75, 1.25] (no run "
-            "censored), x1x2x3 in [1.6, 2.4] (censored runs as lower bounds), leap-2 x1 + x1x2x3 "
-            "in [0.7, 1.3]; detector checked "
-            "against an independent FVU; budget 300d learns the staircase at every d, not x1x2x3 "
-            "at d = 256."},
+    {"MS2", "The leap ladder: slope of log T vs log d near max(Leap - 1, 1): staircase in "
+            "[0.75, 1.25] (no run censored), x1 + x1x2x3 (leap 2) in [0.7, 1.3], x1x2x3 in "
+            "[1.6, 2.4] (censored runs as lower bounds), x1x2x3x4 (leap 4, step 2/d^2, escape "
+            "time) in [2.4, 3.40] (d = 12..32: above leap 3; [2.57, 3.43] on d = 32..128, full); detector "
+            "checked against an independent FVU; budget 300d learns the staircase at every d, "
+            "not x1x2x3 at d = 256."},
     {"MS3", "Saddle to saddle: on the staircase, coordinate i's first-layer weight takes off "
             "later for larger i."},
     {"MS4", "Beyond mean field: with a linear budget (100d, d = 64, 128, 256), a depth-3 "
