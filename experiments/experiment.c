@@ -13,6 +13,8 @@ int gdl_exp_doc(const char *family, const char *mode, uint64_t seed, gdl_exp_con
   GDL_TRY_CLEANUP(gdl_json_str(j, "family", family));
   GDL_TRY_CLEANUP(gdl_json_str(j, "mode", mode));
   GDL_TRY_CLEANUP(gdl_json_str(j, "version", gdl_version()));
+  /* the commit the library was configured at: a rebuilt tree at another commit recomputes */
+  GDL_TRY_CLEANUP(gdl_json_str(j, "git", gdl_git_describe()));
   char num[32];
   snprintf(num, sizeof num, "%llu", (unsigned long long)seed);
   GDL_TRY_CLEANUP(gdl_json_str(j, "seed", num));

@@ -24,9 +24,11 @@ extern "C" {
 /* Writes a configuration's members into the open object of j. */
 typedef int (*gdl_exp_config_fn)(const void *cfg, gdl_json *j);
 
-/* A new JSON document {"family", "mode", "version", "seed", "config": {cfg_json(cfg)}}: the
+/* A new JSON document {"family", "mode", "version", "git", "seed", "config": {cfg_json(cfg)}}: the
  * key of a sweep (gdl_sweep_set_key(gdl_json_text(doc))) and the head of its sidecar, to
- * which the sweep appends its results and gdl_json_provenance. cfg_json may be NULL. */
+ * which the sweep appends its results and gdl_json_provenance. "git" is gdl_git_describe() (the
+ * commit the build was configured at), so points computed by another commit's code are not
+ * reused; uncommitted edits ("-dirty") are not told apart. cfg_json may be NULL. */
 int gdl_exp_doc(const char *family, const char *mode, uint64_t seed, gdl_exp_config_fn cfg_json, const void *cfg,
                 gdl_json **out);
 
