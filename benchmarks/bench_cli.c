@@ -126,7 +126,7 @@ void gdl_bench_out_path(const gdl_bench_args *args, const char *name, char *buf,
 
 void gdl_bench_sweep_run(gdl_bench_sweep *bs, const gdl_bench_args *args, int same_as_test, int *argc, char ***argv,
                          const char *family, const char *sweep_name, gdl_exp_config_fn cfg_json, const void *cfg,
-                         size_t np, gdl_bench_cost_fn cost, gdl_sweep_point_fn fn, void *ctx, int assemble) {
+                         size_t np, gdl_bench_cost_fn cost, gdl_sweep_point_fn fn, void *ctx, const char *table) {
   memset(bs, 0, sizeof *bs);
   bs->args = args;
   bs->family = family;
@@ -148,10 +148,9 @@ void gdl_bench_sweep_run(gdl_bench_sweep *bs, const gdl_bench_args *args, int sa
     gdl_bench_die(args->prog, "sweep points", rc);
   if ((rc = gdl_sweep_barrier(bs->sw))) gdl_bench_die(args->prog, "barrier", rc);
   bs->root = gdl_sweep_is_root(bs->sw);
-  if (!bs->root || !assemble) return;
-  char path[4096], name[256];
-  snprintf(name, sizeof name, "%s.csv", family);
-  gdl_bench_out_path(args, name, path, sizeof path);
+  if (!bs->root || !table) return;
+  char path[4096];
+  gdl_bench_out_path(args, table, path, sizeof path);
   if ((rc = gdl_sweep_assemble(bs->sw, path))) gdl_bench_die(args->prog, "assemble", rc);
   if ((rc = gdl_csv_read(path, &bs->t))) gdl_bench_die(args->prog, "read back", rc);
 }

@@ -91,14 +91,14 @@ int gdl_bench_flag_same_as_test(gdl_bench_args *args, int i, int argc, char **ar
 
 /* The frame every sweep main shares: the configuration document (gdl_exp_doc), the keyed
  * sweep (gdl_exp_sweep_begin), the run over this rank's unfinished points (gdl_sweep_run),
- * the barrier, and on rank 0 DIR/<family>.csv assembled from the points and read back. */
+ * the barrier, and on rank 0 the points' CSVs assembled into one table and read back. */
 typedef struct {
   const gdl_bench_args *args;
-  const char *family; /* "steps": DIR/steps.csv, DIR/steps.json, mode from --full */
+  const char *family; /* "steps": the sidecar DIR/steps.json; mode from --full */
   gdl_json *doc;      /* the configuration document: key and head of the sidecar */
   gdl_sweep *sw;
   int root;           /* this rank assembles and writes */
-  gdl_table t;        /* root, assemble != 0: DIR/<family>.csv read back */
+  gdl_table t;        /* root, with a table name: DIR/<table> read back */
   size_t failed;      /* points of this rank that failed */
 } gdl_bench_sweep;
 
@@ -107,12 +107,14 @@ typedef double (*gdl_bench_cost_fn)(const void *ctx, size_t i);
 
 /* Runs the sweep `sweep_name` of np points (fn(ctx, sw, i) writes point i) with the family's
  * configuration document from cfg_json(cfg). cost(ctx, i) (NULL: equal costs) estimates the
- * points for the cost-balanced rank assignment and the start order (gdl_sweep_set_costs). With `assemble`, rank 0 concatenates the points' CSVs into
- * DIR/<family>.csv and reads it into bs->t. Any failure ends the program (gdl_bench_die).
+ * points for the cost-balanced rank assignment and the start order (gdl_sweep_set_costs).
+ * With a `table` name ("steps.csv"), rank 0 concatenates the points' CSVs into DIR/<table> and
+ * reads it into bs->t (NULL: the program assembles its own files). Any failure ends the
+ * program (gdl_bench_die).
  * `same_as_test` (may be 0) is the --same-as-test flag: rejected with --full. */
 void gdl_bench_sweep_run(gdl_bench_sweep *bs, const gdl_bench_args *args, int same_as_test, int *argc, char ***argv,
                          const char *family, const char *sweep_name, gdl_exp_config_fn cfg_json, const void *cfg,
-                         size_t np, gdl_bench_cost_fn cost, gdl_sweep_point_fn fn, void *ctx, int assemble);
+                         size_t np, gdl_bench_cost_fn cost, gdl_sweep_point_fn fn, void *ctx, const char *table);
 /* Rank 0: the sidecar DIR/<family>.json (the document plus provenance) and the summary
  * DIR/summary.json; sum may be NULL. Ends the program on failure. */
 void gdl_bench_sweep_write(gdl_bench_sweep *bs, gdl_summary *sum);

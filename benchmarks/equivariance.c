@@ -257,7 +257,7 @@ int main(int argc, char **argv) {
   ctx.seed = args.seed;
   gdl_bench_sweep bs;
   gdl_bench_sweep_run(&bs, &args, 0, &argc, &argv, "equivariance", args.full ? "eq-full" : "eq-quick",
-                      equivariance_config_json, &ctx.cfg, equivariance_npoints(&ctx.cfg), point_cost, equivariance_point, &ctx, 0);
+                      equivariance_config_json, &ctx.cfg, equivariance_npoints(&ctx.cfg), point_cost, equivariance_point, &ctx, NULL);
   if (bs.root) {
     eq_results res;
     memset(&res, 0, sizeof res);

@@ -73,42 +73,29 @@ static int summarise(const gdl_table *t, const noisy_gd_grid *g, gdl_summary *su
 /* Cost estimate of a point (gdl_sweep_set_costs: rank assignment and start order): a step of
  * population GD is ~3 passes over the 2^n x P per-example gradients (P parameters); a junk
  * run's level profile (FWHT of every gradient column, every stride-th step) ~ n such passes. */
-static int set_costs(const noisy_gd_grid *g, gdl_sweep *sw) {
-  double cost[NOISY_GD_MAXP];
-  for (size_t i = 0; i < g->np; i++) {
-    const noisy_gd_config *c = &g->cfg[i];
-    double n = c->net.n, w = (double)c->net.width;
-    double P = w * (n + 1) + (double)(c->net.depth - 2) * w * (w + 1) + w + 1;
-    double runs = 3.0 * (c->nreal + c->nctl) + c->njunk * (3.0 + n / (double)c->stride);
-    cost[i] = ldexp(P * (double)c->net.steps * runs, (int)c->net.n);
-  }
-  return gdl_sweep_set_costs(sw, cost);
+static double point_cost(const void *ctx, size_t i) {
+  const noisy_gd_config *c = &((const noisy_gd_grid *)ctx)->cfg[i];
+  double n = c->net.n, w = (double)c->net.width;
+  double P = w * (n + 1) + (double)(c->net.depth - 2) * w * (w + 1) + w + 1;
+  double runs = 3.0 * (c->nreal + c->nctl) + c->njunk * (3.0 + n / (double)c->stride);
+  return ldexp(P * (double)c->net.steps * runs, (int)c->net.n);
 }
 
 /* summary.json and the sidecar (configuration document + results + provenance) */
-static int write_outputs(const char *out, const noisy_gd_grid *g, gdl_json *doc, uint64_t seed) {
-  char path[4096];
-  gdl_table t = {0};
+static int write_outputs(gdl_bench_sweep *bs, const noisy_gd_grid *g) {
   gdl_summary *sum = NULL;
   int rc = GDL_OK;
-  snprintf(path, sizeof path, "%s/noisy_gd_points.csv", out);
-  GDL_TRY_CLEANUP(gdl_csv_read(path, &t));
   GDL_TRY_CLEANUP(gdl_summary_new("NG1,NG2", &sum));
-  GDL_TRY_CLEANUP(summarise(&t, g, sum));
+  GDL_TRY_CLEANUP(summarise(&bs->t, g, sum));
   GDL_TRY_CLEANUP(gdl_summary_figure(sum, "noisy_gd_bound"));
   GDL_TRY_CLEANUP(gdl_summary_figure(sum, "noisy_gd_depth"));
-  snprintf(path, sizeof path, "%s/summary.json", out);
-  GDL_TRY_CLEANUP(gdl_summary_write(sum, path));
   double secs = 0;
-  for (size_t r = 0; r < t.nrows; r++) secs += gdl_table_get(&t, r, "seconds");
-  GDL_TRY_CLEANUP(gdl_json_num(doc, "point_seconds_total", secs));
-  GDL_TRY_CLEANUP(gdl_json_int(doc, "checks_failed", (long long)gdl_summary_failed(sum)));
-  GDL_TRY_CLEANUP(gdl_json_provenance(doc, seed));
-  snprintf(path, sizeof path, "%s/noisy_gd.json", out);
-  GDL_TRY_CLEANUP(gdl_json_write(doc, path));
+  for (size_t r = 0; r < bs->t.nrows; r++) secs += gdl_table_get(&bs->t, r, "seconds");
+  GDL_TRY_CLEANUP(gdl_json_num(bs->doc, "point_seconds_total", secs));
+  GDL_TRY_CLEANUP(gdl_json_int(bs->doc, "checks_failed", (long long)gdl_summary_failed(sum)));
+  gdl_bench_sweep_write(bs, sum);
 cleanup:
   gdl_summary_free(sum);
-  gdl_table_free(&t);
   return rc;
 }
 
@@ -117,24 +104,11 @@ int main(int argc, char **argv) {
   gdl_bench_parse(&args, PROG, "--out DIR [--full] [--seed N]", argc, argv, NULL, NULL);
   static noisy_gd_grid g;
   noisy_gd_grid_make(&g, args.full, args.seed);
-  const char *mode = args.full ? "full" : "quick";
-  gdl_json *doc = NULL;
-  gdl_sweep *sw = NULL;
-  int rc = gdl_exp_doc("noisy_gd", mode, args.seed, noisy_gd_grid_json, &g, &doc);
-  if (rc != GDL_OK) gdl_bench_die(PROG, "config", rc);
-  char name[32], path[4096];
-  snprintf(name, sizeof name, "ng-%s", mode);
-  if ((rc = gdl_exp_sweep_begin(&argc, &argv, args.out, name, g.np, doc, &sw)) != GDL_OK)
-    gdl_bench_die(PROG, "sweep", rc);
-  if ((rc = set_costs(&g, sw)) != GDL_OK) gdl_bench_die(PROG, "costs", rc);
-  if ((rc = gdl_sweep_run(sw, "noisy_gd points", noisy_gd_sweep_point, &g, NULL)) != GDL_OK) gdl_bench_die(PROG, "point", rc);
-  if ((rc = gdl_sweep_barrier(sw)) != GDL_OK) gdl_bench_die(PROG, "barrier", rc);
-  if (gdl_sweep_is_root(sw)) {
-    snprintf(path, sizeof path, "%s/noisy_gd_points.csv", args.out);
-    if ((rc = gdl_sweep_assemble(sw, path)) != GDL_OK) gdl_bench_die(PROG, "assemble", rc);
-    if ((rc = write_outputs(args.out, &g, doc, args.seed)) != GDL_OK) gdl_bench_die(PROG, "outputs", rc);
-  }
-  gdl_json_free(doc);
-  gdl_sweep_end(sw);
+  gdl_bench_sweep bs;
+  gdl_bench_sweep_run(&bs, &args, 0, &argc, &argv, "noisy_gd", args.full ? "ng-full" : "ng-quick", noisy_gd_grid_json,
+                      &g, g.np, point_cost, noisy_gd_sweep_point, &g, "noisy_gd_points.csv");
+  int rc = bs.root ? write_outputs(&bs, &g) : GDL_OK;
+  if (rc != GDL_OK) gdl_bench_die(PROG, "outputs", rc);
+  gdl_bench_sweep_end(&bs);
   return 0;
 }

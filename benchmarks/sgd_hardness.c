@@ -305,7 +305,7 @@ int main(int argc, char **argv) {
         for (size_t r = 0; r < x.ns; r++) x.pts[x.np++] = (fpoint){(sh_kind)k, kind_d(&x, k, di), gi, r};
   gdl_bench_sweep bs;
   gdl_bench_sweep_run(&bs, &args, 0, &argc, &argv, "sgd_hardness", args.full ? "sh-full" : "sh-quick", sweep_config_json,
-                      &x, NGV + x.np, point_cost, point_fn, &x, 0);
+                      &x, NGV + x.np, point_cost, point_fn, &x, NULL);
   int rc = bs.root ? write_outputs(&x, &bs) : GDL_OK;
   if (rc != GDL_OK) fprintf(stderr, "%s: %s\n", PROG, gdl_strerror_last());
   else if (bs.root) printf("sgd_hardness: results in %s\n", args.out);

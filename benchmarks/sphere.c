@@ -52,25 +52,16 @@ static int summarise(const gdl_table *t, const sphere_grid *g, gdl_summary *sum)
   return GDL_OK;
 }
 
-static int write_outputs(const char *out, const sphere_grid *g, gdl_json *doc, uint64_t seed) {
-  char path[4096];
-  gdl_table t = {0};
+static int write_outputs(gdl_bench_sweep *bs, const sphere_grid *g) {
   gdl_summary *sum = NULL;
   int rc = GDL_OK;
-  snprintf(path, sizeof path, "%s/sphere_points.csv", out);
-  GDL_TRY_CLEANUP(gdl_csv_read(path, &t));
   GDL_TRY_CLEANUP(gdl_summary_new("AL2,NG3", &sum));
-  GDL_TRY_CLEANUP(summarise(&t, g, sum));
+  GDL_TRY_CLEANUP(summarise(&bs->t, g, sum));
   GDL_TRY_CLEANUP(gdl_summary_figure(sum, "sphere_alignment"));
-  snprintf(path, sizeof path, "%s/summary.json", out);
-  GDL_TRY_CLEANUP(gdl_summary_write(sum, path));
-  GDL_TRY_CLEANUP(gdl_json_int(doc, "checks_failed", (long long)gdl_summary_failed(sum)));
-  GDL_TRY_CLEANUP(gdl_json_provenance(doc, seed));
-  snprintf(path, sizeof path, "%s/sphere.json", out);
-  GDL_TRY_CLEANUP(gdl_json_write(doc, path));
+  GDL_TRY_CLEANUP(gdl_json_int(bs->doc, "checks_failed", (long long)gdl_summary_failed(sum)));
+  gdl_bench_sweep_write(bs, sum);
 cleanup:
   gdl_summary_free(sum);
-  gdl_table_free(&t);
   return rc;
 }
 
@@ -79,23 +70,11 @@ int main(int argc, char **argv) {
   gdl_bench_parse(&args, PROG, "--out DIR [--full] [--seed N]", argc, argv, NULL, NULL);
   static sphere_grid g;
   sphere_grid_make(&g, args.full, args.seed);
-  const char *mode = args.full ? "full" : "quick";
-  gdl_json *doc = NULL;
-  gdl_sweep *sw = NULL;
-  int rc = gdl_exp_doc("sphere", mode, args.seed, sphere_grid_json, &g, &doc);
-  if (rc != GDL_OK) gdl_bench_die(PROG, "config", rc);
-  char name[32], path[4096];
-  snprintf(name, sizeof name, "sphere-%s", mode);
-  if ((rc = gdl_exp_sweep_begin(&argc, &argv, args.out, name, g.np, doc, &sw)) != GDL_OK)
-    gdl_bench_die(PROG, "sweep", rc);
-  if ((rc = gdl_sweep_run(sw, "sphere points", sphere_sweep_point, &g, NULL)) != GDL_OK) gdl_bench_die(PROG, "point", rc);
-  if ((rc = gdl_sweep_barrier(sw)) != GDL_OK) gdl_bench_die(PROG, "barrier", rc);
-  if (gdl_sweep_is_root(sw)) {
-    snprintf(path, sizeof path, "%s/sphere_points.csv", args.out);
-    if ((rc = gdl_sweep_assemble(sw, path)) != GDL_OK) gdl_bench_die(PROG, "assemble", rc);
-    if ((rc = write_outputs(args.out, &g, doc, args.seed)) != GDL_OK) gdl_bench_die(PROG, "outputs", rc);
-  }
-  gdl_json_free(doc);
-  gdl_sweep_end(sw);
+  gdl_bench_sweep bs;
+  gdl_bench_sweep_run(&bs, &args, 0, &argc, &argv, "sphere", args.full ? "sphere-full" : "sphere-quick", sphere_grid_json,
+                      &g, g.np, NULL, sphere_sweep_point, &g, "sphere_points.csv");
+  int rc = bs.root ? write_outputs(&bs, &g) : GDL_OK;
+  if (rc != GDL_OK) gdl_bench_die(PROG, "outputs", rc);
+  gdl_bench_sweep_end(&bs);
   return 0;
 }

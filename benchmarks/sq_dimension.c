@@ -48,7 +48,7 @@ int main(int argc, char **argv) {
   int rc;
   gdl_bench_sweep bs;
   gdl_bench_sweep_run(&bs, &args, same, &argc, &argv, "sq_dimension", "sq_dimension", sq_dimension_config_json, &cfg,
-                      sq_dimension_npoints(&cfg), point_cost, point, &cfg, 1);
+                      sq_dimension_npoints(&cfg), point_cost, point, &cfg, "sq_dimension.csv");
   int status = 0;
   if (bs.root) {
     const gdl_table *t = &bs.t;

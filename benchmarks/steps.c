@@ -53,7 +53,7 @@ int main(int argc, char **argv) {
   int rc;
   size_t np = ctx.cfg.np;
   gdl_bench_sweep bs;
-  gdl_bench_sweep_run(&bs, &args, same_flag, &argc, &argv, "steps", "steps", steps_config_json, &ctx.cfg, np, point_cost, point, &ctx, 1);
+  gdl_bench_sweep_run(&bs, &args, same_flag, &argc, &argv, "steps", "steps", steps_config_json, &ctx.cfg, np, point_cost, point, &ctx, "steps.csv");
   int status = 0;
   if (bs.root) {
     const gdl_table *t = &bs.t;

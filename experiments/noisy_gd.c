@@ -256,19 +256,24 @@ void noisy_gd_config_tight(noisy_gd_config *c) {
   c->stride = 1;
 }
 
+int ng_cfg_json(const ng_cfg *c, const char *dim, const char *net, const char *trainer, gdl_json *j) {
+  GDL_TRY(gdl_json_int(j, dim, c->n));
+  GDL_TRY(gdl_json_int(j, "depth", (long long)c->depth));
+  GDL_TRY(gdl_json_int(j, "width", (long long)c->width));
+  GDL_TRY(gdl_json_str(j, "net", net));
+  GDL_TRY(gdl_json_str(j, "trainer", trainer));
+  GDL_TRY(gdl_json_num(j, "box", c->box));
+  GDL_TRY(gdl_json_num(j, "lr", c->lr));
+  GDL_TRY(gdl_json_num(j, "tau", c->tau));
+  GDL_TRY(gdl_json_num(j, "clip", c->clip));
+  GDL_TRY(gdl_json_int(j, "steps", (long long)c->steps));
+  return gdl_json_num(j, "b0_scale", c->b0_scale);
+}
+
 int noisy_gd_config_json(const void *cfg, gdl_json *j) {
   const noisy_gd_config *c = cfg;
-  GDL_TRY(gdl_json_int(j, "n", c->net.n));
-  GDL_TRY(gdl_json_int(j, "depth", (long long)c->net.depth));
-  GDL_TRY(gdl_json_int(j, "width", (long long)c->net.width));
-  GDL_TRY(gdl_json_str(j, "net", "tanh FCN, last layer without bias projected onto [-box, box]"));
-  GDL_TRY(gdl_json_str(j, "trainer", "exact population noisy GD (all 2^n points), squared loss, l2 clip"));
-  GDL_TRY(gdl_json_num(j, "box", c->net.box));
-  GDL_TRY(gdl_json_num(j, "lr", c->net.lr));
-  GDL_TRY(gdl_json_num(j, "tau", c->net.tau));
-  GDL_TRY(gdl_json_num(j, "clip", c->net.clip));
-  GDL_TRY(gdl_json_int(j, "steps", (long long)c->net.steps));
-  GDL_TRY(gdl_json_num(j, "b0_scale", c->net.b0_scale));
+  GDL_TRY(ng_cfg_json(&c->net, "n", "tanh FCN, last layer without bias projected onto [-box, box]",
+                      "exact population noisy GD (all 2^n points), squared loss, l2 clip", j));
   GDL_TRY(gdl_json_int(j, "k", c->k));
   GDL_TRY(gdl_json_int(j, "nreal", c->nreal));
   GDL_TRY(gdl_json_int(j, "nctl", c->nctl));

@@ -48,6 +48,10 @@ typedef struct {
 /* width 8, box 1/8, lr 0.5, tau 0.1, l2 clip 1, T 300, b0 0.5, profile NULL. */
 void ng_cfg_default(ng_cfg *c, unsigned n, size_t depth);
 int ng_net_create(const ng_cfg *c, gdl_net **out);
+/* The net and trainer members of c into the open object of j: the input dimension under the
+ * name `dim` ("n", "d"), depth, width, the net and trainer descriptions, box, lr, tau, clip,
+ * steps, b0_scale. */
+int ng_cfg_json(const ng_cfg *c, const char *dim, const char *net, const char *trainer, gdl_json *j);
 /* Sign-symmetric i.i.d. init (B_n-invariant law): W0 ~ N(0, 1/n), b0 ~ N(0, b0^2), hidden
  * W ~ N(0, 1/width), hidden b = 0, last layer ~ U[-box, box]. */
 int ng_net_init(const ng_cfg *c, gdl_net *net, gsl_rng *r);

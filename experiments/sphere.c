@@ -116,17 +116,8 @@ void sphere_ng_config_tight(sphere_ng_config *c) {
 
 int sphere_ng_config_json(const void *cfg, gdl_json *j) {
   const sphere_ng_config *c = cfg;
-  GDL_TRY(gdl_json_int(j, "d", c->net.n));
-  GDL_TRY(gdl_json_int(j, "depth", (long long)c->net.depth));
-  GDL_TRY(gdl_json_int(j, "width", (long long)c->net.width));
-  GDL_TRY(gdl_json_str(j, "net", "tanh FCN, Gaussian first layer, last layer without bias projected onto [-box, box]"));
-  GDL_TRY(gdl_json_str(j, "trainer", "full-batch noisy GD on a fresh uniform sample of the sphere per run, squared loss, l2 clip"));
-  GDL_TRY(gdl_json_num(j, "box", c->net.box));
-  GDL_TRY(gdl_json_num(j, "lr", c->net.lr));
-  GDL_TRY(gdl_json_num(j, "tau", c->net.tau));
-  GDL_TRY(gdl_json_num(j, "clip", c->net.clip));
-  GDL_TRY(gdl_json_int(j, "steps", (long long)c->net.steps));
-  GDL_TRY(gdl_json_num(j, "b0_scale", c->net.b0_scale));
+  GDL_TRY(ng_cfg_json(&c->net, "d", "tanh FCN, Gaussian first layer, last layer without bias projected onto [-box, box]",
+                      "full-batch noisy GD on a fresh uniform sample of the sphere per run, squared loss, l2 clip", j));
   GDL_TRY(gdl_json_int(j, "k", c->k));
   GDL_TRY(gdl_json_int(j, "m", (long long)c->m));
   GDL_TRY(gdl_json_int(j, "mtest", (long long)c->mtest));
