@@ -1,5 +1,9 @@
 /* experiment.c: the sweep key and sidecar head shared by every experiment module. */
+#define _XOPEN_SOURCE 700
+#include <ftw.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include "experiments/experiment.h"
 
 int gdl_exp_doc(const char *family, const char *mode, uint64_t seed, gdl_exp_config_fn cfg_json, const void *cfg,
@@ -41,5 +45,36 @@ int gdl_exp_sweep_begin(int *argc, char ***argv, const char *outdir, const char 
     gdl_sweep_end(*out);
     *out = NULL;
   }
+  return rc;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+  (void)st;
+  (void)flag;
+  (void)ftw;
+  return remove(path);
+}
+
+int gdl_exp_sweep_table(const char *family, const char *sweep_name, uint64_t seed, gdl_exp_config_fn cfg_json,
+                        const void *cfg, size_t np, gdl_sweep_point_fn fn, void *ctx, const char *table,
+                        gdl_table *out) {
+  GDL_CHECK_ARG(family && sweep_name && fn && table && out, "gdl_exp_sweep_table: NULL argument");
+  memset(out, 0, sizeof *out);
+  char dir[] = "/tmp/gdl_same_as_test_XXXXXX";
+  if (!mkdtemp(dir)) return gdl_fail(GDL_EIO, "gdl_exp_sweep_table: cannot create a temporary directory");
+  gdl_json *doc = NULL;
+  gdl_sweep *sw = NULL;
+  int rc = GDL_OK;
+  char path[4096];
+  GDL_TRY_CLEANUP(gdl_exp_doc(family, "same_as_test", seed, cfg_json, cfg, &doc));
+  GDL_TRY_CLEANUP(gdl_exp_sweep_begin(NULL, NULL, dir, sweep_name, np, doc, &sw));
+  GDL_TRY_CLEANUP(gdl_sweep_run(sw, NULL, fn, ctx, NULL));
+  snprintf(path, sizeof path, "%s/%s", dir, table);
+  GDL_TRY_CLEANUP(gdl_sweep_assemble(sw, path));
+  rc = gdl_csv_read(path, out);
+cleanup:
+  gdl_sweep_end(sw);
+  gdl_json_free(doc);
+  nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
   return rc;
 }

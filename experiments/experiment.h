@@ -37,6 +37,14 @@ int gdl_exp_doc(const char *family, const char *mode, uint64_t seed, gdl_exp_con
 int gdl_exp_sweep_begin(int *argc, char ***argv, const char *outdir, const char *name, size_t npoints,
                         gdl_json *doc, gdl_sweep **out);
 
+/* The sweep path of a same-as-test check, in one process: the points 0..np-1 of fn(ctx, ...)
+ * written as a keyed sweep `sweep_name` (config document of family, mode "same_as_test",
+ * seed, cfg_json(cfg)) into a fresh temporary directory, assembled into its <table> and read
+ * into *out; the directory is removed. */
+int gdl_exp_sweep_table(const char *family, const char *sweep_name, uint64_t seed, gdl_exp_config_fn cfg_json,
+                        const void *cfg, size_t np, gdl_sweep_point_fn fn, void *ctx, const char *table,
+                        gdl_table *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -47,20 +47,10 @@ Test(noisy_gd, same_as_test, .timeout = 300) {
       sub.panel[sub.np++] = g.panel[i];
     }
   cr_assert_eq(sub.np, 2);
-  char dir[] = "/tmp/gdl_ng_same_XXXXXX";
-  cr_assert(mkdtemp(dir) != NULL);
-  gdl_json *doc = NULL;
-  gdl_sweep *sw = NULL;
-  int argc = 1;
-  char *args[] = {"same_as_test", NULL}, **argv = args;
-  gdl_test_check_rc(gdl_exp_doc("noisy_gd", "same_as_test", seed, noisy_gd_grid_json, &sub, &doc), "doc");
-  gdl_test_check_rc(gdl_exp_sweep_begin(&argc, &argv, dir, "ng-same", sub.np, doc, &sw), "sweep begin");
-  gdl_test_check_rc(gdl_sweep_run(sw, NULL, noisy_gd_sweep_point, &sub, NULL), "sweep run");
-  char path[4096];
-  snprintf(path, sizeof path, "%s/noisy_gd_points.csv", dir);
-  gdl_test_check_rc(gdl_sweep_assemble(sw, path), "assemble");
   gdl_table t;
-  gdl_test_check_rc(gdl_csv_read(path, &t), "csv read");
+  gdl_test_check_rc(gdl_exp_sweep_table("noisy_gd", "ng-same", seed, noisy_gd_grid_json, &sub, sub.np,
+                                        noisy_gd_sweep_point, &sub, "noisy_gd_points.csv", &t),
+                    "the sweep path");
   cr_assert_eq(t.nrows, sub.np);
   cr_assert_eq(t.ncols, (size_t)NOISY_GD_NCOLS);
   size_t differ = 0;
@@ -84,9 +74,4 @@ Test(noisy_gd, same_as_test, .timeout = 300) {
            NOISY_GD_NCOLS - 1);
   gdl_test_claim("NG", "same_as_test_values_differing", (double)differ, "==", 0, differ == 0, seed, params);
   gdl_table_free(&t);
-  gdl_sweep_end(sw);
-  gdl_json_free(doc);
-  char cmd[256];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  cr_assert(system(cmd) == 0);
 }

@@ -44,20 +44,10 @@ Test(sphere, same_as_test, .timeout = 300) {
   }
   cr_assert_eq(nmain, 1, "the quick grid must hold the test's NG3 main point once");
   cr_assert_eq(ntight, 1, "the quick grid must hold the test's NG3 tight point once");
-  char dir[] = "/tmp/gdl_sphere_same_XXXXXX";
-  cr_assert(mkdtemp(dir) != NULL);
-  gdl_json *doc = NULL;
-  gdl_sweep *sw = NULL;
-  int argc = 1;
-  char *args[] = {"same_as_test", NULL}, **argv = args;
-  gdl_test_check_rc(gdl_exp_doc("sphere", "same_as_test", seed, sphere_grid_json, &sub, &doc), "doc");
-  gdl_test_check_rc(gdl_exp_sweep_begin(&argc, &argv, dir, "sphere-same", sub.np, doc, &sw), "sweep begin");
-  gdl_test_check_rc(gdl_sweep_run(sw, NULL, sphere_sweep_point, &sub, NULL), "sweep run");
-  char path[4096];
-  snprintf(path, sizeof path, "%s/sphere_points.csv", dir);
-  gdl_test_check_rc(gdl_sweep_assemble(sw, path), "assemble");
   gdl_table t;
-  gdl_test_check_rc(gdl_csv_read(path, &t), "csv read");
+  gdl_test_check_rc(gdl_exp_sweep_table("sphere", "sphere-same", seed, sphere_grid_json, &sub, sub.np,
+                                        sphere_sweep_point, &sub, "sphere_points.csv", &t),
+                    "the sweep path");
   cr_assert_eq(t.nrows, sub.np);
   cr_assert_eq(t.ncols, (size_t)SPHERE_NCOLS);
   size_t differ = 0;
@@ -75,9 +65,4 @@ Test(sphere, same_as_test, .timeout = 300) {
   }
   cr_assert_eq(differ, 0, "%zu values differ between the sweep and the direct call", differ);
   gdl_table_free(&t);
-  gdl_json_free(doc);
-  gdl_sweep_end(sw);
-  char cmd[4200];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  cr_assert(system(cmd) == 0);
 }
