@@ -161,7 +161,9 @@ void gdl_bench_sweep_write(gdl_bench_sweep *bs, gdl_summary *sum) {
   int rc;
   if (sum) {
     gdl_bench_out_path(a, "summary.json", path, sizeof path);
-    if ((rc = gdl_summary_write(sum, path))) gdl_bench_die(a->prog, "summary", rc);
+    if ((rc = gdl_summary_write(sum, path)) ||
+        (rc = gdl_json_int(bs->doc, "checks_failed", (long long)gdl_summary_failed(sum))))
+      gdl_bench_die(a->prog, "summary", rc);
   }
   if ((rc = gdl_json_provenance(bs->doc, a->seed))) gdl_bench_die(a->prog, "provenance", rc);
   snprintf(name, sizeof name, "%s.json", bs->family);

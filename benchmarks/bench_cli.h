@@ -115,8 +115,9 @@ typedef double (*gdl_bench_cost_fn)(const void *ctx, size_t i);
 void gdl_bench_sweep_run(gdl_bench_sweep *bs, const gdl_bench_args *args, int same_as_test, int *argc, char ***argv,
                          const char *family, const char *sweep_name, gdl_exp_config_fn cfg_json, const void *cfg,
                          size_t np, gdl_bench_cost_fn cost, gdl_sweep_point_fn fn, void *ctx, const char *table);
-/* Rank 0: the sidecar DIR/<family>.json (the document plus provenance) and the summary
- * DIR/summary.json; sum may be NULL. Ends the program on failure. */
+/* Rank 0: the summary DIR/summary.json (sum may be NULL) and the sidecar DIR/<family>.json
+ * (the document, the summary's failed-check count "checks_failed", provenance). Ends the
+ * program on failure. */
 void gdl_bench_sweep_write(gdl_bench_sweep *bs, gdl_summary *sum);
 /* DIR/<name> into buf (ends the program when it does not fit). */
 void gdl_bench_out_path(const gdl_bench_args *args, const char *name, char *buf, size_t len);

@@ -92,7 +92,6 @@ static int write_outputs(gdl_bench_sweep *bs, const noisy_gd_grid *g) {
   double secs = 0;
   for (size_t r = 0; r < bs->t.nrows; r++) secs += gdl_table_get(&bs->t, r, "seconds");
   GDL_TRY_CLEANUP(gdl_json_num(bs->doc, "point_seconds_total", secs));
-  GDL_TRY_CLEANUP(gdl_json_int(bs->doc, "checks_failed", (long long)gdl_summary_failed(sum)));
   gdl_bench_sweep_write(bs, sum);
 cleanup:
   gdl_summary_free(sum);
