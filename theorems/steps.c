@@ -35,6 +35,8 @@ Test(steps, sc1_trajectories, .timeout = 600) {
   for (size_t i = 0; i < c.np; i++) {
     steps_result r;
     gdl_test_check_rc(steps_run(&c, seed, i, &r), "steps_run");
+    cr_assert(r.T == c.T && r.p == c.p[i], "point %zu: ran T = %zu at p = %llu, configured T = %zu at p = %llu", i, r.T,
+              (unsigned long long)r.p, c.T, (unsigned long long)c.p[i]);
     double row[STEPS_NPOINT_COLS];
     steps_point_row(&r, row);
     double slack = row[STEPS_NPOINT_COLS - 1];
