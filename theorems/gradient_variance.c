@@ -219,6 +219,17 @@ static void gv2_family(int bits) {
 Test(gradient_variance, GV2_modmul_bits, .timeout = 300) { gv2_family(1); }
 Test(gradient_variance, GV2_modmul_scalar, .timeout = 300) { gv2_family(0); }
 
+/* all of Z_p as inputs (bits or scalar encoding): the domain d, X (p x dim, allocated), the
+ * residues ints (allocated), dim */
+static void zp_points(uint64_t p, int bits, gdl_domain *d, double **X, uint64_t **ints, size_t *dim) {
+  cr_assert(gdl_domain_zp(p, bits, d) == GDL_OK);
+  *dim = gdl_domain_dim(d);
+  *X = malloc((size_t)p * *dim * sizeof **X);
+  *ints = malloc((size_t)p * sizeof **ints);
+  cr_assert(*X && *ints);
+  cr_assert(gdl_domain_enumerate(d, *X, NULL, *ints) == GDL_OK);
+}
+
 /* The FFT engine equals one loss gradient per multiplier (relative 1e-9) at p = 101, 211. */
 Test(gradient_variance, GV2_fft_equals_direct) {
   uint64_t seed = gdl_test_seed();
@@ -231,13 +242,12 @@ Test(gradient_variance, GV2_fft_equals_direct) {
       c.p = ps[pi];
       c.bits = bits;
       gdl_domain d;
-      cr_assert(gdl_domain_zp(c.p, bits, &d) == GDL_OK);
-      size_t m = (size_t)c.p, dim = gdl_domain_dim(&d);
+      size_t m = (size_t)c.p, dim;
+      double *X, *phi = malloc(c.p * sizeof *phi);
+      uint64_t *ints;
+      zp_points(c.p, bits, &d, &X, &ints, &dim);
       gdl_net *net;
       gdl_test_check_rc(gv_make_net(&c.net, dim, seed, "GV2.direct", (uint64_t)(pi * 2 + bits), &net), "net");
-      double *X = malloc(m * dim * sizeof *X), *phi = malloc(c.p * sizeof *phi);
-      uint64_t *ints = malloc(m * sizeof *ints);
-      cr_assert(gdl_domain_enumerate(&d, X, NULL, ints) == GDL_OK);
       for (int f = 0; f < 3; f++) {
         cr_assert(gdl_phi_table((gdl_phi)f, c.p, phi) == GDL_OK);
         gdl_class_modmul_ctx ctx;
@@ -302,13 +312,12 @@ Test(gradient_variance, GV2_control_low_frequency_class, .timeout = 120) {
         c.p = gv2_p[pi];
         c.bits = bits;
         gdl_domain d;
-        cr_assert(gdl_domain_zp(c.p, bits, &d) == GDL_OK);
-        size_t m = (size_t)c.p, dim = gdl_domain_dim(&d);
+        size_t m = (size_t)c.p, dim;
+        double *X, *phi = malloc(c.p * sizeof *phi);
+        uint64_t *ints;
+        zp_points(c.p, bits, &d, &X, &ints, &dim);
         gdl_net *net;
         gdl_test_check_rc(gv_modmul_net(&c, seed, (size_t)s, &net), "net");
-        double *X = malloc(m * dim * sizeof *X), *phi = malloc(c.p * sizeof *phi);
-        uint64_t *ints = malloc(m * sizeof *ints);
-        cr_assert(gdl_domain_enumerate(&d, X, NULL, ints) == GDL_OK);
         cr_assert(gdl_phi_table(GDL_PHI_COS, c.p, phi) == GDL_OK);
         gdl_class_modmul_ctx ctx;
         gdl_class H;
@@ -733,11 +742,10 @@ Test(gradient_variance, GV6_additive_class_variance, .timeout = 120) {
       c.p = gv2_p[pi];
       c.bits = bits;
       gdl_domain d;
-      cr_assert(gdl_domain_zp(c.p, bits, &d) == GDL_OK);
-      size_t m = (size_t)c.p, dim = gdl_domain_dim(&d);
-      double *X = malloc(m * dim * sizeof *X);
-      uint64_t *ints = malloc(m * sizeof *ints);
-      cr_assert(gdl_domain_enumerate(&d, X, NULL, ints) == GDL_OK);
+      size_t m = (size_t)c.p, dim;
+      double *X;
+      uint64_t *ints;
+      zp_points(c.p, bits, &d, &X, &ints, &dim);
       gdl_net *net;
       gdl_test_check_rc(gv_modmul_net(&c, seed, 0, &net), "net");
       shift_ctx sc = {c.p, ints};
