@@ -113,14 +113,7 @@ typedef struct {
 } cover_index;
 
 static void cover_free(cover_index *c) {
-  free(c->ids);
-  free(c->tstart);
-  free(c->vid);
-  free(c->start);
-  free(c->list);
-  free(c->count);
-  free(c->covered);
-  free(c->used);
+  GDL_FREE_ALL(c->ids, c->tstart, c->vid, c->start, c->list, c->count, c->covered, c->used);
 }
 
 static int cmp_sz(const void *a, const void *b) {

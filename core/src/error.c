@@ -1,5 +1,6 @@
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <gsl/gsl_errno.h>
 #include "gdl/error.h"
 
@@ -37,3 +38,7 @@ const char *gdl_status_name(int status) {
  * (error.c is linked into every program that uses libgdl, since all modules call
  * gdl_fail). A program that wants GSL's handler back may call gsl_set_error_handler. */
 __attribute__((constructor)) static void gdl_gsl_handler_off(void) { gsl_set_error_handler_off(); }
+
+void gdl_free_all_(void *const *ptrs, size_t n) {
+  for (size_t i = 0; i < n; ++i) free(ptrs[i]);
+}

@@ -8,6 +8,8 @@
 #ifndef GDL_ERROR_H
 #define GDL_ERROR_H
 
+#include <stddef.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -44,6 +46,13 @@ void gdl_clear_error(void);
  * which stores the status in rc and jumps to cleanup on failure. */
 #define GDL_TRY_CLEANUP(expr) \
   do { rc = (expr); if (rc != GDL_OK) goto cleanup; } while (0)
+
+/* Free every heap pointer of a list (NULL-safe), for a cleanup that owns several buffers:
+ *   GDL_FREE_ALL(r->x, r->y, r->w);
+ * The pointers are collected into a compound-literal array of void *. */
+#define GDL_FREE_ALL(...) \
+  gdl_free_all_((void *[]){__VA_ARGS__}, sizeof((void *[]){__VA_ARGS__}) / sizeof(void *))
+void gdl_free_all_(void *const *ptrs, size_t n);
 
 #ifdef __cplusplus
 }
