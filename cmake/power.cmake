@@ -11,3 +11,14 @@ if(GDL_BASH)
     COMMENT "Fault injection: every faults/*.fault -> ${CMAKE_BINARY_DIR}/results/power/kill_matrix.md"
     USES_TERMINAL VERBATIM)
 endif()
+
+# Every fault must still apply to the tree (no build, no run): a refactoring that moves the
+# code a fault edits makes this test fail instead of silently retiring the fault.
+if(GDL_BASH)
+  find_program(GDL_PERL perl)
+  if(GDL_PERL)
+    add_test(NAME faults.apply COMMAND ${GDL_BASH} ${PROJECT_SOURCE_DIR}/scripts/power --check
+             WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+    set_tests_properties(faults.apply PROPERTIES LABELS "faults;quick" TIMEOUT 120)
+  endif()
+endif()
