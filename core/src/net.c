@@ -473,6 +473,19 @@ GDL_HOT_FMA static void outer_update(
   }
 }
 
+/* W += alpha d a^T (batch 1) without storing the gradient: the trainer's plain-GD step.
+ * A row whose d_j is exactly 0 (an inactive ReLU unit: about half of them) is left as it is:
+ * fma(alpha, 0 * a_k, w) = w for finite a_k (up to the sign of a zero weight). */
+GDL_HOT_FMA static void outer_update_nograd(
+    size_t o, size_t in, const double *d, const double *a, double alpha, double *W) {
+  for (size_t j = 0; j < o; j++) {
+    const double dj = d[j];
+    if (dj == 0.0) continue;
+    double *w = W + j * in;
+    for (size_t k = 0; k < in; k++) w[k] = fma(alpha, dj * a[k], w[k]);
+  }
+}
+
 static int forward_nocheck(gdl_net *n, size_t m, const double *X) {
   const gdl_net_spec *s = &n->spec;
   size_t L = s->nlayers;
@@ -540,8 +553,9 @@ static void backprop_deltas(gdl_net *n, size_t m, int with_bias) {
   }
 }
 
-/* The backward pass; with alpha != NULL, also params_l += alpha[l] * grad_l. */
-static int backward(gdl_net *n, const double *dout, const double *alpha) {
+/* The backward pass; with alpha != NULL, also params_l += alpha[l] * grad_l. With
+ * keep_grad == 0 (and alpha, batch 1) the weight gradients are not stored. */
+static int backward(gdl_net *n, const double *dout, const double *alpha, int keep_grad) {
   if (n->m_fwd == 0 || !n->x_in) return gdl_fail(GDL_ESTATE, "gdl_net_backward: no forward pass before");
   const gdl_net_spec *s = &n->spec;
   size_t m = n->m_fwd, L = s->nlayers;
@@ -558,7 +572,11 @@ static int backward(gdl_net *n, const double *dout, const double *alpha) {
     const double *A = l == 0 ? n->x_in : n->a[l - 1];
     const double *Dl = n->delta[l];
     double *gW = n->grad + n->w_off[l];
-    if (fused) {
+    if (fused && !keep_grad) {
+      outer_update_nograd(o, in, Dl, A, alpha[l], n->params + n->w_off[l]);
+      if (n->b_off[l] != NO_BIAS)
+        cblas_daxpy((int)o, alpha[l], n->grad + n->b_off[l], 1, n->params + n->b_off[l], 1);
+    } else if (fused) {
       outer_update(o, in, Dl, A, alpha[l], gW, n->params + n->w_off[l]);
       if (n->b_off[l] != NO_BIAS)
         cblas_daxpy((int)o, alpha[l], n->grad + n->b_off[l], 1, n->params + n->b_off[l], 1);
@@ -592,14 +610,21 @@ static int backward(gdl_net *n, const double *dout, const double *alpha) {
 
 int gdl_net_backward(gdl_net *n, const double *dout) {
   GDL_CHECK_ARG(n && dout, "gdl_net_backward: NULL argument");
-  return backward(n, dout, NULL);
+  return backward(n, dout, NULL, 1);
 }
 
 int gdl_net_backward_update(gdl_net *n, const double *dout, const double *alpha) {
   GDL_CHECK_ARG(n && dout && alpha, "gdl_net_backward_update: NULL argument");
   for (size_t l = 0; l < n->spec.nlayers; l++)
     GDL_CHECK_ARG(isfinite(alpha[l]), "gdl_net_backward_update: alpha[%zu] is not finite", l);
-  return backward(n, dout, alpha);
+  return backward(n, dout, alpha, 1);
+}
+
+int gdl_net_backward_step(gdl_net *n, const double *dout, const double *alpha) {
+  GDL_CHECK_ARG(n && dout && alpha, "gdl_net_backward_step: NULL argument");
+  for (size_t l = 0; l < n->spec.nlayers; l++)
+    GDL_CHECK_ARG(isfinite(alpha[l]), "gdl_net_backward_step: alpha[%zu] is not finite", l);
+  return backward(n, dout, alpha, 0);
 }
 
 int gdl_net_per_example_grad(gdl_net *n, size_t m, const double *X, size_t o_idx, double *G) {

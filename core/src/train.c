@@ -260,7 +260,7 @@ int gdl_trainer_step(gdl_trainer *tr, double *loss_out) {
   if (tr->plain_gd) { /* nothing between the gradient and the update: fuse them */
     double alpha[GDL_MAX_LAYERS];
     for (size_t l = 0; l < L; l++) alpha[l] = -lr * c->lr_layer[l];
-    GDL_TRY(gdl_net_backward_update(net, tr->dpred, alpha));
+    GDL_TRY(gdl_net_backward_step(net, tr->dpred, alpha));
     tr->t++;
     return box_and_finish(tr, loss, loss_out);
   }

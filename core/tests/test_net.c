@@ -447,3 +447,47 @@ Test(net, save_refuses_devices_and_cleans_stale_temps) {
   rmdir(dir);
   gdl_net_free(n);
 }
+
+/* gdl_net_backward_step (the trainer's plain-GD step: no stored weight gradient, rows of an
+ * exactly zero delta skipped) leaves the same parameters as gdl_net_backward_update, equal in
+ * value, for ReLU nets (with inactive units) and tanh nets, batch 1 and a batch of 7. */
+Test(net, backward_step_is_backward_update) {
+  gsl_rng *r = gdl_test_rng("bwstep", 0);
+  size_t hidden[2] = {40, 9}, in = 13;
+  double X[7 * 13], dout[7];
+  const double alpha[3] = {-0.1, -0.05, -0.2};
+  for (int act = 0; act < 2; act++)
+    for (int ms = 0; ms < 2; ms++) {
+      size_t m = ms ? 7 : 1, zero_rows = 0;
+      gdl_net_spec spec;
+      gdl_net_spec_mlp(&spec, in, 2, hidden, 1, act ? GDL_ACT_TANH : GDL_ACT_RELU, 1);
+      gdl_net *a, *b;
+      cr_assert(gdl_net_create(&spec, &a) == GDL_OK);
+      gdl_net_init_default(a, r);
+      cr_assert(gdl_net_clone(a, &b) == GDL_OK);
+      gdl_rng_gaussian(r, 1, m * in, X);
+      gdl_rng_gaussian(r, 1, m, dout);
+      for (int step = 0; step < 3; step++) {
+        cr_assert(gdl_net_forward(a, m, X, NULL) == GDL_OK);
+        cr_assert(gdl_net_backward_update(a, dout, alpha) == GDL_OK);
+        for (size_t j = 0; j < hidden[0]; j++) zero_rows += a->delta[0][j] == 0.0;
+        cr_assert(gdl_net_forward(b, m, X, NULL) == GDL_OK);
+        cr_assert(gdl_net_backward_step(b, dout, alpha) == GDL_OK, "%s", gdl_strerror_last());
+        for (size_t i = 0; i < a->nparams; i++)
+          cr_assert(a->params[i] == b->params[i], "act %d, m = %zu, step %d, parameter %zu: %.17g vs %.17g",
+                    act, m, step, i, a->params[i], b->params[i]);
+      }
+      if (!act && m == 1) cr_assert(zero_rows > 0, "the ReLU case must have inactive units");
+      gdl_net_free(a);
+      gdl_net_free(b);
+    }
+  gdl_net *c;
+  gdl_net_spec spec;
+  gdl_net_spec_mlp(&spec, in, 2, hidden, 1, GDL_ACT_RELU, 1);
+  cr_assert(gdl_net_create(&spec, &c) == GDL_OK);
+  const double bad[3] = {-0.1, NAN, -0.1};
+  cr_assert(gdl_net_backward_step(c, dout, bad) != GDL_OK);
+  cr_assert(gdl_net_backward_step(c, NULL, alpha) != GDL_OK);
+  gdl_net_free(c);
+  gdl_rng_free(r);
+}

@@ -118,6 +118,12 @@ int gdl_net_backward(gdl_net *net, const double *dout);
  * CPUs with FMA, so the result is that of gdl_net_backward + cblas_daxpy there.
  * net->grad holds the gradient as after gdl_net_backward. */
 int gdl_net_backward_update(gdl_net *net, const double *dout, const double *alpha);
+/* The same update, for a caller that does not read the gradient (the trainer's plain-GD
+ * step): with a batch of 1 the weight gradients are not stored (net->grad's weight entries
+ * are left as they were; bias entries are written), and the rows of an exactly zero delta
+ * (inactive ReLU units) are skipped. Parameters as gdl_net_backward_update, up to the sign
+ * of a zero weight. With a batch > 1 it is gdl_net_backward_update. */
+int gdl_net_backward_step(gdl_net *net, const double *dout, const double *alpha);
 /* Per-example gradients of output `o`: G (m x nparams), row i = grad_theta f_o(x_i).
  * Runs its own forward. m may exceed the capacity (handled in chunks). */
 int gdl_net_per_example_grad(gdl_net *net, size_t m, const double *X, size_t o, double *G);
