@@ -690,7 +690,8 @@ int main(int argc, char **argv) {
   grid_init(&c.g, args.full, tiny, args.seed);
   if (!(c.pts = make_points(&c.g, &c.npts))) gdl_bench_die(PROG, "points", gdl_fail(GDL_ENOMEM, "out of memory"));
   gdl_bench_sweep bs;
-  gdl_bench_sweep_begin(&bs, &args, 0, &argc, &argv, "gradient_variance", tiny ? "same_as_test" : NULL, grid_json, &c.g);
+  gdl_bench_sweep_begin(&bs, &args, 0, &argc, &argv, "gradient_variance", tiny ? "same_as_test" : NULL, grid_json,
+                        &c.g);
   gdl_bench_sweep_phase(&bs, tiny ? "gv-same" : c.g.full ? "gv-full" : "gv-quick", c.npts, cost_of, run_point, &c, NULL,
                         NULL);
   gdl_bench_sweep_finish(&bs, "GV", outputs, &c,

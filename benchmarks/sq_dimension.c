@@ -62,7 +62,8 @@ static int fits(const gdl_bench_args *args, const gdl_table *t, gdl_summary *sum
       const char *gn = sqd_group_name((sqd_group)g), *fn = sqd_phi_name((sqd_phi)f);
       fprintf(fg, "slope_%s_%s = %.6g\nse_%s_%s = %.6g\n", gn, fn, fit.slope, gn, fn, fit.se_slope);
       if (g == SQD_MUL && f == SQD_PHI_COS)
-        GDL_TRY_CLEANUP(gdl_summary_check(sum, "SQ1", "mul_cos_packing_ge_(p-1)/2_every_p", (double)ok_cos, ">=", 1, ok_cos));
+        GDL_TRY_CLEANUP(
+            gdl_summary_check(sum, "SQ1", "mul_cos_packing_ge_(p-1)/2_every_p", (double)ok_cos, ">=", 1, ok_cos));
       if (g == SQD_MUL && f != SQD_PHI_COS) {
         snprintf(check, sizeof check, "mul_%s_packing_ge_mass_guarantee_every_p", fn);
         GDL_TRY_CLEANUP(gdl_summary_check(sum, "SQ1", check, (double)ok_guar, ">=", 1, ok_guar));
@@ -108,7 +109,8 @@ static int same_as_test(gdl_bench_sweep *bs, void *ctx) {
     rows++;
     if ((double)v.d != gdl_table_get(t, r, "d") || v.maxoff != gdl_table_get(t, r, "maxoff") ||
         v.offmass != gdl_table_get(t, r, "offmass")) {
-      fprintf(stderr, "%s: row %zu differs from the test's value (d %zu vs %g)\n", PROG, r, v.d, gdl_table_get(t, r, "d"));
+      fprintf(stderr, "%s: row %zu differs from the test's value (d %zu vs %g)\n", PROG, r, v.d,
+              gdl_table_get(t, r, "d"));
       diffs++;
     }
   }

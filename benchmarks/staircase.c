@@ -291,26 +291,26 @@ static int summarise(const grid *g, const results *res, gdl_summary *s) {
   const gdl_fit *f0 = &res->fit[0], *f1 = &res->fit[1], *f2 = &res->fit[2], *f3 = &res->fit[3];
   GDL_TRY(gdl_summary_check(s, "MS2", "staircase runs censored at 300d", (double)ncens, "<=", 0, ncens == 0));
   GDL_TRY(gdl_summary_check(s, "MS2", "staircase slope of log T vs log d (>=)", f0->slope, ">=",
-                                    STAIRCASE_SLOPE_LEAP1_LO, f0->slope >= STAIRCASE_SLOPE_LEAP1_LO));
+                            STAIRCASE_SLOPE_LEAP1_LO, f0->slope >= STAIRCASE_SLOPE_LEAP1_LO));
   GDL_TRY(gdl_summary_check(s, "MS2", "staircase slope of log T vs log d (<=)", f0->slope, "<=",
-                                    STAIRCASE_SLOPE_LEAP1_HI, f0->slope <= STAIRCASE_SLOPE_LEAP1_HI));
+                            STAIRCASE_SLOPE_LEAP1_HI, f0->slope <= STAIRCASE_SLOPE_LEAP1_HI));
   GDL_TRY(gdl_summary_check(s, "MS2", "x1x2x3 slope of log T vs log d (>=, censored runs at the cap)",
-                                    f1->slope, ">=", STAIRCASE_SLOPE_LEAP3_LO, f1->slope >= STAIRCASE_SLOPE_LEAP3_LO));
+                            f1->slope, ">=", STAIRCASE_SLOPE_LEAP3_LO, f1->slope >= STAIRCASE_SLOPE_LEAP3_LO));
   GDL_TRY(gdl_summary_check(s, "MS2", "x1x2x3 slope of log T vs log d (<=, censored runs at the cap)",
-                                    f1->slope, "<=", STAIRCASE_SLOPE_LEAP3_HI, f1->slope <= STAIRCASE_SLOPE_LEAP3_HI));
+                            f1->slope, "<=", STAIRCASE_SLOPE_LEAP3_HI, f1->slope <= STAIRCASE_SLOPE_LEAP3_HI));
   GDL_TRY(gdl_summary_check(s, "MS2", "x1 + x1x2x3 (leap 2) runs censored", (double)ncens2, "<=", 0,
-                                    ncens2 == 0));
+                            ncens2 == 0));
   GDL_TRY(gdl_summary_check(s, "MS2", "x1 + x1x2x3 (leap 2) slope of log T vs log d (>=)", f2->slope, ">=",
-                                    STAIRCASE_SLOPE_LEAP2_LO, f2->slope >= STAIRCASE_SLOPE_LEAP2_LO));
+                            STAIRCASE_SLOPE_LEAP2_LO, f2->slope >= STAIRCASE_SLOPE_LEAP2_LO));
   GDL_TRY(gdl_summary_check(s, "MS2", "x1 + x1x2x3 (leap 2) slope of log T vs log d (<=)", f2->slope, "<=",
-                                    STAIRCASE_SLOPE_LEAP2_HI, f2->slope <= STAIRCASE_SLOPE_LEAP2_HI));
+                            STAIRCASE_SLOPE_LEAP2_HI, f2->slope <= STAIRCASE_SLOPE_LEAP2_HI));
   GDL_TRY(gdl_summary_check(s, "MS2", "x1x2x3x4 (leap 4, step 2/d^2) runs censored at 10 d^3",
-                                    (double)ncens4, "<=", 0, ncens4 == 0));
+                            (double)ncens4, "<=", 0, ncens4 == 0));
   if (g->full) { /* the quick sweep's 8 leap-4 reps (the test: 128) are for the figure only */
     GDL_TRY(gdl_summary_check(s, "MS2", "x1x2x3x4 (leap 4) escape-time slope (>=)", f3->slope, ">=",
-                                      STAIRCASE_SLOPE_LEAP4_LO, f3->slope >= STAIRCASE_SLOPE_LEAP4_LO));
+                              STAIRCASE_SLOPE_LEAP4_LO, f3->slope >= STAIRCASE_SLOPE_LEAP4_LO));
     GDL_TRY(gdl_summary_check(s, "MS2", "x1x2x3x4 (leap 4) escape-time slope (<=)", f3->slope, "<=",
-                                      STAIRCASE_SLOPE_LEAP4_HI, f3->slope <= STAIRCASE_SLOPE_LEAP4_HI));
+                              STAIRCASE_SLOPE_LEAP4_HI, f3->slope <= STAIRCASE_SLOPE_LEAP4_HI));
   }
   for (size_t i = 0; i < g->nd; i++) {
     double worst = 0, best = INFINITY, d = (double)g->ds[i];

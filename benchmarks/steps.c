@@ -52,7 +52,8 @@ static int curves(gdl_bench_sweep *bs, ctx_t *c) {
     char cp[4096];
     GDL_TRY_CLEANUP(gdl_sweep_point_file(bs->sw, i, "curve.csv", cp, sizeof cp));
     GDL_TRY_CLEANUP(gdl_csv_read(cp, &c->curves[i]));
-    for (size_t r = 0; r < c->curves[i].nrows; r++) GDL_TRY_CLEANUP(gdl_csv_row(cc, c->curves[i].v + r * c->curves[i].ncols));
+    const gdl_table *cu = &c->curves[i];
+    for (size_t r = 0; r < cu->nrows; r++) GDL_TRY_CLEANUP(gdl_csv_row(cc, cu->v + r * cu->ncols));
   }
   rc = gdl_csv_commit(cc);
   cc = NULL;

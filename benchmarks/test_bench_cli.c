@@ -226,7 +226,8 @@ Test(bench_cli, frame_phases_summary_sidecar) {
   gdl_bench_sweep_end(&bs);
   gdl_table_free(&first);
   const char *sum = read_text(dir, "summary.json");
-  cr_assert(strstr(sum, "\"fig_a\"") && strstr(sum, "\"fig_b.png\"") && strstr(sum, "rows of the first phase"), "%s", sum);
+  cr_assert(strstr(sum, "\"fig_a\"") && strstr(sum, "\"fig_b.png\"") && strstr(sum, "rows of the first phase"),
+            "%s", sum);
   const char *side = read_text(dir, "frame.json");
   cr_assert(strstr(side, "\"mode\": \"test\"") && strstr(side, "\"last\": 100") && strstr(side, "\"checks_failed\": 0"),
             "%s", side);

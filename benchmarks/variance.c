@@ -81,7 +81,8 @@ static int make_mlp(uint64_t seed, size_t in, size_t h, gdl_act act, uint64_t id
 
 /* ---- a point's rows: engine, size, P, nclass, t_engine, t_direct, timed, var, rel_err ---- */
 #define NV 9
-static const char *const PCOLS[NV] = {"engine", "size", "P", "nclass", "t_engine", "t_direct", "timed", "var", "rel_err"};
+static const char *const PCOLS[NV] = {"engine", "size", "P", "nclass", "t_engine",
+                                      "t_direct", "timed", "var", "rel_err"};
 
 /* One row: the engine's numbers (its time te, the direct time td over T of |H| targets). */
 static void set_row(double *row, engine e, double size, const gdl_net *net, size_t nclass, double te, double td,
@@ -190,7 +191,8 @@ static int wave_row(uint64_t seed, size_t i, int meth, double row[NV]) {
   size_t m, na = (size_t)(16 * A + 64);
   gdl_wave_grid(A, 0, &m, NULL, NULL);
   gdl_net *net = NULL;
-  double *X = malloc(m * sizeof *X), *w = malloc(m * sizeof *w), *a = malloc(na * sizeof *a), *pr = malloc(na * sizeof *pr);
+  double *X = malloc(m * sizeof *X), *w = malloc(m * sizeof *w);
+  double *a = malloc(na * sizeof *a), *pr = malloc(na * sizeof *pr);
   int rc = X && w && a && pr ? GDL_OK : gdl_fail(GDL_ENOMEM, "wave: out of memory");
   GDL_TRY_CLEANUP(rc);
   GDL_TRY_CLEANUP(make_mlp(seed, 1, 32, GDL_ACT_RELU, 200 + i, &net));
@@ -206,7 +208,8 @@ static int wave_row(uint64_t seed, size_t i, int meth, double row[NV]) {
   gdl_class H = {na, gl_eval, &ctx, pr};
   size_t T = A <= 4 ? na : 16;
   GDL_TRY_CLEANUP(time_direct(net, m, X, w, &H, T, &dv, &td));
-  set_row(row, meth == 1 ? E_WAVE_LEG : E_WAVE_FFT, A, net, na, te, td, T, r.var, T == na ? fabs(dv - r.var) / r.var : NAN);
+  double rel = T == na ? fabs(dv - r.var) / r.var : NAN;
+  set_row(row, meth == 1 ? E_WAVE_LEG : E_WAVE_FFT, A, net, na, te, td, T, r.var, rel);
 cleanup:
   GDL_FREE_ALL(X, w, a, pr);
   gdl_net_free(net);
