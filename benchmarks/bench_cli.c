@@ -124,58 +124,148 @@ void gdl_bench_out_path(const gdl_bench_args *args, const char *name, char *buf,
   if (n < 0 || (size_t)n >= len) gdl_bench_die(args->prog, name, gdl_fail(GDL_EINVAL, "path too long: %s/%s", args->out, name));
 }
 
-void gdl_bench_sweep_run(gdl_bench_sweep *bs, const gdl_bench_args *args, int same_as_test, int *argc, char ***argv,
-                         const char *family, const char *sweep_name, gdl_exp_config_fn cfg_json, const void *cfg,
-                         size_t np, gdl_bench_cost_fn cost, gdl_sweep_point_fn fn, void *ctx, const char *table) {
+int gdl_bench_csv_open(const gdl_bench_args *args, const char *name, size_t ncols, const char *const *cols,
+                       gdl_csv **out) {
+  char path[4096];
+  gdl_bench_out_path(args, name, path, sizeof path);
+  return gdl_csv_open(path, ncols, cols, out);
+}
+
+void gdl_bench_sweep_begin(gdl_bench_sweep *bs, const gdl_bench_args *args, int same_as_test, int *argc, char ***argv,
+                           const char *family, const char *mode, gdl_exp_config_fn cfg_json, const void *cfg) {
   memset(bs, 0, sizeof *bs);
   bs->args = args;
   bs->family = family;
+  bs->argc_ = argc;
+  bs->argv_ = argv;
   if (same_as_test && args->full) gdl_bench_usage_error(args, "--same-as-test needs the quick grid (no --full)");
-  int rc;
-  if ((rc = gdl_exp_doc(family, args->full ? "full" : "quick", args->seed, cfg_json, cfg, &bs->doc)))
-    gdl_bench_die(args->prog, "configuration document", rc);
-  if ((rc = gdl_exp_sweep_begin(argc, argv, args->out, sweep_name, np, bs->doc, &bs->sw)))
+  int rc = gdl_exp_doc(family, mode ? mode : args->full ? "full" : "quick", args->seed, cfg_json, cfg, &bs->doc);
+  if (rc) gdl_bench_die(args->prog, "configuration document", rc);
+}
+
+static void set_costs(gdl_bench_sweep *bs, size_t np, gdl_bench_cost_fn cost, const void *ctx) {
+  double *c = malloc((np ? np : 1) * sizeof *c);
+  if (!c) gdl_bench_die(bs->args->prog, "point costs", gdl_fail(GDL_ENOMEM, "out of memory"));
+  for (size_t i = 0; i < np; i++) c[i] = cost(ctx, i);
+  int rc = gdl_sweep_set_costs(bs->sw, c);
+  free(c);
+  if (rc) gdl_bench_die(bs->args->prog, "point costs", rc);
+}
+
+void gdl_bench_sweep_phase(gdl_bench_sweep *bs, const char *sweep_name, size_t np, gdl_bench_cost_fn cost,
+                           gdl_sweep_point_fn fn, void *ctx, const char *table, gdl_table *t) {
+  const gdl_bench_args *args = bs->args;
+  int first = bs->nphases_ == 0, rc;
+  if (bs->nphases_ == GDL_BENCH_MAXPHASES)
+    gdl_bench_die(args->prog, sweep_name, gdl_fail(GDL_EINVAL, "more than %d sweep phases", GDL_BENCH_MAXPHASES));
+  if ((rc = gdl_exp_sweep_begin(first ? bs->argc_ : NULL, first ? bs->argv_ : NULL, args->out, sweep_name, np, bs->doc,
+                                &bs->sw)))
     gdl_bench_die(args->prog, "sweep", rc);
-  if (cost) {
-    double *c = malloc((np ? np : 1) * sizeof *c);
-    if (!c) gdl_bench_die(args->prog, "point costs", gdl_fail(GDL_ENOMEM, "out of memory"));
-    for (size_t i = 0; i < np; i++) c[i] = cost(ctx, i);
-    rc = gdl_sweep_set_costs(bs->sw, c);
-    free(c);
-    if (rc) gdl_bench_die(args->prog, "point costs", rc);
-  }
-  if ((rc = gdl_sweep_run(bs->sw, sweep_name, fn, ctx, &bs->failed)))
-    gdl_bench_die(args->prog, "sweep points", rc);
+  bs->phases_[bs->nphases_++] = bs->sw;
+  if (cost) set_costs(bs, np, cost, ctx);
+  if ((rc = gdl_sweep_run(bs->sw, sweep_name, fn, ctx, &bs->failed))) gdl_bench_die(args->prog, "sweep points", rc);
   if ((rc = gdl_sweep_barrier(bs->sw))) gdl_bench_die(args->prog, "barrier", rc);
   bs->root = gdl_sweep_is_root(bs->sw);
   if (!bs->root || !table) return;
   char path[4096];
   gdl_bench_out_path(args, table, path, sizeof path);
+  if (!t) {
+    gdl_table_free(&bs->t);
+    t = &bs->t;
+  }
   if ((rc = gdl_sweep_assemble(bs->sw, path))) gdl_bench_die(args->prog, "assemble", rc);
-  if ((rc = gdl_csv_read(path, &bs->t))) gdl_bench_die(args->prog, "read back", rc);
+  if ((rc = gdl_csv_read(path, t))) gdl_bench_die(args->prog, "read back", rc);
+}
+
+void gdl_bench_sweep_run(gdl_bench_sweep *bs, const gdl_bench_args *args, int same_as_test, int *argc, char ***argv,
+                         const char *family, const char *sweep_name, gdl_exp_config_fn cfg_json, const void *cfg,
+                         size_t np, gdl_bench_cost_fn cost, gdl_sweep_point_fn fn, void *ctx, const char *table) {
+  gdl_bench_sweep_begin(bs, args, same_as_test, argc, argv, family, NULL, cfg_json, cfg);
+  gdl_bench_sweep_phase(bs, sweep_name, np, cost, fn, ctx, table, NULL);
+}
+
+/* every name of the comma list `figures` as a figure of the summary */
+static int add_figures(gdl_summary *sum, const char *figures) {
+  for (const char *f = figures; f && *f;) {
+    size_t n = strcspn(f, ",");
+    char name[256];
+    if (n >= sizeof name) return gdl_fail(GDL_EINVAL, "figure name too long: %.*s", (int)n, f);
+    memcpy(name, f, n);
+    name[n] = 0;
+    GDL_TRY(gdl_summary_figure(sum, name));
+    f += n + (f[n] == ',');
+  }
+  return GDL_OK;
+}
+
+void gdl_bench_sweep_finish(gdl_bench_sweep *bs, const char *claims, gdl_bench_outputs_fn outputs, void *ctx,
+                            const char *figures) {
+  if (!bs->root) return;
+  gdl_summary *sum = NULL;
+  int rc = GDL_OK;
+  GDL_TRY_CLEANUP(gdl_summary_new(claims, &sum));
+  if (outputs) GDL_TRY_CLEANUP(outputs(bs, sum, ctx));
+  GDL_TRY_CLEANUP(add_figures(sum, figures));
+  gdl_bench_sweep_write(bs, sum);
+cleanup:
+  gdl_summary_free(sum);
+  if (rc) gdl_bench_die(bs->args->prog, "outputs", rc);
+}
+
+void gdl_bench_write_json(const gdl_bench_args *args, const char *name, gdl_json *j) {
+  char path[4096];
+  gdl_bench_out_path(args, name, path, sizeof path);
+  int rc = gdl_json_write(j, path);
+  if (rc) gdl_bench_die(args->prog, name, rc);
+}
+
+void gdl_bench_write_summary(const gdl_bench_args *args, gdl_summary *sum) {
+  char path[4096];
+  gdl_bench_out_path(args, "summary.json", path, sizeof path);
+  int rc = gdl_summary_write(sum, path);
+  if (rc) gdl_bench_die(args->prog, "summary", rc);
 }
 
 void gdl_bench_sweep_write(gdl_bench_sweep *bs, gdl_summary *sum) {
   const gdl_bench_args *a = bs->args;
-  char path[4096], name[256];
+  char name[256];
   int rc;
   if (sum) {
-    gdl_bench_out_path(a, "summary.json", path, sizeof path);
-    if ((rc = gdl_summary_write(sum, path)) ||
-        (rc = gdl_json_int(bs->doc, "checks_failed", (long long)gdl_summary_failed(sum))))
+    gdl_bench_write_summary(a, sum);
+    if ((rc = gdl_json_int(bs->doc, "checks_failed", (long long)gdl_summary_failed(sum))))
       gdl_bench_die(a->prog, "summary", rc);
   }
   if ((rc = gdl_json_provenance(bs->doc, a->seed))) gdl_bench_die(a->prog, "provenance", rc);
   snprintf(name, sizeof name, "%s.json", bs->family);
-  gdl_bench_out_path(a, name, path, sizeof path);
-  if ((rc = gdl_json_write(bs->doc, path))) gdl_bench_die(a->prog, "sidecar", rc);
+  gdl_bench_write_json(a, name, bs->doc);
 }
 
 void gdl_bench_sweep_end(gdl_bench_sweep *bs) {
   gdl_table_free(&bs->t);
   gdl_json_free(bs->doc);
-  gdl_sweep_end(bs->sw);
+  for (size_t k = bs->nphases_; k-- > 0;) gdl_sweep_end(bs->phases_[k]);
   memset(bs, 0, sizeof *bs);
 }
 
 int gdl_bench_same(double a, double b) { return (isnan(a) && isnan(b)) || a == b; }
+
+double gdl_bench_seconds(clockid_t clock) {
+  struct timespec t;
+  clock_gettime(clock, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+int gdl_bench_main(int argc, char **argv, const gdl_bench_program *p) {
+  gdl_bench_args args;
+  int same = 0;
+  gdl_bench_parse(&args, p->prog, p->check ? GDL_BENCH_USAGE_SAME_AS_TEST : GDL_BENCH_USAGE, argc, argv,
+                  p->check ? gdl_bench_flag_same_as_test : NULL, &same);
+  size_t np = p->grid(&args);
+  gdl_bench_sweep bs;
+  gdl_bench_sweep_run(&bs, &args, same, &argc, &argv, p->family, p->sweep[args.full ? 1 : 0], p->cfg_json, p->cfg, np,
+                      p->cost, p->point, p->ctx, p->table);
+  gdl_bench_sweep_finish(&bs, p->claims, p->outputs, p->ctx, p->figures);
+  int status = same && bs.root ? p->check(&bs, p->ctx) : 0;
+  gdl_bench_sweep_end(&bs);
+  return status;
+}

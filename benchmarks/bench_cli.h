@@ -23,6 +23,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include "gdl/gdl.h"
 #include "experiments/experiment.h"
 
@@ -79,7 +80,9 @@ _Noreturn void gdl_bench_die(const char *prog, const char *what, int rc);
  * would otherwise read, do not count). Returns the BLAS thread count now in effect. */
 int gdl_bench_blas_threads_default(void);
 
-/* The usage text of a sweep whose only own flag is --same-as-test. */
+/* The usage text of a sweep without flags of its own, and of one whose only own flag is
+ * --same-as-test. */
+#define GDL_BENCH_USAGE "--out DIR [--full] [--seed N]"
 #define GDL_BENCH_USAGE_SAME_AS_TEST                                                                     \
   "--out DIR [--full] [--seed N] [--same-as-test]\n"                                                     \
   "  --same-as-test   recompute every point as the theorem test does; exit 1 unless the sweep's files " \
@@ -89,41 +92,98 @@ int gdl_bench_blas_threads_default(void);
  * gdl_bench_sweep_run rejects it together with --full. */
 int gdl_bench_flag_same_as_test(gdl_bench_args *args, int i, int argc, char **argv, void *ctx);
 
-/* The frame every sweep main shares: the configuration document (gdl_exp_doc), the keyed
- * sweep (gdl_exp_sweep_begin), the run over this rank's unfinished points (gdl_sweep_run),
- * the barrier, and on rank 0 the points' CSVs assembled into one table and read back. */
+/* The frame every sweep main shares: the configuration document (gdl_exp_doc), one or more
+ * keyed sweeps (gdl_exp_sweep_begin) run over this rank's unfinished points (gdl_sweep_run),
+ * the barrier, and on rank 0 the points' CSVs assembled into a table and read back; then the
+ * summary and the sidecar (gdl_bench_sweep_finish), and the end (gdl_bench_sweep_end). Any
+ * failure ends the program (gdl_bench_die). A program with one sweep and nothing else to do
+ * is a gdl_bench_program (below); one with several phases or its own flags calls
+ * gdl_bench_sweep_begin, gdl_bench_sweep_phase (once per phase), gdl_bench_sweep_finish and
+ * gdl_bench_sweep_end itself. */
+#define GDL_BENCH_MAXPHASES 4
 typedef struct {
   const gdl_bench_args *args;
-  const char *family; /* "steps": the sidecar DIR/steps.json; mode from --full */
+  const char *family; /* "steps": the sidecar DIR/steps.json */
   gdl_json *doc;      /* the configuration document: key and head of the sidecar */
-  gdl_sweep *sw;
+  gdl_sweep *sw;      /* the sweep of the latest phase */
   int root;           /* this rank assembles and writes */
-  gdl_table t;        /* root, with a table name: DIR/<table> read back */
-  size_t failed;      /* points of this rank that failed */
+  gdl_table t;        /* root: the latest phase's table read back, unless the phase named its own */
+  size_t failed;      /* points of this rank that failed in the latest phase */
+  /* private: MPI's arguments for the first sweep; every phase's sweep, ended by _end (the
+   * first one finalises MPI when it started it) */
+  int *argc_;
+  char ***argv_;
+  gdl_sweep *phases_[GDL_BENCH_MAXPHASES];
+  size_t nphases_;
 } gdl_bench_sweep;
 
 /* The relative cost estimate of point i (see gdl_sweep_set_costs), given the points' ctx. */
 typedef double (*gdl_bench_cost_fn)(const void *ctx, size_t i);
 
-/* Runs the sweep `sweep_name` of np points (fn(ctx, sw, i) writes point i) with the family's
- * configuration document from cfg_json(cfg). cost(ctx, i) (NULL: equal costs) estimates the
- * points for the cost-balanced rank assignment and the start order (gdl_sweep_set_costs).
+/* The configuration document of `family` in `mode` (NULL: "full" with --full, else "quick")
+ * with cfg_json(cfg), for the sweeps of this program. `same_as_test` (may be 0) is the
+ * --same-as-test flag: rejected with --full. argc/argv go to MPI with the first phase. */
+void gdl_bench_sweep_begin(gdl_bench_sweep *bs, const gdl_bench_args *args, int same_as_test, int *argc, char ***argv,
+                           const char *family, const char *mode, gdl_exp_config_fn cfg_json, const void *cfg);
+/* One phase: the keyed sweep `sweep_name` of np points (fn(ctx, sw, i) writes point i), the
+ * key being the program's configuration document. cost(ctx, i) (NULL: equal costs) estimates
+ * the points for the cost-balanced rank assignment and the start order (gdl_sweep_set_costs).
  * With a `table` name ("steps.csv"), rank 0 concatenates the points' CSVs into DIR/<table> and
- * reads it into bs->t (NULL: the program assembles its own files). Any failure ends the
- * program (gdl_bench_die).
- * `same_as_test` (may be 0) is the --same-as-test flag: rejected with --full. */
+ * reads it into *t (t NULL: into bs->t; the caller frees its own t). bs->sw is this phase's
+ * sweep (its point files stay readable until gdl_bench_sweep_end). */
+void gdl_bench_sweep_phase(gdl_bench_sweep *bs, const char *sweep_name, size_t np, gdl_bench_cost_fn cost,
+                           gdl_sweep_point_fn fn, void *ctx, const char *table, gdl_table *t);
+/* gdl_bench_sweep_begin (mode from --full) and one gdl_bench_sweep_phase into bs->t. */
 void gdl_bench_sweep_run(gdl_bench_sweep *bs, const gdl_bench_args *args, int same_as_test, int *argc, char ***argv,
                          const char *family, const char *sweep_name, gdl_exp_config_fn cfg_json, const void *cfg,
                          size_t np, gdl_bench_cost_fn cost, gdl_sweep_point_fn fn, void *ctx, const char *table);
+/* Rank 0's outputs: the program's own files and results (it may add members to bs->doc) and
+ * the rows of the summary `sum`. */
+typedef int (*gdl_bench_outputs_fn)(gdl_bench_sweep *bs, gdl_summary *sum, void *ctx);
+/* Rank 0: a summary of `claims` ("NG1,NG2"), outputs(bs, sum, ctx), the comma list `figures`
+ * added to the summary, then gdl_bench_sweep_write. Other ranks: nothing. */
+void gdl_bench_sweep_finish(gdl_bench_sweep *bs, const char *claims, gdl_bench_outputs_fn outputs, void *ctx,
+                            const char *figures);
 /* Rank 0: the summary DIR/summary.json (sum may be NULL) and the sidecar DIR/<family>.json
- * (the document, the summary's failed-check count "checks_failed", provenance). Ends the
- * program on failure. */
+ * (the document, the summary's failed-check count "checks_failed", provenance). */
 void gdl_bench_sweep_write(gdl_bench_sweep *bs, gdl_summary *sum);
 /* DIR/<name> into buf (ends the program when it does not fit). */
 void gdl_bench_out_path(const gdl_bench_args *args, const char *name, char *buf, size_t len);
-/* Frees the table, the document and the sweep (finalising MPI when it started it). */
+/* DIR/<name> from the document j, and DIR/summary.json from sum, atomically; end the program
+ * on failure. */
+void gdl_bench_write_json(const gdl_bench_args *args, const char *name, gdl_json *j);
+void gdl_bench_write_summary(const gdl_bench_args *args, gdl_summary *sum);
+/* gdl_csv_open of DIR/<name> (the program's own result tables). */
+int gdl_bench_csv_open(const gdl_bench_args *args, const char *name, size_t ncols, const char *const *cols,
+                       gdl_csv **out);
+/* Frees the tables, the document and every phase's sweep (finalising MPI when it started it). */
 void gdl_bench_sweep_end(gdl_bench_sweep *bs);
 /* Bitwise equality, NaN equal to NaN: the same-as-test comparison. */
 int gdl_bench_same(double a, double b);
+/* The seconds of clock `clock` (CLOCK_MONOTONIC, CLOCK_THREAD_CPUTIME_ID, ...). */
+double gdl_bench_seconds(clockid_t clock);
+
+/* A sweep program with one sweep, described by its values; its main is
+ *   int main(int argc, char **argv) { return gdl_bench_main(argc, argv, &PROGRAM); }
+ * gdl_bench_main parses the command line (--same-as-test too when `check` is set), calls
+ * grid(args) for the number of points (it fills the program's static ctx/cfg), runs the sweep
+ * (gdl_bench_sweep_run: family, sweep[full], cfg_json(cfg), cost, point(ctx), table), writes
+ * the outputs (gdl_bench_sweep_finish: claims, outputs(ctx), figures) and, with
+ * --same-as-test, returns check(bs, ctx) (0: the sweep's files hold the test's values, 1 not). */
+typedef struct {
+  const char *prog, *family;
+  const char *sweep[2]; /* the sweep names: quick, full */
+  const char *table;    /* the assembled table DIR/<table> (NULL: the outputs assemble) */
+  const char *claims, *figures;
+  size_t (*grid)(const gdl_bench_args *args);
+  gdl_exp_config_fn cfg_json;
+  const void *cfg;
+  void *ctx;
+  gdl_bench_cost_fn cost;
+  gdl_sweep_point_fn point;
+  gdl_bench_outputs_fn outputs;
+  int (*check)(gdl_bench_sweep *bs, void *ctx); /* NULL: no --same-as-test */
+} gdl_bench_program;
+int gdl_bench_main(int argc, char **argv, const gdl_bench_program *p);
 
 #endif

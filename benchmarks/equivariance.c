@@ -38,20 +38,17 @@ static int point_table(gdl_sweep *sw, size_t i, gdl_table *t) {
 
 /* EQ1: every pair run's per-step error into equivariance_error.csv, and per (setup, algo)
  * the max over depths into equivariance_error_max.csv */
-static int assemble_eq1(gdl_sweep *sw, const equivariance_config *cfg, const char *out, eq_results *res) {
+static int assemble_eq1(gdl_sweep *sw, const equivariance_config *cfg, const gdl_bench_args *out, eq_results *res) {
   static const char *const c1[] = {"setup", "algo", "depth", "step", "err", "err_plot"};
   static const char *const c2[] = {"setup", "algo", "step", "err_max"};
-  char path[4096];
   int rc = GDL_OK;
   gdl_csv *ce = NULL, *cm = NULL;
   gdl_table t = {0};
   const size_t T = cfg->eq1_steps;
   double *emax = calloc(T + 1, sizeof *emax);
   if (!emax) return gdl_fail(GDL_ENOMEM, "out of memory");
-  snprintf(path, sizeof path, "%s/equivariance_error.csv", out);
-  GDL_TRY_CLEANUP(gdl_csv_open(path, 6, c1, &ce));
-  snprintf(path, sizeof path, "%s/equivariance_error_max.csv", out);
-  GDL_TRY_CLEANUP(gdl_csv_open(path, 4, c2, &cm));
+  GDL_TRY_CLEANUP(gdl_bench_csv_open(out, "equivariance_error.csv", 6, c1, &ce));
+  GDL_TRY_CLEANUP(gdl_bench_csv_open(out, "equivariance_error_max.csv", 4, c2, &cm));
   for (size_t s = 0; s < EQ_NSETUPS; s++)
     for (size_t a = 0; a < EQ_NALGOS; a++) {
       memset(emax, 0, (T + 1) * sizeof *emax);
@@ -90,14 +87,12 @@ cleanup:
 }
 
 /* EQ2: the KS results of every case into equivariance_ks.csv */
-static int assemble_eq2(gdl_sweep *sw, const char *out, eq_results *res) {
+static int assemble_eq2(gdl_sweep *sw, const gdl_bench_args *out, eq_results *res) {
   static const char *const ck[] = {"case", "init", "group", "expect_equal", "D", "p"};
-  char path[4096];
   int rc = GDL_OK;
   gdl_csv *csv = NULL;
   gdl_table t = {0};
-  snprintf(path, sizeof path, "%s/equivariance_ks.csv", out);
-  GDL_TRY_CLEANUP(gdl_csv_open(path, 6, ck, &csv));
+  GDL_TRY_CLEANUP(gdl_bench_csv_open(out, "equivariance_ks.csv", 6, ck, &csv));
   for (size_t c = 0; c < EQ2_NCASES; c++) {
     GDL_TRY_CLEANUP(point_table(sw, equivariance_point_index(EQ_POINT_EQ2, c), &t));
     int kD = gdl_table_col(&t, "D"), kp = gdl_table_col(&t, "p"), kn = gdl_table_col(&t, "nonfinite");
@@ -118,16 +113,14 @@ cleanup:
 
 /* EQ3: the final correlations per (learner, target) into equivariance_eq3.csv; means, SEs and
  * the symmetric test between the two targets per learner */
-static int assemble_eq3(gdl_sweep *sw, const equivariance_config *cfg, const char *out, eq_results *res) {
+static int assemble_eq3(gdl_sweep *sw, const equivariance_config *cfg, const gdl_bench_args *out, eq_results *res) {
   static const char *const cols[] = {"hand", "target", "run", "corr"};
   const size_t R[2] = {cfg->eq3_runs, cfg->eq3_runs_hand};
-  char path[4096];
   int rc = GDL_OK;
   gdl_csv *csv = NULL;
   gdl_table t = {0};
   double *corr[2][2] = {{NULL}};
-  snprintf(path, sizeof path, "%s/equivariance_eq3.csv", out);
-  GDL_TRY_CLEANUP(gdl_csv_open(path, 4, cols, &csv));
+  GDL_TRY_CLEANUP(gdl_bench_csv_open(out, "equivariance_eq3.csv", 4, cols, &csv));
   for (size_t sub = 0; sub < 4; sub++) {
     int hand, target;
     eq3_point_learner(sub, &hand, &target);
@@ -181,12 +174,9 @@ static int summary_eq3(gdl_summary *sm, const equivariance_config *cfg, const eq
   return GDL_OK;
 }
 
-/* summary.json: the same checks as theorems/equivariance.c, on the sweep's values */
-static int write_summary(const equivariance_config *cfg, const eq_results *res, const char *out) {
-  gdl_summary *sm = NULL;
-  char chk[256], path[4096];
-  int rc = GDL_OK;
-  GDL_TRY(gdl_summary_new("EQ", &sm));
+/* the summary rows: the same checks as theorems/equivariance.c, on the sweep's values */
+static int summarise(gdl_summary *sm, const equivariance_config *cfg, const eq_results *res) {
+  char chk[256];
   for (size_t s = 0; s < EQ_NSETUPS; s++)
     for (size_t a = 0; a < EQ_NALGOS; a++) {
       int eq = eq1_expect_equivariant((eq_setup)s, (eq_algo)a);
@@ -194,8 +184,8 @@ static int write_summary(const equivariance_config *cfg, const eq_results *res, 
       snprintf(chk, sizeof chk, "%s %s: max |f_B(gx)-f_A(x)| over %zu steps, depths 2-4%s", eq_setup_name((eq_setup)s),
                eq_algo_name((eq_algo)a), cfg->eq1_steps, eq ? "" : " (control, must exceed)");
       double meas = isfinite(e) ? e : 1e300;
-      if (eq) GDL_TRY_CLEANUP(gdl_summary_check(sm, "EQ1", chk, meas, "<=", 1e-9, isfinite(e) && e <= 1e-9));
-      else GDL_TRY_CLEANUP(gdl_summary_check(sm, "EQ1", chk, meas, ">", 1e-4, isfinite(e) && e > 1e-4));
+      if (eq) GDL_TRY(gdl_summary_check(sm, "EQ1", chk, meas, "<=", 1e-9, isfinite(e) && e <= 1e-9));
+      else GDL_TRY(gdl_summary_check(sm, "EQ1", chk, meas, ">", 1e-4, isfinite(e) && e > 1e-4));
     }
   for (size_t k = 0; k < EQ2_NCASES; k++) {
     eq2_config c;
@@ -203,16 +193,10 @@ static int write_summary(const equivariance_config *cfg, const eq_results *res, 
     const eq2_result *r = &res->eq2[k];
     snprintf(chk, sizeof chk, "KS p, %s first layer under %s (D = %.4f)%s", eq2_init_name(c.init),
              eq2_group_name(c.group), r->D, c.expect_equal ? "" : " (control)");
-    if (c.expect_equal) GDL_TRY_CLEANUP(gdl_summary_check(sm, "EQ2", chk, r->p, ">", 1e-7, r->nonfinite == 0 && r->p > 1e-7));
-    else GDL_TRY_CLEANUP(gdl_summary_check(sm, "EQ2", chk, r->p, "<", 1e-12, r->nonfinite == 0 && r->p < 1e-12));
+    if (c.expect_equal) GDL_TRY(gdl_summary_check(sm, "EQ2", chk, r->p, ">", 1e-7, r->nonfinite == 0 && r->p > 1e-7));
+    else GDL_TRY(gdl_summary_check(sm, "EQ2", chk, r->p, "<", 1e-12, r->nonfinite == 0 && r->p < 1e-12));
   }
-  GDL_TRY_CLEANUP(summary_eq3(sm, cfg, res));
-  GDL_TRY_CLEANUP(gdl_summary_figure(sm, "equivariance_error.png"));
-  snprintf(path, sizeof path, "%s/summary.json", out);
-  rc = gdl_summary_write(sm, path);
-cleanup:
-  gdl_summary_free(sm);
-  return rc;
+  return summary_eq3(sm, cfg, res);
 }
 
 /* the headline results into the sidecar document (written by gdl_bench_sweep_write) */
@@ -244,32 +228,32 @@ static double point_cost(const void *ctx, size_t i) {
   return (double)c.steps * m * w * ((double)c.n + 0.5 * (double)(c.depth - 2) * w);
 }
 
-static void die_if(int rc, const char *what) {
-  if (rc != GDL_OK) gdl_bench_die(PROG, what, rc);
+/* rank 0: the assembled CSVs, the sidecar's results and the summary rows */
+static int outputs(gdl_bench_sweep *bs, gdl_summary *sum, void *vctx) {
+  const equivariance_sweep_ctx *ctx = vctx;
+  eq_results res;
+  memset(&res, 0, sizeof res);
+  GDL_TRY(assemble_eq1(bs->sw, &ctx->cfg, bs->args, &res));
+  GDL_TRY(assemble_eq2(bs->sw, bs->args, &res));
+  GDL_TRY(assemble_eq3(bs->sw, &ctx->cfg, bs->args, &res));
+  GDL_TRY(sidecar_results(bs->doc, &res));
+  GDL_TRY(summarise(sum, &ctx->cfg, &res));
+  printf("equivariance: results in %s (EQ1 worst equivariant error %.3g; EQ3 FCN T %.3f)\n", bs->args->out,
+         fmax(fmax(res.maxerr[0][0], res.maxerr[1][0]), res.maxerr[2][0]), res.eq3_T[0]);
+  return GDL_OK;
 }
 
-int main(int argc, char **argv) {
-  gdl_bench_args args;
-  gdl_bench_parse(&args, PROG, "--out DIR [--full] [--seed N]", argc, argv, NULL, NULL);
-  equivariance_sweep_ctx ctx;
-  equivariance_config_default(&ctx.cfg);
-  if (args.full) ctx.cfg.eq1_steps = 1000;
-  ctx.seed = args.seed;
-  gdl_bench_sweep bs;
-  gdl_bench_sweep_run(&bs, &args, 0, &argc, &argv, "equivariance", args.full ? "eq-full" : "eq-quick",
-                      equivariance_config_json, &ctx.cfg, equivariance_npoints(&ctx.cfg), point_cost, equivariance_point, &ctx, NULL);
-  if (bs.root) {
-    eq_results res;
-    memset(&res, 0, sizeof res);
-    die_if(assemble_eq1(bs.sw, &ctx.cfg, args.out, &res), "EQ1 assembly");
-    die_if(assemble_eq2(bs.sw, args.out, &res), "EQ2 assembly");
-    die_if(assemble_eq3(bs.sw, &ctx.cfg, args.out, &res), "EQ3 assembly");
-    die_if(sidecar_results(bs.doc, &res), "sidecar");
-    gdl_bench_sweep_write(&bs, NULL);
-    die_if(write_summary(&ctx.cfg, &res, args.out), "summary");
-    printf("equivariance: results in %s (EQ1 worst equivariant error %.3g; EQ3 FCN T %.3f)\n", args.out,
-           fmax(fmax(res.maxerr[0][0], res.maxerr[1][0]), res.maxerr[2][0]), res.eq3_T[0]);
-  }
-  gdl_bench_sweep_end(&bs);
-  return 0;
+static equivariance_sweep_ctx CTX;
+static size_t grid(const gdl_bench_args *a) {
+  equivariance_config_default(&CTX.cfg);
+  if (a->full) CTX.cfg.eq1_steps = 1000;
+  CTX.seed = a->seed;
+  return equivariance_npoints(&CTX.cfg);
 }
+
+static const gdl_bench_program PROGRAM = {
+    .prog = PROG, .family = "equivariance", .sweep = {"eq-quick", "eq-full"}, .claims = "EQ",
+    .figures = "equivariance_error.png", .grid = grid, .cfg_json = equivariance_config_json, .cfg = &CTX.cfg,
+    .ctx = &CTX, .cost = point_cost, .point = equivariance_point, .outputs = outputs};
+
+int main(int argc, char **argv) { return gdl_bench_main(argc, argv, &PROGRAM); }

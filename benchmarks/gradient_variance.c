@@ -58,7 +58,6 @@ static const uint64_t BITMOD_P[] = {65521, 1048573, 16777213};
 typedef struct {
   int full, tiny;
   uint64_t seed;
-  const char *out;
   const unsigned *par_n;
   size_t npar, par_reps;
   const uint64_t *mm_p;
@@ -69,11 +68,10 @@ typedef struct {
   size_t nfp, nbp, bit_reps;
 } grid;
 
-static void grid_init(grid *g, int full, int tiny, uint64_t seed, const char *out) {
+static void grid_init(grid *g, int full, int tiny, uint64_t seed) {
   g->full = full;
   g->tiny = tiny;
   g->seed = seed;
-  g->out = out;
   g->par_n = full ? PAR_NF : PAR_NQ;
   g->npar = full ? NELEM(PAR_NF) : NELEM(PAR_NQ);
   g->mm_p = full ? MM_PF : MM_PQ;
@@ -96,6 +94,15 @@ static void grid_init(grid *g, int full, int tiny, uint64_t seed, const char *ou
 }
 static double wave_A(size_t ai) { return ldexp(1.0, (int)ai + 1); }
 
+/* The rest of a sub-experiment's object after its configuration: the grid values (key
+ * grid_key), the grid's description (NULL: none), the replicates (reps < 0: none); closes it. */
+static int grid_tail(gdl_json *j, const char *grid_key, size_t n, const double *v, const char *grid, long long reps) {
+  GDL_TRY(gdl_json_nums(j, grid_key, n, v));
+  if (grid) GDL_TRY(gdl_json_str(j, "grid", grid));
+  if (reps >= 0) GDL_TRY(gdl_json_int(j, "reps", reps));
+  return gdl_json_end(j);
+}
+
 /* The sweep's configuration document: every experiment's defaults (from the structs) + grids. */
 static int grid_json(const void *cfg, gdl_json *j) {
   const grid *g = cfg;
@@ -104,63 +111,47 @@ static int grid_json(const void *cfg, gdl_json *j) {
   gv_wave_config wc;
   gv_fvu_wave_config fw;
   gv_fvu_mod_config fm;
+  gv_bitmod_config bc;
   gv_parity_config_depth(&pc, g->par_n[0], 2);
   gv_modmul_config_default(&mc);
   gv_wave_config_default(&wc);
   gv_fvu_wave_config_default(&fw);
   gv_fvu_mod_config_default(&fm);
+  gv_bitmod_config_default(&bc);
   fm.track_every = 0;
-  double v[16];
+  double vn[16], vp[16], vA[16], vb[16], vf[16];
+  for (size_t i = 0; i < g->npar; i++) vn[i] = g->par_n[i];
+  for (size_t i = 0; i < g->nmm; i++) vp[i] = (double)g->mm_p[i];
+  for (size_t i = 0; i < g->nwave; i++) vA[i] = wave_A(i);
+  for (size_t i = 0; i < g->nbp; i++) vb[i] = (double)BITMOD_P[i];
+  for (size_t i = 0; i < g->nfp; i++) vf[i] = (double)g->fvu_p[i];
   GDL_TRY(gdl_json_begin(j, "parity"));
   GDL_TRY(gv_parity_config_json(&pc, j));
-  for (size_t i = 0; i < g->npar; i++) v[i] = g->par_n[i];
-  GDL_TRY(gdl_json_nums(j, "grid_n", g->npar, v));
-  GDL_TRY(gdl_json_int(j, "reps", (long long)g->par_reps));
-  GDL_TRY(gdl_json_end(j));
+  GDL_TRY(grid_tail(j, "grid_n", g->npar, vn, NULL, (long long)g->par_reps));
   GDL_TRY(gdl_json_begin(j, "modmul"));
   GDL_TRY(gv_modmul_config_json(&mc, j));
-  for (size_t i = 0; i < g->nmm; i++) v[i] = (double)g->mm_p[i];
-  GDL_TRY(gdl_json_nums(j, "grid_p", g->nmm, v));
-  GDL_TRY(gdl_json_str(j, "grid", "p x {bits, scalar} x {y/p, y mod 2, cos} x reps"));
-  GDL_TRY(gdl_json_int(j, "reps", (long long)g->mm_reps));
-  GDL_TRY(gdl_json_end(j));
+  GDL_TRY(grid_tail(j, "grid_p", g->nmm, vp, "p x {bits, scalar} x {y/p, y mod 2, cos} x reps", (long long)g->mm_reps));
   GDL_TRY(gdl_json_begin(j, "wave"));
   GDL_TRY(gv_wave_config_json(&wc, j));
-  for (size_t i = 0; i < g->nwave; i++) v[i] = wave_A(i);
-  GDL_TRY(gdl_json_nums(j, "grid_A", g->nwave, v));
-  GDL_TRY(gdl_json_int(j, "reps", (long long)g->wave_reps));
-  GDL_TRY(gdl_json_end(j));
+  GDL_TRY(grid_tail(j, "grid_A", g->nwave, vA, NULL, (long long)g->wave_reps));
   GDL_TRY(gdl_json_begin(j, "wave_series"));
   wc.psi = GDL_PSI_TRIANGLE;
   GDL_TRY(gv_wave_config_json(&wc, j));
-  for (size_t i = 0; i < g->nseries; i++) v[i] = wave_A(i);
-  GDL_TRY(gdl_json_nums(j, "grid_A", g->nseries, v));
-  GDL_TRY(gdl_json_str(j, "grid", "A x {triangle, sawtooth} x reps"));
-  GDL_TRY(gdl_json_int(j, "reps", (long long)g->wave_reps));
-  GDL_TRY(gdl_json_end(j));
-  gv_bitmod_config bc;
-  gv_bitmod_config_default(&bc);
+  GDL_TRY(grid_tail(j, "grid_A", g->nseries, vA, "A x {triangle, sawtooth} x reps", (long long)g->wave_reps));
   GDL_TRY(gdl_json_begin(j, "modadd"));
   GDL_TRY(gdl_json_str(j, "class", "{cos(2 pi ((x + a) mod p)/p) : a in Z_p} on the modmul nets and grid"));
   GDL_TRY(gdl_json_end(j));
   GDL_TRY(gdl_json_begin(j, "bitmod"));
   GDL_TRY(gv_bitmod_config_json(&bc, j));
-  for (size_t i = 0; i < g->nbp; i++) v[i] = (double)BITMOD_P[i];
-  GDL_TRY(gdl_json_nums(j, "grid_p", g->nbp, v));
-  GDL_TRY(gdl_json_str(j, "grid", "p x {a x, x + a} x reps; all of Z_p for p < 2^17, else 65536 train / 16384 test residues"));
-  GDL_TRY(gdl_json_int(j, "reps", (long long)g->bit_reps));
-  GDL_TRY(gdl_json_end(j));
+  GDL_TRY(grid_tail(j, "grid_p", g->nbp, vb,
+                    "p x {a x, x + a} x reps; all of Z_p for p < 2^17, else 65536 train / 16384 test residues",
+                    (long long)g->bit_reps));
   GDL_TRY(gdl_json_begin(j, "fvu_wave"));
   GDL_TRY(gv_fvu_wave_config_json(&fw, j));
-  GDL_TRY(gdl_json_nums(j, "grid_a", g->nfa, g->fvu_a));
-  GDL_TRY(gdl_json_int(j, "reps", (long long)g->fvu_reps));
-  GDL_TRY(gdl_json_end(j));
+  GDL_TRY(grid_tail(j, "grid_a", g->nfa, g->fvu_a, NULL, (long long)g->fvu_reps));
   GDL_TRY(gdl_json_begin(j, "fvu_mod"));
   GDL_TRY(gv_fvu_mod_config_json(&fm, j));
-  for (size_t i = 0; i < g->nfp; i++) v[i] = (double)g->fvu_p[i];
-  GDL_TRY(gdl_json_nums(j, "grid_p", g->nfp, v));
-  GDL_TRY(gdl_json_str(j, "grid", "p x {hard multiplier, a = 1 control}, rep 0"));
-  return gdl_json_end(j);
+  return grid_tail(j, "grid_p", g->nfp, vf, "p x {hard multiplier, a = 1 control}, rep 0", -1);
 }
 
 /* ---- the points ---- */
@@ -249,21 +240,10 @@ static point *make_points(const grid *g, size_t *npts) {
 }
 
 /* The rank assignment and start order follow point_cost (gdl_sweep_set_costs). */
-static int set_costs(const sweep_ctx *c, gdl_sweep *sw) {
-  double *cost = malloc(c->npts * sizeof *cost);
-  if (!cost) return gdl_fail(GDL_ENOMEM, "costs: out of memory");
-  for (size_t q = 0; q < c->npts; q++) cost[q] = c->pts[q].cost;
-  int rc = gdl_sweep_set_costs(sw, cost);
-  free(cost);
-  return rc;
-}
+static double cost_of(const void *ctx, size_t q) { return ((const sweep_ctx *)ctx)->pts[q].cost; }
 
 /* CPU seconds of the calling thread (points run concurrently). */
-static double cpu_s(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
+static double cpu_s(void) { return gdl_bench_seconds(CLOCK_THREAD_CPUTIME_ID); }
 
 /* One point: run the experiment, write its numbers as one csv row (columns v0, v1, ...). */
 static int compute_point(const grid *g, const point *pt, double *v) {
@@ -276,17 +256,18 @@ static int compute_point(const grid *g, const point *pt, double *v) {
     for (unsigned k = 0; k <= c.n; k++) { v[3 * k] = lev[k].var; v[3 * k + 1] = lev[k].eg2; v[3 * k + 2] = lev[k].bound; }
     return GDL_OK;
   }
-  case PT_MODMUL: {
+  case PT_MODMUL:
+  case PT_MODADD: { /* the multiplicative class (phi = f) or the additive one (phi = cos) on the same nets */
     gv_modmul_config c;
     gv_modmul_config_default(&c);
     c.p = g->mm_p[pt->i];
     c.bits = pt->bits;
-    c.phi = (gdl_phi)pt->f;
+    if (pt->kind == PT_MODMUL) c.phi = (gdl_phi)pt->f;
     gv_modmul_result r;
     double t0 = cpu_s();
-    GDL_TRY(gv_modmul_run(&c, g->seed, pt->s, &r));
+    GDL_TRY((pt->kind == PT_MODMUL ? gv_modmul_run : gv_modadd_run)(&c, g->seed, pt->s, &r));
     double row[5] = {r.var, r.eg2, r.egc2, r.bound, cpu_s() - t0};
-    memcpy(v, row, sizeof row);
+    memcpy(v, row, point_nvals(g, pt) * sizeof *v);
     return GDL_OK;
   }
   case PT_WAVE: {
@@ -317,17 +298,6 @@ static int compute_point(const grid *g, const point *pt, double *v) {
     GDL_TRY(gv_fvu_mod_run(&c, g->seed, pt->s, &r));
     v[0] = (double)r.a;
     v[1] = r.fvu;
-    return GDL_OK;
-  }
-  case PT_MODADD: {
-    gv_modmul_config c;
-    gv_modmul_config_default(&c);
-    c.p = g->mm_p[pt->i];
-    c.bits = pt->bits;
-    gv_modmul_result r;
-    GDL_TRY(gv_modadd_run(&c, g->seed, pt->s, &r));
-    double row[4] = {r.var, r.eg2, r.egc2, r.bound};
-    memcpy(v, row, sizeof row);
     return GDL_OK;
   }
   case PT_BITMOD: {
@@ -376,7 +346,7 @@ static int run_point(void *vctx, gdl_sweep *s, size_t q) {
 /* ---- assembly (rank 0) ---- */
 typedef struct {
   const sweep_ctx *c;
-  gdl_sweep *s;
+  const gdl_bench_sweep *bs;
   gdl_csv *fits;
   FILE *fgp;
   gdl_summary *sum;
@@ -390,7 +360,7 @@ static void need(const assembler *as, pkind kind, size_t i, size_t s, int bits, 
     if (pt->kind != kind || pt->i != i || pt->s != s || pt->bits != bits || pt->f != f || pt->control != control) continue;
     char path[4096];
     gdl_table t;
-    int rc = gdl_sweep_point_file(as->s, q, "csv", path, sizeof path);
+    int rc = gdl_sweep_point_file(as->bs->sw, q, "csv", path, sizeof path);
     if (rc == GDL_OK) rc = gdl_csv_read(path, &t);
     if (rc != GDL_OK) gdl_bench_die(PROG, "assemble", rc);
     size_t n = point_nvals(&c->g, pt);
@@ -404,10 +374,8 @@ static void need(const assembler *as, pkind kind, size_t i, size_t s, int bits, 
 }
 
 static gdl_csv *csv_open(const assembler *as, const char *file, size_t n, const char *const *cols) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s", as->c->g.out, file);
   gdl_csv *c;
-  int rc = gdl_csv_open(path, n, cols, &c);
+  int rc = gdl_bench_csv_open(as->bs->args, file, n, cols, &c);
   if (rc) gdl_bench_die(PROG, file, rc);
   return c;
 }
@@ -682,17 +650,15 @@ static void assemble_gv6(const assembler *as) {
   check(as, "GV6 bits p = 16777213: min test Pearson, x + a", add_min, ">=", 0.9);
 }
 
-/* Rank 0: every output file, the sidecar and the summary. */
-static void assemble(const sweep_ctx *c, gdl_sweep *s, gdl_json *doc) {
+/* Rank 0: every output file and the summary's rows. */
+static int outputs(gdl_bench_sweep *bs, gdl_summary *sum, void *ctx) {
   char path[4096], fin[4096];
-  assembler as = {c, s, NULL, NULL, NULL};
+  assembler as = {ctx, bs, NULL, NULL, sum};
   static const char *fc[] = {"family", "phi", "slope", "se"}; /* family 1 bits, 2 scalar, 3 wave, 4 triangle, 5 sawtooth */
   as.fits = csv_open(&as, "fits.csv", 4, fc);
-  snprintf(path, sizeof path, "%s/fits.gp.tmp", c->g.out);
-  snprintf(fin, sizeof fin, "%s/fits.gp", c->g.out);
-  if (!(as.fgp = fopen(path, "w"))) gdl_bench_die(PROG, "fits.gp", gdl_fail(GDL_EIO, "cannot write %s", path));
-  int rc = gdl_summary_new("GV", &as.sum);
-  if (rc) gdl_bench_die(PROG, "summary", rc);
+  gdl_bench_out_path(bs->args, "fits.gp", fin, sizeof fin);
+  gdl_bench_out_path(bs->args, "fits.gp.tmp", path, sizeof path);
+  if (!(as.fgp = fopen(path, "w"))) return gdl_fail(GDL_EIO, "cannot write %s", path);
   assemble_parity(&as);
   assemble_modmul(&as);
   assemble_wave(&as);
@@ -700,18 +666,9 @@ static void assemble(const sweep_ctx *c, gdl_sweep *s, gdl_json *doc) {
   assemble_fvu(&as);
   assemble_gv6(&as);
   csv_commit(as.fits);
-  if (fclose(as.fgp) != 0 || rename(path, fin) != 0) gdl_bench_die(PROG, "fits.gp", gdl_fail(GDL_EIO, "cannot write %s", fin));
-  static const char *figs[] = {"gradient_variance_modmul", "gradient_variance_wave", "gradient_variance_parity",
-                               "gradient_variance_fvu"};
-  for (size_t i = 0; i < NELEM(figs); i++)
-    if ((rc = gdl_summary_figure(as.sum, figs[i]))) gdl_bench_die(PROG, "summary", rc);
-  snprintf(path, sizeof path, "%s/summary.json", c->g.out);
-  if ((rc = gdl_summary_write(as.sum, path))) gdl_bench_die(PROG, "summary", rc);
-  printf("GV summary: %zu failed checks (%s)\n", gdl_summary_failed(as.sum), path);
-  gdl_summary_free(as.sum);
-  if ((rc = gdl_json_provenance(doc, c->g.seed))) gdl_bench_die(PROG, "json", rc);
-  snprintf(path, sizeof path, "%s/gradient_variance.json", c->g.out);
-  if ((rc = gdl_json_write(doc, path))) gdl_bench_die(PROG, "json write", rc);
+  if (fclose(as.fgp) != 0 || rename(path, fin) != 0) return gdl_fail(GDL_EIO, "cannot write %s", fin);
+  printf("GV summary: %zu failed checks (%s/summary.json)\n", gdl_summary_failed(sum), bs->args->out);
+  return GDL_OK;
 }
 
 static int grid_flag(gdl_bench_args *args, int i, int argc, char **argv, void *ctx) {
@@ -726,30 +683,20 @@ int main(int argc, char **argv) {
   gdl_bench_args args;
   int tiny = 0;
   gdl_bench_parse(&args, PROG,
-                  "--out DIR [--full] [--seed N] [--grid same_as_test]\n"
+                  GDL_BENCH_USAGE " [--grid same_as_test]\n"
                   "  --grid same_as_test  one point of each sub-experiment that theorems.gradient_variance runs",
                   argc, argv, grid_flag, &tiny);
-  sweep_ctx c;
-  grid_init(&c.g, args.full, tiny, args.seed, args.out);
+  static sweep_ctx c;
+  grid_init(&c.g, args.full, tiny, args.seed);
   if (!(c.pts = make_points(&c.g, &c.npts))) gdl_bench_die(PROG, "points", gdl_fail(GDL_ENOMEM, "out of memory"));
-  gdl_json *doc = NULL;
-  gdl_sweep *sw = NULL;
-  const char *mode = tiny ? "same_as_test" : c.g.full ? "full" : "quick";
-  int rc = gdl_exp_doc("gradient_variance", mode, c.g.seed, grid_json, &c.g, &doc);
-  if (rc == GDL_OK) rc = gdl_exp_sweep_begin(&argc, &argv, c.g.out, tiny ? "gv-same" : c.g.full ? "gv-full" : "gv-quick", c.npts, doc, &sw);
-  if (rc == GDL_OK) rc = set_costs(&c, sw);
-  if (rc != GDL_OK) gdl_bench_die(PROG, "sweep", rc);
-  size_t failed = 0;
-  rc = gdl_sweep_run(sw, "GV points", run_point, &c, &failed);
-  if (rc == GDL_OK) rc = gdl_sweep_barrier(sw); /* every rank's points are on disk before rank 0 assembles */
-  if (rc != GDL_OK) {
-    fprintf(stderr, "%s: %s\n", PROG, gdl_strerror_last());
-    gdl_sweep_end(sw);
-    return 1;
-  }
-  if (gdl_sweep_is_root(sw)) assemble(&c, sw, doc);
-  gdl_json_free(doc);
+  gdl_bench_sweep bs;
+  gdl_bench_sweep_begin(&bs, &args, 0, &argc, &argv, "gradient_variance", tiny ? "same_as_test" : NULL, grid_json,
+                        &c.g);
+  gdl_bench_sweep_phase(&bs, tiny ? "gv-same" : c.g.full ? "gv-full" : "gv-quick", c.npts, cost_of, run_point, &c, NULL,
+                        NULL);
+  gdl_bench_sweep_finish(&bs, "GV", outputs, &c,
+                         "gradient_variance_modmul,gradient_variance_wave,gradient_variance_parity,gradient_variance_fvu");
+  gdl_bench_sweep_end(&bs);
   free(c.pts);
-  gdl_sweep_end(sw);
   return 0;
 }

@@ -25,7 +25,6 @@
 
 #define PROG "bench_noisy_gd"
 
-/* value of column `name` in row r */
 /* the checks of theorems/noisy_gd.c, one summary row each */
 static int summarise(const gdl_table *t, const noisy_gd_grid *g, gdl_summary *sum) {
   if (t->nrows != g->np) return gdl_fail(GDL_EINVAL, "noisy_gd: %zu rows for %zu points", t->nrows, g->np);
@@ -81,33 +80,24 @@ static double point_cost(const void *ctx, size_t i) {
   return ldexp(P * (double)c->net.steps * runs, (int)c->net.n);
 }
 
-/* summary.json and the sidecar (configuration document + results + provenance) */
-static int write_outputs(gdl_bench_sweep *bs, const noisy_gd_grid *g) {
-  gdl_summary *sum = NULL;
-  int rc = GDL_OK;
-  GDL_TRY_CLEANUP(gdl_summary_new("NG1,NG2", &sum));
-  GDL_TRY_CLEANUP(summarise(&bs->t, g, sum));
-  GDL_TRY_CLEANUP(gdl_summary_figure(sum, "noisy_gd_bound"));
-  GDL_TRY_CLEANUP(gdl_summary_figure(sum, "noisy_gd_depth"));
+/* the summary rows and the sidecar's total point time */
+static int outputs(gdl_bench_sweep *bs, gdl_summary *sum, void *ctx) {
+  GDL_TRY(summarise(&bs->t, ctx, sum));
   double secs = 0;
   for (size_t r = 0; r < bs->t.nrows; r++) secs += gdl_table_get(&bs->t, r, "seconds");
-  GDL_TRY_CLEANUP(gdl_json_num(bs->doc, "point_seconds_total", secs));
-  gdl_bench_sweep_write(bs, sum);
-cleanup:
-  gdl_summary_free(sum);
-  return rc;
+  return gdl_json_num(bs->doc, "point_seconds_total", secs);
 }
 
-int main(int argc, char **argv) {
-  gdl_bench_args args;
-  gdl_bench_parse(&args, PROG, "--out DIR [--full] [--seed N]", argc, argv, NULL, NULL);
-  static noisy_gd_grid g;
-  noisy_gd_grid_make(&g, args.full, args.seed);
-  gdl_bench_sweep bs;
-  gdl_bench_sweep_run(&bs, &args, 0, &argc, &argv, "noisy_gd", args.full ? "ng-full" : "ng-quick", noisy_gd_grid_json,
-                      &g, g.np, point_cost, noisy_gd_sweep_point, &g, "noisy_gd_points.csv");
-  int rc = bs.root ? write_outputs(&bs, &g) : GDL_OK;
-  if (rc != GDL_OK) gdl_bench_die(PROG, "outputs", rc);
-  gdl_bench_sweep_end(&bs);
-  return 0;
+static noisy_gd_grid G;
+static size_t grid(const gdl_bench_args *a) {
+  noisy_gd_grid_make(&G, a->full, a->seed);
+  return G.np;
 }
+
+static const gdl_bench_program PROGRAM = {
+    .prog = PROG, .family = "noisy_gd", .sweep = {"ng-quick", "ng-full"}, .table = "noisy_gd_points.csv",
+    .claims = "NG1,NG2", .figures = "noisy_gd_bound,noisy_gd_depth",
+    .grid = grid, .cfg_json = noisy_gd_grid_json, .cfg = &G, .ctx = &G,
+    .cost = point_cost, .point = noisy_gd_sweep_point, .outputs = outputs};
+
+int main(int argc, char **argv) { return gdl_bench_main(argc, argv, &PROGRAM); }

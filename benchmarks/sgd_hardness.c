@@ -26,7 +26,7 @@
 #include "experiments/sgd_hardness.h"
 #include "bench_cli.h"
 
-static const char *const PROG = "bench_sgd_hardness";
+#define PROG "bench_sgd_hardness"
 static const double GA[] = {0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0};
 #define NGA (sizeof GA / sizeof GA[0])
 static const double GV[] = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 3.5, 4.0};
@@ -96,12 +96,7 @@ static int var_point(const sh_sweep *x, gdl_sweep *s, size_t gi) {
                        fmax(r0.unif, 1e-40), r0.lambda2};
   char path[4096];
   GDL_TRY(gdl_sweep_point_file(s, gi, "csv", path, sizeof path));
-  gdl_csv *csv;
-  GDL_TRY(gdl_csv_open(path, NVCOL, VCOLS, &csv));
-  int rc = gdl_csv_row(csv, row);
-  if (rc == GDL_OK) return gdl_csv_commit(csv);
-  gdl_csv_abort(csv);
-  return rc;
+  return gdl_csv_write(path, NVCOL, VCOLS, 1, row);
 }
 
 static int point_fn(void *ctx, gdl_sweep *s, size_t q) {
@@ -139,14 +134,13 @@ typedef struct {
 static size_t kind_nd(const sh_sweep *x, int k) { return k <= SH_FCN_ADAM ? x->nd : 1; }
 static size_t kind_d(const sh_sweep *x, int k, size_t di) { return k <= SH_FCN_ADAM ? x->ds[di] : 16; }
 
-static int assemble_fvu(const sh_sweep *x, gdl_sweep *s, const char *out, sh_results *res) {
+#define MAXFROWS ((2 * 3 + SH_NKINDS - 2) * NGA) /* FCN learners at up to 3 d */
+
+static int assemble_fvu(const sh_sweep *x, gdl_sweep *s, const gdl_bench_args *args, sh_results *res) {
   static const char *const fcols[] = {"learner", "d", "gamma", "median", "min", "max", "nseeds"};
+  static double rows[MAXFROWS][7];
   char path[4096];
-  snprintf(path, sizeof path, "%s/sgd_hardness_fvu.csv", out);
-  gdl_csv *cf = NULL;
-  GDL_TRY(gdl_csv_open(path, 7, fcols, &cf));
-  int rc = GDL_OK;
-  size_t q = NGV;
+  size_t q = NGV, nr = 0;
   for (int k = 0; k < SH_NKINDS; k++)
     for (size_t di = 0; di < kind_nd(x, k); di++)
       for (size_t gi = 0; gi < NGA; gi++) {
@@ -156,8 +150,8 @@ static int assemble_fvu(const sh_sweep *x, gdl_sweep *s, const char *out, sh_res
         res->mx[k][gi] = d == 16 ? -INFINITY : res->mx[k][gi];
         for (size_t r = 0; r < x->ns; r++, q++) {
           double f;
-          GDL_TRY_CLEANUP(gdl_sweep_point_file(s, q, "csv", path, sizeof path));
-          GDL_TRY_CLEANUP(sh_fvu_point_read(path, &f));
+          GDL_TRY(gdl_sweep_point_file(s, q, "csv", path, sizeof path));
+          GDL_TRY(sh_fvu_point_read(path, &f));
           v[r] = isfinite(f) ? f : INFINITY; /* diverged: counts as the worst */
           if (d == 16) {
             res->mn[k][gi] = fmin(res->mn[k][gi], v[r]);
@@ -166,36 +160,25 @@ static int assemble_fvu(const sh_sweep *x, gdl_sweep *s, const char *out, sh_res
         }
         gsl_sort(v, 1, x->ns);
         double row[7] = {(double)k, (double)d, GA[gi], v[x->ns / 2], v[0], v[x->ns - 1], (double)x->ns};
-        GDL_TRY_CLEANUP(gdl_csv_row(cf, row));
+        memcpy(rows[nr++], row, sizeof row);
       }
-  rc = gdl_csv_commit(cf);
-  cf = NULL;
-cleanup:
-  if (cf) gdl_csv_abort(cf);
-  return rc;
+  gdl_bench_out_path(args, "sgd_hardness_fvu.csv", path, sizeof path);
+  return gdl_csv_write(path, 7, fcols, nr, &rows[0][0]);
 }
 
-static int assemble_var(gdl_sweep *s, const char *out, sh_results *res) {
+static int assemble_var(gdl_sweep *s, const gdl_bench_args *args, sh_results *res) {
   char path[4096];
-  snprintf(path, sizeof path, "%s/sgd_hardness_variance.csv", out);
-  gdl_csv *cv = NULL;
-  GDL_TRY(gdl_csv_open(path, NVCOL, VCOLS, &cv));
-  int rc = GDL_OK;
   for (size_t gi = 0; gi < NGV; gi++) {
     gdl_table t = {0};
-    GDL_TRY_CLEANUP(gdl_sweep_point_file(s, gi, "csv", path, sizeof path));
-    GDL_TRY_CLEANUP(gdl_csv_read(path, &t));
+    GDL_TRY(gdl_sweep_point_file(s, gi, "csv", path, sizeof path));
+    GDL_TRY(gdl_csv_read(path, &t));
     int ok = t.nrows == 1 && t.ncols == NVCOL;
     if (ok) memcpy(res->var[gi], t.v, sizeof res->var[gi]);
     gdl_table_free(&t);
-    if (!ok) GDL_TRY_CLEANUP(gdl_fail(GDL_EPARSE, "%s: expected one row of %d columns", path, NVCOL));
-    GDL_TRY_CLEANUP(gdl_csv_row(cv, res->var[gi]));
+    if (!ok) return gdl_fail(GDL_EPARSE, "%s: expected one row of %d columns", path, NVCOL);
   }
-  rc = gdl_csv_commit(cv);
-  cv = NULL;
-cleanup:
-  if (cv) gdl_csv_abort(cv);
-  return rc;
+  gdl_bench_out_path(args, "sgd_hardness_variance.csv", path, sizeof path);
+  return gdl_csv_write(path, NVCOL, VCOLS, NGV, &res->var[0][0]);
 }
 
 static size_t gv_index(double g) {
@@ -273,43 +256,33 @@ static int summary_sh2(gdl_summary *sm, const sh_results *r) {
   return GDL_OK;
 }
 
-/* rank 0: the assembled CSVs, the sidecar and the summary */
-static int write_outputs(const sh_sweep *x, gdl_bench_sweep *bs) {
+/* rank 0: the assembled CSVs and the summary rows */
+static int outputs(gdl_bench_sweep *bs, gdl_summary *sm, void *ctx) {
   static sh_results res;
-  gdl_summary *sm = NULL;
-  int rc = GDL_OK;
-  GDL_TRY_CLEANUP(assemble_fvu(x, bs->sw, bs->args->out, &res));
-  GDL_TRY_CLEANUP(assemble_var(bs->sw, bs->args->out, &res));
-  GDL_TRY_CLEANUP(gdl_summary_new("SH", &sm));
-  GDL_TRY_CLEANUP(summary_sh1(sm, &res));
-  GDL_TRY_CLEANUP(summary_sh2(sm, &res));
-  GDL_TRY_CLEANUP(gdl_summary_figure(sm, "sgd_hardness_fvu.png"));
-  GDL_TRY_CLEANUP(gdl_summary_figure(sm, "sgd_hardness_variance.png"));
-  gdl_bench_sweep_write(bs, sm);
-cleanup:
-  gdl_summary_free(sm);
-  return rc;
+  GDL_TRY(assemble_fvu(ctx, bs->sw, bs->args, &res));
+  GDL_TRY(assemble_var(bs->sw, bs->args, &res));
+  GDL_TRY(summary_sh1(sm, &res));
+  GDL_TRY(summary_sh2(sm, &res));
+  printf("sgd_hardness: results in %s\n", bs->args->out);
+  return GDL_OK;
 }
 
-int main(int argc, char **argv) {
-  gdl_bench_args args;
-  gdl_bench_parse(&args, PROG, "--out DIR [--full] [--seed N]", argc, argv, NULL, NULL);
+/* the grid: the gamma points of (B), then the FVU runs of (A) per learner, d, gamma, seed */
+static fpoint PTS[(2 * 3 + SH_NKINDS - 2) * NGA * 5];
+static sh_sweep X = {.pts = PTS};
+static size_t grid(const gdl_bench_args *a) {
   static const size_t dq[] = {16}, dfull[] = {8, 16, 64};
-  sh_sweep x = {args.seed, args.full ? 3 : 1, args.full ? 5 : 3, args.full ? dfull : dq, NULL, 0};
-  size_t cap = (2 * x.nd + SH_NKINDS - 2) * NGA * x.ns;
-  x.pts = malloc(cap * sizeof *x.pts);
-  if (!x.pts) gdl_bench_die(PROG, "points", gdl_fail(GDL_ENOMEM, "out of memory"));
+  X = (sh_sweep){.seed = a->seed, .nd = a->full ? 3 : 1, .ns = a->full ? 5 : 3, .ds = a->full ? dfull : dq, .pts = PTS};
   for (int k = 0; k < SH_NKINDS; k++)
-    for (size_t di = 0; di < kind_nd(&x, k); di++)
+    for (size_t di = 0; di < kind_nd(&X, k); di++)
       for (size_t gi = 0; gi < NGA; gi++)
-        for (size_t r = 0; r < x.ns; r++) x.pts[x.np++] = (fpoint){(sh_kind)k, kind_d(&x, k, di), gi, r};
-  gdl_bench_sweep bs;
-  gdl_bench_sweep_run(&bs, &args, 0, &argc, &argv, "sgd_hardness", args.full ? "sh-full" : "sh-quick", sweep_config_json,
-                      &x, NGV + x.np, point_cost, point_fn, &x, NULL);
-  int rc = bs.root ? write_outputs(&x, &bs) : GDL_OK;
-  if (rc != GDL_OK) fprintf(stderr, "%s: %s\n", PROG, gdl_strerror_last());
-  else if (bs.root) printf("sgd_hardness: results in %s\n", args.out);
-  free(x.pts);
-  gdl_bench_sweep_end(&bs);
-  return rc == GDL_OK ? 0 : 1;
+        for (size_t r = 0; r < X.ns; r++) X.pts[X.np++] = (fpoint){(sh_kind)k, kind_d(&X, k, di), gi, r};
+  return NGV + X.np;
 }
+
+static const gdl_bench_program PROGRAM = {
+    .prog = PROG, .family = "sgd_hardness", .sweep = {"sh-quick", "sh-full"}, .claims = "SH",
+    .figures = "sgd_hardness_fvu.png,sgd_hardness_variance.png", .grid = grid, .cfg_json = sweep_config_json,
+    .cfg = &X, .ctx = &X, .cost = point_cost, .point = point_fn, .outputs = outputs};
+
+int main(int argc, char **argv) { return gdl_bench_main(argc, argv, &PROGRAM); }

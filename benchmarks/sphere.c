@@ -52,28 +52,17 @@ static int summarise(const gdl_table *t, const sphere_grid *g, gdl_summary *sum)
   return GDL_OK;
 }
 
-static int write_outputs(gdl_bench_sweep *bs, const sphere_grid *g) {
-  gdl_summary *sum = NULL;
-  int rc = GDL_OK;
-  GDL_TRY_CLEANUP(gdl_summary_new("AL2,NG3", &sum));
-  GDL_TRY_CLEANUP(summarise(&bs->t, g, sum));
-  GDL_TRY_CLEANUP(gdl_summary_figure(sum, "sphere_alignment"));
-  gdl_bench_sweep_write(bs, sum);
-cleanup:
-  gdl_summary_free(sum);
-  return rc;
+static int outputs(gdl_bench_sweep *bs, gdl_summary *sum, void *ctx) { return summarise(&bs->t, ctx, sum); }
+
+static sphere_grid G;
+static size_t grid(const gdl_bench_args *a) {
+  sphere_grid_make(&G, a->full, a->seed);
+  return G.np;
 }
 
-int main(int argc, char **argv) {
-  gdl_bench_args args;
-  gdl_bench_parse(&args, PROG, "--out DIR [--full] [--seed N]", argc, argv, NULL, NULL);
-  static sphere_grid g;
-  sphere_grid_make(&g, args.full, args.seed);
-  gdl_bench_sweep bs;
-  gdl_bench_sweep_run(&bs, &args, 0, &argc, &argv, "sphere", args.full ? "sphere-full" : "sphere-quick", sphere_grid_json,
-                      &g, g.np, NULL, sphere_sweep_point, &g, "sphere_points.csv");
-  int rc = bs.root ? write_outputs(&bs, &g) : GDL_OK;
-  if (rc != GDL_OK) gdl_bench_die(PROG, "outputs", rc);
-  gdl_bench_sweep_end(&bs);
-  return 0;
-}
+static const gdl_bench_program PROGRAM = {
+    .prog = PROG, .family = "sphere", .sweep = {"sphere-quick", "sphere-full"}, .table = "sphere_points.csv",
+    .claims = "AL2,NG3", .figures = "sphere_alignment", .grid = grid, .cfg_json = sphere_grid_json, .cfg = &G,
+    .ctx = &G, .point = sphere_sweep_point, .outputs = outputs};
+
+int main(int argc, char **argv) { return gdl_bench_main(argc, argv, &PROGRAM); }

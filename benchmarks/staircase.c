@@ -148,7 +148,7 @@ static double rise_gap(const gdl_table *w, size_t d) {
 }
 
 /* Reads every point back (gdl_csv_read) into the run tables and res->T/E/cens/ms3_gap. */
-static int assemble(const grid *g, gdl_sweep *sw, const char *out, results *res) {
+static int assemble(const grid *g, gdl_sweep *sw, const gdl_bench_args *out, results *res) {
   static const char *const ccols[] = {"target", "d", "seed", "step", "steps_over_d", "fvu"};
   static const char *const wcols[] = {"d", "seed", "step", "steps_over_d", "w1", "w2", "w3", "w4", "bulk"};
   static const char *const hcols[] = {"target", "d", "seed", "hit", "hit_over_d", "censored", "escape"};
@@ -157,12 +157,9 @@ static int assemble(const grid *g, gdl_sweep *sw, const char *out, results *res)
   char path[4096];
   int rc = GDL_OK;
   res->ms3_gap = INFINITY;
-  snprintf(path, sizeof path, "%s/staircase_curves.csv", out);
-  GDL_TRY_CLEANUP(gdl_csv_open(path, 6, ccols, &cc));
-  snprintf(path, sizeof path, "%s/staircase_weights.csv", out);
-  GDL_TRY_CLEANUP(gdl_csv_open(path, 9, wcols, &cw));
-  snprintf(path, sizeof path, "%s/staircase_hitting.csv", out);
-  GDL_TRY_CLEANUP(gdl_csv_open(path, 7, hcols, &ch));
+  GDL_TRY_CLEANUP(gdl_bench_csv_open(out, "staircase_curves.csv", 6, ccols, &cc));
+  GDL_TRY_CLEANUP(gdl_bench_csv_open(out, "staircase_weights.csv", 9, wcols, &cw));
+  GDL_TRY_CLEANUP(gdl_bench_csv_open(out, "staircase_hitting.csv", 7, hcols, &ch));
   for (int t = 0; t < NT; t++) /* stable order: target, d, seed */
     for (size_t i = 0; i < nd_of(g, t); i++)
       for (size_t s = 0; s < ns_of(g, t); s++) {
@@ -234,68 +231,56 @@ static int fit_one(const grid *g, const results *res, int k, gdl_fit *f) {
   return gdl_fit_loglog(n, x, y, f);
 }
 
+/* DIR/<name>: nrows rows of ncols numbers */
+static int write_table(const gdl_bench_args *out, const char *name, size_t ncols, const char *const *cols,
+                       size_t nrows, const double *rows) {
+  char path[4096];
+  gdl_bench_out_path(out, name, path, sizeof path);
+  return gdl_csv_write(path, ncols, cols, nrows, rows);
+}
+
 /* Fits and writes staircase_fit.csv, staircase_hitmean.csv and staircase_leaps.csv. */
-static int fits(const grid *g, const char *out, results *res) {
+static int fits(const grid *g, const gdl_bench_args *out, results *res) {
   for (int k = 0; k <= NT; k++) GDL_TRY(fit_one(g, res, k, &res->fit[k]));
   static const char *const fcols[] = {"target", "slope", "se", "intercept", "n"};
   static const char *const mcols[] = {"target", "d", "geomean_T", "fit_T"};
   static const char *const lcols[] = {"leap", "predicted", "slope", "se", "lo", "hi", "n", "observable"};
-  char path[4096];
-  gdl_csv *cf = NULL, *cm = NULL, *cl = NULL;
-  int rc = GDL_OK;
-  snprintf(path, sizeof path, "%s/staircase_fit.csv", out);
-  GDL_TRY_CLEANUP(gdl_csv_open(path, 5, fcols, &cf));
+  double fv[NT + 1][5], mv[3 * MAXD][4], lv[5][8];
   for (int k = 0; k <= NT; k++) {
     const gdl_fit *f = &res->fit[k];
     double v[5] = {k, f->slope, f->se_slope, f->intercept, (double)f->n};
-    GDL_TRY_CLEANUP(gdl_csv_row(cf, v));
+    memcpy(fv[k], v, sizeof v);
   }
-  rc = gdl_csv_commit(cf);
-  cf = NULL;
-  GDL_TRY_CLEANUP(rc);
-  snprintf(path, sizeof path, "%s/staircase_hitmean.csv", out);
-  GDL_TRY_CLEANUP(gdl_csv_open(path, 4, mcols, &cm));
+  GDL_TRY(write_table(out, "staircase_fit.csv", 5, fcols, NT + 1, &fv[0][0]));
+  size_t nm = 0;
   for (int t = 0; t < 3; t++)
     for (size_t i = 0; i < g->nd; i++) {
       double lm = 0, ld = log((double)g->ds[i]);
       for (size_t s = 0; s < g->ns; s++) lm += log(res->T[t][i][s]);
       lm /= (double)g->ns;
       double v[4] = {t, (double)g->ds[i], exp(lm), exp(res->fit[t].intercept + res->fit[t].slope * ld)};
-      GDL_TRY_CLEANUP(gdl_csv_row(cm, v));
+      memcpy(mv[nm++], v, sizeof v);
     }
-  rc = gdl_csv_commit(cm);
-  cm = NULL;
-  GDL_TRY_CLEANUP(rc);
+  GDL_TRY(write_table(out, "staircase_hitmean.csv", 4, mcols, nm, &mv[0][0]));
   /* the leap ladder: leap L, prediction max(L - 1, 1), fitted slope, the test's interval */
   static const int leap_fit[5] = {0, 2, 1, 3, 4}; /* leaps 1, 2, 3, 4 (escape), 4 (hitting) */
   const double lo[5] = {STAIRCASE_SLOPE_LEAP1_LO, STAIRCASE_SLOPE_LEAP2_LO, STAIRCASE_SLOPE_LEAP3_LO,
                         g->full ? STAIRCASE_SLOPE_LEAP4_LO : STAIRCASE_SLOPE_LEAP4_QUICK_LO, NAN};
   const double hi[5] = {STAIRCASE_SLOPE_LEAP1_HI, STAIRCASE_SLOPE_LEAP2_HI, STAIRCASE_SLOPE_LEAP3_HI,
                         g->full ? STAIRCASE_SLOPE_LEAP4_HI : STAIRCASE_SLOPE_LEAP4_QUICK_HI, NAN};
-  snprintf(path, sizeof path, "%s/staircase_leaps.csv", out);
-  GDL_TRY_CLEANUP(gdl_csv_open(path, 8, lcols, &cl));
   for (int r = 0; r < 5; r++) {
     double L = r < 4 ? r + 1 : 4;
     const gdl_fit *f = &res->fit[leap_fit[r]];
     double v[8] = {L, fmax(L - 1, 1), f->slope, f->se_slope, lo[r], hi[r], (double)f->n, r == 3 ? 1 : 0};
-    GDL_TRY_CLEANUP(gdl_csv_row(cl, v));
+    memcpy(lv[r], v, sizeof v);
   }
-  rc = gdl_csv_commit(cl);
-  cl = NULL;
-cleanup:
-  if (cf) gdl_csv_abort(cf);
-  if (cm) gdl_csv_abort(cm);
-  if (cl) gdl_csv_abort(cl);
-  return rc;
+  return write_table(out, "staircase_leaps.csv", 8, lcols, 5, &lv[0][0]);
 }
 
-/* summary.json: the test's MS2/MS3 checks on the sweep's runs (fewer reps than the test). */
-static int summary(const grid *g, const char *out, const results *res) {
-  gdl_summary *s = NULL;
-  int rc = GDL_OK;
+/* The summary rows: the test's MS2/MS3 checks on the sweep's runs (fewer reps than the test). */
+static int summarise(const grid *g, const results *res, gdl_summary *s) {
   size_t ncens = 0, ncens2 = 0, ncens4 = 0;
-  char chk[160], path[4096];
-  GDL_TRY(gdl_summary_new("MS", &s));
+  char chk[160];
   for (size_t i = 0; i < g->nd; i++)
     for (size_t r = 0; r < g->ns; r++) {
       ncens += (size_t)res->cens[0][i][r];
@@ -304,28 +289,28 @@ static int summary(const grid *g, const char *out, const results *res) {
   for (size_t i = 0; i < g->nd4; i++)
     for (size_t r = 0; r < g->ns4; r++) ncens4 += (size_t)res->cens[3][i][r];
   const gdl_fit *f0 = &res->fit[0], *f1 = &res->fit[1], *f2 = &res->fit[2], *f3 = &res->fit[3];
-  GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "staircase runs censored at 300d", (double)ncens, "<=", 0, ncens == 0));
-  GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "staircase slope of log T vs log d (>=)", f0->slope, ">=",
-                                    STAIRCASE_SLOPE_LEAP1_LO, f0->slope >= STAIRCASE_SLOPE_LEAP1_LO));
-  GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "staircase slope of log T vs log d (<=)", f0->slope, "<=",
-                                    STAIRCASE_SLOPE_LEAP1_HI, f0->slope <= STAIRCASE_SLOPE_LEAP1_HI));
-  GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "x1x2x3 slope of log T vs log d (>=, censored runs at the cap)",
-                                    f1->slope, ">=", STAIRCASE_SLOPE_LEAP3_LO, f1->slope >= STAIRCASE_SLOPE_LEAP3_LO));
-  GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "x1x2x3 slope of log T vs log d (<=, censored runs at the cap)",
-                                    f1->slope, "<=", STAIRCASE_SLOPE_LEAP3_HI, f1->slope <= STAIRCASE_SLOPE_LEAP3_HI));
-  GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "x1 + x1x2x3 (leap 2) runs censored", (double)ncens2, "<=", 0,
-                                    ncens2 == 0));
-  GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "x1 + x1x2x3 (leap 2) slope of log T vs log d (>=)", f2->slope, ">=",
-                                    STAIRCASE_SLOPE_LEAP2_LO, f2->slope >= STAIRCASE_SLOPE_LEAP2_LO));
-  GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "x1 + x1x2x3 (leap 2) slope of log T vs log d (<=)", f2->slope, "<=",
-                                    STAIRCASE_SLOPE_LEAP2_HI, f2->slope <= STAIRCASE_SLOPE_LEAP2_HI));
-  GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "x1x2x3x4 (leap 4, step 2/d^2) runs censored at 10 d^3",
-                                    (double)ncens4, "<=", 0, ncens4 == 0));
+  GDL_TRY(gdl_summary_check(s, "MS2", "staircase runs censored at 300d", (double)ncens, "<=", 0, ncens == 0));
+  GDL_TRY(gdl_summary_check(s, "MS2", "staircase slope of log T vs log d (>=)", f0->slope, ">=",
+                            STAIRCASE_SLOPE_LEAP1_LO, f0->slope >= STAIRCASE_SLOPE_LEAP1_LO));
+  GDL_TRY(gdl_summary_check(s, "MS2", "staircase slope of log T vs log d (<=)", f0->slope, "<=",
+                            STAIRCASE_SLOPE_LEAP1_HI, f0->slope <= STAIRCASE_SLOPE_LEAP1_HI));
+  GDL_TRY(gdl_summary_check(s, "MS2", "x1x2x3 slope of log T vs log d (>=, censored runs at the cap)",
+                            f1->slope, ">=", STAIRCASE_SLOPE_LEAP3_LO, f1->slope >= STAIRCASE_SLOPE_LEAP3_LO));
+  GDL_TRY(gdl_summary_check(s, "MS2", "x1x2x3 slope of log T vs log d (<=, censored runs at the cap)",
+                            f1->slope, "<=", STAIRCASE_SLOPE_LEAP3_HI, f1->slope <= STAIRCASE_SLOPE_LEAP3_HI));
+  GDL_TRY(gdl_summary_check(s, "MS2", "x1 + x1x2x3 (leap 2) runs censored", (double)ncens2, "<=", 0,
+                            ncens2 == 0));
+  GDL_TRY(gdl_summary_check(s, "MS2", "x1 + x1x2x3 (leap 2) slope of log T vs log d (>=)", f2->slope, ">=",
+                            STAIRCASE_SLOPE_LEAP2_LO, f2->slope >= STAIRCASE_SLOPE_LEAP2_LO));
+  GDL_TRY(gdl_summary_check(s, "MS2", "x1 + x1x2x3 (leap 2) slope of log T vs log d (<=)", f2->slope, "<=",
+                            STAIRCASE_SLOPE_LEAP2_HI, f2->slope <= STAIRCASE_SLOPE_LEAP2_HI));
+  GDL_TRY(gdl_summary_check(s, "MS2", "x1x2x3x4 (leap 4, step 2/d^2) runs censored at 10 d^3",
+                            (double)ncens4, "<=", 0, ncens4 == 0));
   if (g->full) { /* the quick sweep's 8 leap-4 reps (the test: 128) are for the figure only */
-    GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "x1x2x3x4 (leap 4) escape-time slope (>=)", f3->slope, ">=",
-                                      STAIRCASE_SLOPE_LEAP4_LO, f3->slope >= STAIRCASE_SLOPE_LEAP4_LO));
-    GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", "x1x2x3x4 (leap 4) escape-time slope (<=)", f3->slope, "<=",
-                                      STAIRCASE_SLOPE_LEAP4_HI, f3->slope <= STAIRCASE_SLOPE_LEAP4_HI));
+    GDL_TRY(gdl_summary_check(s, "MS2", "x1x2x3x4 (leap 4) escape-time slope (>=)", f3->slope, ">=",
+                              STAIRCASE_SLOPE_LEAP4_LO, f3->slope >= STAIRCASE_SLOPE_LEAP4_LO));
+    GDL_TRY(gdl_summary_check(s, "MS2", "x1x2x3x4 (leap 4) escape-time slope (<=)", f3->slope, "<=",
+                              STAIRCASE_SLOPE_LEAP4_HI, f3->slope <= STAIRCASE_SLOPE_LEAP4_HI));
   }
   for (size_t i = 0; i < g->nd; i++) {
     double worst = 0, best = INFINITY, d = (double)g->ds[i];
@@ -334,94 +319,70 @@ static int summary(const grid *g, const char *out, const results *res) {
       best = fmin(best, res->T[1][i][r] / d);
     }
     snprintf(chk, sizeof chk, "staircase learned within 300d at d=%zu (worst seed T/d)", g->ds[i]);
-    GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", chk, worst, "<=", 300.0, worst <= 300));
+    GDL_TRY(gdl_summary_check(s, "MS2", chk, worst, "<=", 300.0, worst <= 300));
     if (g->ds[i] < 256) continue;
     snprintf(chk, sizeof chk, "x1x2x3 not learned within 300d at d=%zu (best seed T/d)", g->ds[i]);
-    GDL_TRY_CLEANUP(gdl_summary_check(s, "MS2", chk, best, ">", 300.0, best > 300));
+    GDL_TRY(gdl_summary_check(s, "MS2", chk, best, ">", 300.0, best > 300));
   }
-  GDL_TRY_CLEANUP(gdl_summary_check(s, "MS3",
-                                    "staircase: coordinates rise in the order 1,2,3,4 (min gap, snapshots of d/4 "
-                                    "steps)",
-                                    res->ms3_gap, ">=", 1.0, res->ms3_gap >= 1));
-  GDL_TRY_CLEANUP(gdl_summary_figure(s, "staircase_curves.png"));
-  GDL_TRY_CLEANUP(gdl_summary_figure(s, "staircase_hitting.png"));
-  GDL_TRY_CLEANUP(gdl_summary_figure(s, "staircase_weights.png"));
-  GDL_TRY_CLEANUP(gdl_summary_figure(s, "staircase_leaps.png"));
-  snprintf(path, sizeof path, "%s/summary.json", out);
-  rc = gdl_summary_write(s, path);
-cleanup:
-  gdl_summary_free(s);
-  return rc;
+  return gdl_summary_check(s, "MS3",
+                           "staircase: coordinates rise in the order 1,2,3,4 (min gap, snapshots of d/4 steps)",
+                           res->ms3_gap, ">=", 1.0, res->ms3_gap >= 1);
 }
 
-/* Sidecar: the config document (from the config structs) + the fits + provenance. */
-static int sidecar(gdl_json *doc, const char *out, const results *res, uint64_t seed) {
-  char path[4096];
-  GDL_TRY(gdl_json_num(doc, "slope_staircase", res->fit[0].slope));
-  GDL_TRY(gdl_json_num(doc, "slope_staircase_se", res->fit[0].se_slope));
-  GDL_TRY(gdl_json_num(doc, "slope_leap3", res->fit[1].slope));
-  GDL_TRY(gdl_json_num(doc, "slope_leap3_se", res->fit[1].se_slope));
-  GDL_TRY(gdl_json_num(doc, "slope_leap2", res->fit[2].slope));
-  GDL_TRY(gdl_json_num(doc, "slope_leap2_se", res->fit[2].se_slope));
-  GDL_TRY(gdl_json_num(doc, "slope_leap4_escape", res->fit[3].slope));
-  GDL_TRY(gdl_json_num(doc, "slope_leap4_escape_se", res->fit[3].se_slope));
-  GDL_TRY(gdl_json_num(doc, "slope_leap4_hitting", res->fit[4].slope));
-  GDL_TRY(gdl_json_num(doc, "slope_leap4_hitting_se", res->fit[4].se_slope));
-  GDL_TRY(gdl_json_provenance(doc, seed));
-  snprintf(path, sizeof path, "%s/staircase.json", out);
-  return gdl_json_write(doc, path);
+/* The sidecar's results: the fitted slopes and their standard errors. */
+static int sidecar(gdl_json *doc, const results *res) {
+  static const char *const name[NT + 1] = {"staircase", "leap3", "leap2", "leap4_escape", "leap4_hitting"};
+  char key[64];
+  for (int k = 0; k <= NT; k++) {
+    snprintf(key, sizeof key, "slope_%s", name[k]);
+    GDL_TRY(gdl_json_num(doc, key, res->fit[k].slope));
+    snprintf(key, sizeof key, "slope_%s_se", name[k]);
+    GDL_TRY(gdl_json_num(doc, key, res->fit[k].se_slope));
+  }
+  return GDL_OK;
 }
 
-int main(int argc, char **argv) {
-  gdl_bench_args args;
-  gdl_bench_parse(&args, PROG, "--out DIR [--full] [--seed N]", argc, argv, NULL, NULL);
-  grid g = {.full = args.full, .nd = args.full ? 5 : 4, .ns = args.full ? 8 : 3,
-            .cap_mult = args.full ? 8000 : 3000, .ds = {32, 64, 128, 256, 512},
-            .nd4 = 5, .ns4 = args.full ? 12 : 8, .seed = args.seed};
-  static const size_t d4q[5] = {12, 16, 20, 24, 32}, d4f[5] = {32, 48, 64, 96, 128}; /* the test's grids */
-  memcpy(g.ds4, args.full ? d4f : d4q, g.nd4 * sizeof *g.ds4);
-  gdl_json *doc = NULL;
-  gdl_sweep *sw = NULL;
-  int rc = gdl_exp_doc("staircase", g.full ? "full" : "quick", g.seed, grid_json, &g, &doc);
-  if (rc != GDL_OK) gdl_bench_die(PROG, "config", rc);
-  rc = gdl_exp_sweep_begin(&argc, &argv, args.out, g.full ? "ms-full" : "ms-quick", npoints(&g), doc, &sw);
-  if (rc != GDL_OK) gdl_bench_die(PROG, "sweep", rc);
-  /* cost estimates for the rank assignment (online SGD: a step costs ~ d x width): the
-   * staircase runs to its 300d budget (~300 d^2); x1x2x3 stops at its hit, ~10 d^2 steps at
-   * d = 256 (CLAIMS.md calibration), so ~10 d^3; leap 2 stops at ~150d (~150 d^2); leap 4
-   * at ~1.2 d^3 steps (~1.2 d^4) */
-  const size_t np = npoints(&g);
-  double *cost = malloc(np * sizeof *cost);
-  if (!cost) gdl_bench_die(PROG, "costs", gdl_fail(GDL_ENOMEM, "out of memory"));
-  for (size_t q = 0; q < np; q++) {
-    int t;
-    size_t i, s;
-    point_of(&g, q, &t, &i, &s);
-    double d = (double)d_of(&g, t, i);
-    cost[q] = t == 1 ? 10.0 * d * d * d : t == 3 ? 1.2 * d * d * d * d : t == 2 ? 150.0 * d * d : 300.0 * d * d;
-  }
-  rc = gdl_sweep_set_costs(sw, cost);
-  free(cost);
-  if (rc != GDL_OK) gdl_bench_die(PROG, "costs", rc);
-  size_t failed = 0;
-  if ((rc = gdl_sweep_run(sw, "staircase runs", point_fn, &g, &failed)) != GDL_OK)
-    gdl_bench_die(PROG, "runs", rc);
-  if ((rc = gdl_sweep_barrier(sw)) != GDL_OK) gdl_bench_die(PROG, "barrier", rc);
-  if (gdl_sweep_is_root(sw)) {
-    results *res = calloc(1, sizeof *res);
-    if (!res) gdl_bench_die(PROG, "results", gdl_fail(GDL_ENOMEM, "out of memory"));
-    if ((rc = assemble(&g, sw, args.out, res)) != GDL_OK) gdl_bench_die(PROG, "assemble", rc);
-    if ((rc = fits(&g, args.out, res)) != GDL_OK) gdl_bench_die(PROG, "fit", rc);
-    if ((rc = sidecar(doc, args.out, res, g.seed)) != GDL_OK) gdl_bench_die(PROG, "sidecar", rc);
-    if ((rc = summary(&g, args.out, res)) != GDL_OK) gdl_bench_die(PROG, "summary", rc);
-    printf("staircase: slope staircase %.3f (SE %.3f), x1 + x1x2x3 %.3f (SE %.3f), x1x2x3 %.3f (SE %.3f), "
-           "x1x2x3x4 escape %.3f (SE %.3f), hitting %.3f (SE %.3f); results in %s\n",
-           res->fit[0].slope, res->fit[0].se_slope, res->fit[2].slope, res->fit[2].se_slope, res->fit[1].slope,
-           res->fit[1].se_slope, res->fit[3].slope, res->fit[3].se_slope, res->fit[4].slope, res->fit[4].se_slope,
-           args.out);
-    free(res);
-  }
-  gdl_json_free(doc);
-  gdl_sweep_end(sw);
-  return 0;
+/* Cost estimate of point q (rank assignment and start order; online SGD: a step costs ~ d x
+ * width): the staircase runs to its 300d budget (~300 d^2); x1x2x3 stops at its hit, ~10 d^2
+ * steps at d = 256 (CLAIMS.md calibration), so ~10 d^3; leap 2 stops at ~150d (~150 d^2);
+ * leap 4 at ~1.2 d^3 steps (~1.2 d^4) */
+static double point_cost(const void *ctx, size_t q) {
+  int t;
+  size_t i, s;
+  point_of(ctx, q, &t, &i, &s);
+  double d = (double)d_of(ctx, t, i);
+  return t == 1 ? 10.0 * d * d * d : t == 3 ? 1.2 * d * d * d * d : t == 2 ? 150.0 * d * d : 300.0 * d * d;
 }
+
+/* rank 0: the run tables, the fits, the sidecar's slopes and the summary rows */
+static int outputs(gdl_bench_sweep *bs, gdl_summary *sum, void *ctx) {
+  const grid *g = ctx;
+  static results res;
+  GDL_TRY(assemble(g, bs->sw, bs->args, &res));
+  GDL_TRY(fits(g, bs->args, &res));
+  GDL_TRY(sidecar(bs->doc, &res));
+  GDL_TRY(summarise(g, &res, sum));
+  const gdl_fit *f = res.fit;
+  printf("staircase: slope staircase %.3f (SE %.3f), x1 + x1x2x3 %.3f (SE %.3f), x1x2x3 %.3f (SE %.3f), "
+         "x1x2x3x4 escape %.3f (SE %.3f), hitting %.3f (SE %.3f); results in %s\n",
+         f[0].slope, f[0].se_slope, f[2].slope, f[2].se_slope, f[1].slope, f[1].se_slope, f[3].slope, f[3].se_slope,
+         f[4].slope, f[4].se_slope, bs->args->out);
+  return GDL_OK;
+}
+
+static grid G;
+static size_t make_grid(const gdl_bench_args *a) {
+  static const size_t d4q[MAXD] = {12, 16, 20, 24, 32}, d4f[MAXD] = {32, 48, 64, 96, 128}; /* the test's grids */
+  G = (grid){.full = a->full, .nd = a->full ? 5 : 4, .ns = a->full ? 8 : 3, .cap_mult = a->full ? 8000 : 3000,
+             .ds = {32, 64, 128, 256, 512}, .nd4 = 5, .ns4 = a->full ? 12 : 8, .seed = a->seed};
+  memcpy(G.ds4, a->full ? d4f : d4q, sizeof G.ds4);
+  return npoints(&G);
+}
+
+static const gdl_bench_program PROGRAM = {
+    .prog = PROG, .family = "staircase", .sweep = {"ms-quick", "ms-full"}, .claims = "MS",
+    .figures = "staircase_curves.png,staircase_hitting.png,staircase_weights.png,staircase_leaps.png",
+    .grid = make_grid, .cfg_json = grid_json, .cfg = &G, .ctx = &G, .cost = point_cost, .point = point_fn,
+    .outputs = outputs};
+
+int main(int argc, char **argv) { return gdl_bench_main(argc, argv, &PROGRAM); }

@@ -1,6 +1,7 @@
 /* bench.cli: the command line shared by the bench_* programs (bench_cli.h): strict --seed,
  * required --out, one-line usage errors with exit status 2, --help with status 0, the
- * program-flag callback, gdl_bench_die's status 1 and the BLAS thread default. */
+ * program-flag callback, gdl_bench_die's status 1, the BLAS thread default, and the sweep
+ * frame (two phases, their tables, the summary with its figures, the sidecar). */
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
 #include <stdint.h>
@@ -178,4 +179,59 @@ Test(bench_cli, shared_strict_readers) {
   for (size_t i = 0; i < sizeof badl / sizeof badl[0]; i++)
     cr_assert(gdl_bench_parse_sizes(badl[i], 1, 100, 4, v, &n) == -1, "list '%s' accepted", badl[i]);
   cr_assert(gdl_bench_parse_sizes("64,32", 1, 100, 4, v, &n) == 0 && n == 2 && v[0] == 64 && v[1] == 32);
+}
+
+/* ---- the sweep frame: phases, tables, summary and sidecar ---- */
+static int frame_point(void *ctx, gdl_sweep *s, size_t i) {
+  static const char *const cols[] = {"i", "v"};
+  char path[4096];
+  double row[2] = {(double)i, *(const double *)ctx * (double)i};
+  GDL_TRY(gdl_sweep_point_file(s, i, "csv", path, sizeof path));
+  return gdl_csv_write(path, 2, cols, 1, row);
+}
+
+static int frame_outputs(gdl_bench_sweep *bs, gdl_summary *sum, void *ctx) {
+  const gdl_table *a = ctx;
+  double last = gdl_table_get(&bs->t, bs->t.nrows - 1, "v");
+  GDL_TRY(gdl_json_num(bs->doc, "last", last));
+  return gdl_summary_check(sum, "T", "rows of the first phase", (double)a->nrows, "==", 3, a->nrows == 3);
+}
+
+static char *read_text(const char *dir, const char *name) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "r");
+  cr_assert(f, "%s missing", path);
+  static char buf[1 << 16];
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = 0;
+  return buf;
+}
+
+Test(bench_cli, frame_phases_summary_sidecar) {
+  char dir[] = "/tmp/bench_cli_frame_XXXXXX";
+  cr_assert(mkdtemp(dir));
+  gdl_bench_args a;
+  PARSE(&a, "--out", dir, "--seed", "3");
+  double ten = 10, hundred = 100;
+  gdl_table first = {0};
+  gdl_bench_sweep bs;
+  gdl_bench_sweep_begin(&bs, &a, 0, NULL, NULL, "frame", "test", NULL, NULL);
+  gdl_bench_sweep_phase(&bs, "one", 3, NULL, frame_point, &ten, "a.csv", &first);
+  gdl_bench_sweep_phase(&bs, "two", 2, NULL, frame_point, &hundred, "b.csv", NULL);
+  cr_assert(bs.root && first.nrows == 3 && bs.t.nrows == 2);
+  cr_assert(gdl_table_get(&first, 2, "v") == 20 && gdl_table_get(&bs.t, 1, "v") == 100);
+  gdl_bench_sweep_finish(&bs, "T", frame_outputs, &first, "fig_a,fig_b.png");
+  gdl_bench_sweep_end(&bs);
+  gdl_table_free(&first);
+  const char *sum = read_text(dir, "summary.json");
+  cr_assert(strstr(sum, "\"fig_a\"") && strstr(sum, "\"fig_b.png\"") && strstr(sum, "rows of the first phase"),
+            "%s", sum);
+  const char *side = read_text(dir, "frame.json");
+  cr_assert(strstr(side, "\"mode\": \"test\"") && strstr(side, "\"last\": 100") && strstr(side, "\"checks_failed\": 0"),
+            "%s", side);
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  cr_assert(system(cmd) == 0);
 }

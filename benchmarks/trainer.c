@@ -76,11 +76,7 @@ typedef struct {
   char err[256];
 } result;
 
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
+static double now(void) { return gdl_bench_seconds(CLOCK_MONOTONIC); }
 
 /* The clock of the measurements: with one BLAS thread, the CPU time of the measuring thread
  * (ours: CLOCK_THREAD_CPUTIME_ID; PyTorch's: time.thread_time()), which counts the work of
@@ -89,12 +85,7 @@ static double now(void) {
  * --wall-clock) the wall clock, since CPU time would count the threads' spinning too. The
  * wall-clock rates are recorded as well. */
 static int cpu_clock = 1;
-static double clk(void) {
-  if (!cpu_clock) return now();
-  struct timespec t;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
+static double clk(void) { return gdl_bench_seconds(cpu_clock ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC); }
 
 static double flop_per_step(const shape *s) {
   const double m = (double)s->batch;
@@ -549,10 +540,8 @@ static int write_csv(const bench_run *b) {
   return rc;
 }
 
-static int write_json(const bench_run *b) {
-  gdl_json *j = NULL;
-  int rc = GDL_OK;
-  GDL_TRY_CLEANUP(gdl_json_new(&j));
+/* the sidecar: configuration, per-round results, the machine's load, provenance */
+static int trainer_json(const bench_run *b, gdl_json *j) {
   gdl_json_str(j, "benchmark", "trainer");
   gdl_json_str(j, "mode", b->full ? "full" : "quick");
   gdl_json_int(j, "threads", b->threads);
@@ -609,17 +598,11 @@ static int write_json(const bench_run *b) {
   gdl_json_num(j, "wall_time_s", now() - b->wall0);
   gdl_json_begin(j, "provenance");
   gdl_json_provenance(j, b->seed);
-  GDL_TRY_CLEANUP(gdl_json_end(j));
-  char path[4096];
-  snprintf(path, sizeof path, "%s/trainer.json", b->out);
-  rc = gdl_json_write(j, path);
-cleanup:
-  gdl_json_free(j);
-  return rc;
+  return gdl_json_end(j);
 }
 
 /* summary.json for the report's performance section: the PF targets, measured in this run */
-static int write_summary(const bench_run *b) {
+static int summarise(const bench_run *b, gdl_summary *sum) {
   static const struct {
     size_t k;
     const char *check;
@@ -630,9 +613,6 @@ static int write_summary(const bench_run *b) {
                  {1, "steps_per_s_ratio_vs_torch_b_n30_w512_b256", 4.0, 1},
                  {3, "fraction_of_dgemm_peak_d_n256_w1024_b1024", 0.75, 0},
                  {3, "steps_per_s_ratio_vs_torch_d_n256_w1024_b1024", 1.0, 1}};
-  gdl_summary *sum = NULL;
-  int rc = GDL_OK;
-  GDL_TRY_CLEANUP(gdl_summary_new("PF", &sum));
   for (size_t t = 0; t < sizeof targets / sizeof targets[0]; t++) {
     const size_t k = targets[t].k;
     const result *o = &b->ours[k], *p = &b->peer[k];
@@ -645,16 +625,9 @@ static int write_summary(const bench_run *b) {
       m = b->frac[k][0];
     }
     const int pass = isfinite(m) && m >= targets[t].bound;
-    GDL_TRY_CLEANUP(gdl_summary_check(sum, "PF", targets[t].check, isfinite(m) ? m : -1.0, ">=",
-                                      targets[t].bound, pass));
+    GDL_TRY(gdl_summary_check(sum, "PF", targets[t].check, isfinite(m) ? m : -1.0, ">=", targets[t].bound, pass));
   }
-  GDL_TRY_CLEANUP(gdl_summary_figure(sum, "trainer_speed.png"));
-  char path[4096];
-  snprintf(path, sizeof path, "%s/summary.json", b->out);
-  rc = gdl_summary_write(sum, path);
-cleanup:
-  gdl_summary_free(sum);
-  return rc;
+  return gdl_summary_figure(sum, "trainer_speed.png");
 }
 
 static void loadavg3(double l[3]) {
@@ -722,8 +695,14 @@ int main(int argc, char **argv) {
   print_table(&b);
   int rc = write_csv(&b);
   if (rc != GDL_OK) gdl_bench_die(PROG, "trainer.csv", rc);
-  if ((rc = write_json(&b)) != GDL_OK) gdl_bench_die(PROG, "trainer.json", rc);
-  if ((rc = write_summary(&b)) != GDL_OK) gdl_bench_die(PROG, "summary.json", rc);
+  gdl_json *j = NULL;
+  gdl_summary *sum = NULL;
+  if ((rc = gdl_json_new(&j)) || (rc = trainer_json(&b, j))) gdl_bench_die(PROG, "trainer.json", rc);
+  gdl_bench_write_json(&args, "trainer.json", j);
+  if ((rc = gdl_summary_new("PF", &sum)) || (rc = summarise(&b, sum))) gdl_bench_die(PROG, "summary.json", rc);
+  gdl_bench_write_summary(&args, sum);
+  gdl_json_free(j);
+  gdl_summary_free(sum);
   printf("wrote %s/trainer.csv, trainer.json, summary.json\n", b.out);
   return 0;
 }

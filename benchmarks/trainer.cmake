@@ -2,8 +2,7 @@
 # standard shapes, with the PyTorch peer (benchmarks/trainer_torch.py) where `import torch`
 # works. `cmake --build build --target bench-trainer` prints the table; the figure family
 # `trainer` also plots it (plots/trainer_speed.gp).
-add_executable(bench_trainer ${CMAKE_CURRENT_SOURCE_DIR}/trainer.c)
-target_link_libraries(bench_trainer PRIVATE gdl_bench gdl)
+gdl_bench_family(trainer PLOTS trainer_speed)
 target_compile_definitions(bench_trainer PRIVATE
   GDL_TRAINER_TORCH_PY="${CMAKE_CURRENT_SOURCE_DIR}/trainer_torch.py")
 add_custom_target(bench-trainer
@@ -11,5 +10,3 @@ add_custom_target(bench-trainer
   COMMAND $<TARGET_FILE:bench_trainer> --out ${GDL_RESULTS_DIR}/trainer
   DEPENDS bench_trainer
   COMMENT "Trainer benchmark (PF) -> ${GDL_RESULTS_DIR}/trainer" USES_TERMINAL VERBATIM)
-gdl_add_figure(trainer COMMAND bench_trainer
-  PLOTS ${CMAKE_SOURCE_DIR}/plots/trainer_speed.gp)

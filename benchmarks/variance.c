@@ -17,7 +17,9 @@
  * direct_targets_timed) and its time scaled by |H|/T (its cost per target is constant:
  * one forward + loss + backward over all points). ratio = t_direct / t_engine. Times are
  * CPU seconds of the process with one BLAS thread (= one core), robust to a loaded machine.
- * Resumes: each row is a point file DIR/points/<name>.csv. */
+ * The points (one per n, p and (A, path); a point writes its engine's row and the GEMM row
+ * where there is one) are a keyed sweep (gdl_bench_sweep_phase) run one at a time on one
+ * thread, so a rerun with the same seed, mode and grid reuses the finished points. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,196 +27,154 @@
 #include <time.h>
 #include <cblas.h>
 #include <gsl/gsl_integration.h>
+#ifdef GDL_HAVE_OPENMP
+#include <omp.h>
+#endif
 #include "gdl/gdl.h"
 #include "experiments/gradient_variance.h"
 #include "bench_cli.h"
 
 #define PROG "bench_variance"
 
-static const char *OUT;
-static uint64_t SEED;
-static int FULL;
+/* ---- the grid: one point per parity n, per modulus p, per wave (A, method) ---- */
+static const unsigned PAR_N[] = {12, 14, 16, 18, 20};  /* quick: the first 3 */
+static const uint64_t ZP_P[] = {101, 1009, 10007, 100801, 1008001}; /* quick: the first 4 */
+static const double WAVE_A[] = {4, 16, 64};
+#define NWAVE (sizeof WAVE_A / sizeof WAVE_A[0])
+typedef enum { E_PARITY, E_PARITY2, E_ZP, E_ZP_GEMM, E_WAVE_LEG, E_WAVE_FFT, E_N } engine;
+static const char *const ENGINE[E_N] = {"parity", "parity2", "zp", "zp_gemm", "wave_leg", "wave_fft"};
 
-/* CPU seconds of this process (one BLAS thread, no OpenMP inside the engines): the time
- * the engine needs on one core, insensitive to other load on a shared machine. */
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+typedef struct {
+  uint64_t seed;
+  size_t npar, nzp, np;
+} grid;
+
+/* point q: the parity points, then the Z_p points, then the waves (A, method 1 then 2) */
+static size_t make_grid(grid *g, int full, uint64_t seed) {
+  *g = (grid){.seed = seed, .npar = full ? 5 : 3, .nzp = full ? 5 : 4};
+  g->np = g->npar + g->nzp + 2 * NWAVE;
+  return g->np;
 }
+
+static int grid_json(const void *cfg, gdl_json *j) {
+  const grid *g = cfg;
+  double n[5];
+  for (size_t i = 0; i < g->npar; i++) n[i] = PAR_N[i];
+  GDL_TRY(gdl_json_str(j, "what", "exact class-gradient-variance engines vs the direct engine (one loss gradient "
+                                  "per target), one core"));
+  GDL_TRY(gdl_json_int(j, "blas_threads_forced", 1));
+  GDL_TRY(gdl_json_nums(j, "parity_n", g->npar, n));
+  for (size_t i = 0; i < g->nzp; i++) n[i] = (double)ZP_P[i];
+  GDL_TRY(gdl_json_nums(j, "zp_p", g->nzp, n));
+  return gdl_json_nums(j, "wave_A", NWAVE, WAVE_A);
+}
+
+/* CPU seconds of this process (one BLAS thread, one point at a time): the time the engine
+ * needs on one core, insensitive to other load on a shared machine. */
+static double now_s(void) { return gdl_bench_seconds(CLOCK_PROCESS_CPUTIME_ID); }
 
 /* n -> h -> 1 net of the GV experiments (experiments/gradient_variance.h), bias N(0, 1/4) */
-static gdl_net *make_mlp(size_t in, size_t h, gdl_act act, uint64_t idx) {
+static int make_mlp(uint64_t seed, size_t in, size_t h, gdl_act act, uint64_t idx, gdl_net **net) {
   gv_net_config c = {1, {h}, act, 1.0, 0.5};
-  gdl_net *net;
-  int rc = gv_make_net(&c, in, SEED, "bench.variance.net", idx, &net);
-  if (rc) gdl_bench_die(PROG, "net", rc);
-  return net;
+  return gv_make_net(&c, in, seed, "bench.variance.net", idx, net);
 }
 
-/* ---- rows ---- */
-#define NV 8  /* size, P, nclass, t_engine, t_direct, timed, var, rel_err */
-typedef struct { char engine[16]; double v[NV]; } row;
-static row rows[64];
-static size_t nrows;
+/* ---- a point's rows: engine, size, P, nclass, t_engine, t_direct, timed, var, rel_err ---- */
+#define NV 9
+static const char *const PCOLS[NV] = {"engine", "size", "P", "nclass", "t_engine",
+                                      "t_direct", "timed", "var", "rel_err"};
 
-static int read_point(const char *name, double *v) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/points/%s.csv", OUT, name);
-  FILE *f = fopen(path, "r");
-  if (!f) return 0;
-  size_t k = 0;
-  while (k < NV && fscanf(f, " %lf ,", &v[k]) == 1) k++;
-  fclose(f);
-  return k == NV;
-}
-static void write_point(const char *name, const double *v) {
-  char path[4096], buf[2048];
-  snprintf(path, sizeof path, "%s/points/%s.csv", OUT, name);
-  size_t len = 0;
-  for (size_t i = 0; i < NV; i++) len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%.17g", i ? "," : "", v[i]);
-  len += (size_t)snprintf(buf + len, sizeof buf - len, "\n");
-  int rc = gdl_write_atomic(path, buf, len);
-  if (rc) gdl_bench_die(PROG, "write point", rc);
-}
-static void add(const char *engine, const double *v) {
-  if (nrows >= 64) return;
-  snprintf(rows[nrows].engine, sizeof rows[nrows].engine, "%s", engine);
-  memcpy(rows[nrows].v, v, sizeof rows[nrows].v);
-  nrows++;
-  printf("%-8s size %-9g P %-6g |H| %-9g engine %9.4f s  direct %11.4f s (%g targets timed)  ratio %9.1f\n", engine,
-         v[0], v[1], v[2], v[3], v[4], v[5], v[4] / v[3]);
-  fflush(stdout);
+/* One row: the engine's numbers (its time te, the direct time td over T of |H| targets). */
+static void set_row(double *row, engine e, double size, const gdl_net *net, size_t nclass, double te, double td,
+                    size_t T, double var, double rel) {
+  double v[NV] = {e, size, (double)net->nparams, (double)nclass, te, td, (double)T, var, rel};
+  memcpy(row, v, sizeof v);
 }
 
 /* direct engine on the first T members of H, time scaled to all members */
-static double time_direct(gdl_net *net, size_t m, const double *X, const double *w, const gdl_class *H, size_t T,
-                          double *var) {
+static int time_direct(gdl_net *net, size_t m, const double *X, const double *w, const gdl_class *H, size_t T,
+                       double *var, double *t) {
   gdl_class sub = *H;
   if (T < H->nclass) { sub.nclass = T; sub.prior = NULL; }
   gdl_var_result r;
   double t0 = now_s();
-  int rc = gdl_variance_direct(net, GDL_LOSS_SQUARED, m, X, w, &sub, &r);
-  double t = now_s() - t0;
-  if (rc) gdl_bench_die(PROG, "direct", rc);
+  GDL_TRY(gdl_variance_direct(net, GDL_LOSS_SQUARED, m, X, w, &sub, &r));
+  *t = (now_s() - t0) * (double)H->nclass / (double)sub.nclass;
   *var = r.var;
-  return t * (double)H->nclass / (double)sub.nclass;
+  return GDL_OK;
 }
 
-static void bench_parity(void) {
-  static const unsigned nq[] = {12, 14, 16}, nf[] = {12, 14, 16, 18, 20};
-  const unsigned *ns = FULL ? nf : nq;
-  size_t nn = FULL ? 5 : 3;
-  for (size_t i = 0; i < nn; i++) {
-    unsigned n = ns[i];
-    char name[64];
-    double v[NV];
-    snprintf(name, sizeof name, "parity_n%u", n);
-    size_t m = (size_t)1 << n;
-    double *X = NULL;
-    if (!read_point(name, v)) {
-      gdl_net *net = make_mlp(n, 64, GDL_ACT_TANH, n);
-      gdl_var_result lev[25];
-      double t0 = now_s();
-      int rc = gdl_variance_parity(net, lev);
-      double te = now_s() - t0;
-      if (rc) gdl_bench_die(PROG, "parity", rc);
-      gdl_domain d;
-      gdl_domain_cube(n, &d);
-      X = malloc(m * n * sizeof *X);
-      gdl_domain_enumerate(&d, X, NULL, NULL);
-      gdl_class_parity_ctx ctx;
-      gdl_class H;
-      gdl_class_parity(n, n / 2, &ctx, &H);
-      size_t T = H.nclass < 16 ? H.nclass : 16;
-      double dv;
-      double td = time_direct(net, m, X, NULL, &H, T, &dv);
-      double vv[NV] = {n, (double)net->nparams, (double)H.nclass, te, td, (double)T, lev[n / 2].var, NAN};
-      memcpy(v, vv, sizeof v);
-      write_point(name, v);
-      /* GEMM on level 2 */
-      char n2[64];
-      snprintf(n2, sizeof n2, "parity2_n%u", n);
-      double w2[NV];
-      if (!read_point(n2, w2)) {
-        gdl_class_parity(n, 2, &ctx, &H);
-        gdl_var_result g;
-        t0 = now_s();
-        rc = gdl_variance_gemm(net, m, X, NULL, &H, 0, &g);
-        double tg = now_s() - t0;
-        if (rc) gdl_bench_die(PROG, "gemm", rc);
-        size_t T2 = n <= 14 ? H.nclass : 16;
-        double td2 = time_direct(net, m, X, NULL, &H, T2, &dv);
-        double rel = T2 == H.nclass ? fabs(dv - g.var) / g.var : fabs(lev[2].var - g.var) / g.var;
-        double ww[NV] = {n, (double)net->nparams, (double)H.nclass, tg, td2, (double)T2, g.var, rel};
-        memcpy(w2, ww, sizeof w2);
-        write_point(n2, w2);
-      }
-      gdl_net_free(net);
-      free(X);
-    }
-    add("parity", v);
-    char n2[64];
-    snprintf(n2, sizeof n2, "parity2_n%u", n);
-    double w2[NV];
-    if (read_point(n2, w2)) add("parity2", w2);
-  }
+/* FWHT (all levels) vs direct on the middle level; GEMM vs direct on level 2 */
+static int parity_rows(uint64_t seed, unsigned n, double rows[2][NV], size_t *nrows) {
+  size_t m = (size_t)1 << n;
+  gdl_net *net = NULL;
+  double *X = malloc(m * n * sizeof *X);
+  int rc = X ? GDL_OK : gdl_fail(GDL_ENOMEM, "parity: out of memory");
+  GDL_TRY_CLEANUP(rc);
+  GDL_TRY_CLEANUP(make_mlp(seed, n, 64, GDL_ACT_TANH, n, &net));
+  gdl_var_result lev[25], g;
+  double t0 = now_s(), dv, td;
+  GDL_TRY_CLEANUP(gdl_variance_parity(net, lev));
+  double te = now_s() - t0;
+  gdl_domain d;
+  gdl_domain_cube(n, &d);
+  gdl_domain_enumerate(&d, X, NULL, NULL);
+  gdl_class_parity_ctx ctx;
+  gdl_class H;
+  gdl_class_parity(n, n / 2, &ctx, &H);
+  size_t T = H.nclass < 16 ? H.nclass : 16;
+  GDL_TRY_CLEANUP(time_direct(net, m, X, NULL, &H, T, &dv, &td));
+  set_row(rows[0], E_PARITY, n, net, H.nclass, te, td, T, lev[n / 2].var, NAN);
+  gdl_class_parity(n, 2, &ctx, &H);
+  t0 = now_s();
+  GDL_TRY_CLEANUP(gdl_variance_gemm(net, m, X, NULL, &H, 0, &g));
+  te = now_s() - t0;
+  T = n <= 14 ? H.nclass : 16;
+  GDL_TRY_CLEANUP(time_direct(net, m, X, NULL, &H, T, &dv, &td));
+  double rel = T == H.nclass ? fabs(dv - g.var) / g.var : fabs(lev[2].var - g.var) / g.var;
+  set_row(rows[1], E_PARITY2, n, net, H.nclass, te, td, T, g.var, rel);
+  *nrows = 2;
+cleanup:
+  gdl_net_free(net);
+  free(X);
+  return rc;
 }
 
-static void bench_zp(void) {
-  static const uint64_t pq[] = {101, 1009, 10007, 100801}, pf[] = {101, 1009, 10007, 100801, 1008001};
-  const uint64_t *ps = FULL ? pf : pq;
-  size_t np = FULL ? 5 : 4;
-  for (size_t i = 0; i < np; i++) {
-    uint64_t p = ps[i];
-    char name[64];
-    double v[NV];
-    snprintf(name, sizeof name, "zp_p%llu", (unsigned long long)p);
-    if (!read_point(name, v)) {
-      gdl_domain d;
-      gdl_domain_zp(p, 1, &d);
-      size_t dim = gdl_domain_dim(&d), m = (size_t)p;
-      gdl_net *net = make_mlp(dim, 64, GDL_ACT_TANH, 100 + i);
-      double *phi = malloc(p * sizeof *phi), *X = malloc(m * dim * sizeof *X);
-      uint64_t *ints = malloc(m * sizeof *ints);
-      gdl_phi_table(GDL_PHI_COS, p, phi);
-      gdl_domain_enumerate(&d, X, NULL, ints);
-      gdl_var_result r;
-      double t0 = now_s();
-      int rc = gdl_variance_zp(net, &d, phi, GDL_FFT_AUTO, &r, NULL, NULL);
-      double te = now_s() - t0;
-      if (rc) gdl_bench_die(PROG, "zp", rc);
-      gdl_class_modmul_ctx ctx;
-      gdl_class H;
-      gdl_class_modmul(p, phi, ints, &d, &ctx, &H);
-      size_t T = p <= 1009 ? H.nclass : 8;
-      double dv;
-      double td = time_direct(net, m, X, NULL, &H, T, &dv);
-      double rel = T == H.nclass ? fabs(dv - r.var) / r.var : NAN;
-      double vv[NV] = {(double)p, (double)net->nparams, (double)H.nclass, te, td, (double)T, r.var, rel};
-      memcpy(v, vv, sizeof v);
-      write_point(name, v);
-      if (p <= 1009) {
-        char ng[64];
-        snprintf(ng, sizeof ng, "zpgemm_p%llu", (unsigned long long)p);
-        gdl_var_result g;
-        t0 = now_s();
-        rc = gdl_variance_gemm(net, m, X, NULL, &H, 0, &g);
-        double tg = now_s() - t0;
-        if (rc) gdl_bench_die(PROG, "gemm", rc);
-        double ww[NV] = {(double)p, (double)net->nparams, (double)H.nclass, tg, td, (double)T, g.var,
-                         fabs(g.var - r.var) / r.var};
-        write_point(ng, ww);
-      }
-      free(phi); free(X); free(ints);
-      gdl_net_free(net);
-    }
-    add("zp", v);
-    char ng[64];
-    double w2[NV];
-    snprintf(ng, sizeof ng, "zpgemm_p%llu", (unsigned long long)p);
-    if (read_point(ng, w2)) add("zp_gemm", w2);
+/* FFT engine vs direct over all p - 1 multipliers; GEMM vs direct for p <= 1009 */
+static int zp_rows(uint64_t seed, size_t i, double rows[2][NV], size_t *nrows) {
+  uint64_t p = ZP_P[i];
+  gdl_domain d;
+  gdl_domain_zp(p, 1, &d);
+  size_t dim = gdl_domain_dim(&d), m = (size_t)p;
+  gdl_net *net = NULL;
+  double *phi = malloc(p * sizeof *phi), *X = malloc(m * dim * sizeof *X);
+  uint64_t *ints = malloc(m * sizeof *ints);
+  int rc = phi && X && ints ? GDL_OK : gdl_fail(GDL_ENOMEM, "zp: out of memory");
+  GDL_TRY_CLEANUP(rc);
+  GDL_TRY_CLEANUP(make_mlp(seed, dim, 64, GDL_ACT_TANH, 100 + i, &net));
+  gdl_phi_table(GDL_PHI_COS, p, phi);
+  gdl_domain_enumerate(&d, X, NULL, ints);
+  gdl_var_result r, g;
+  double t0 = now_s(), dv, td;
+  GDL_TRY_CLEANUP(gdl_variance_zp(net, &d, phi, GDL_FFT_AUTO, &r, NULL, NULL));
+  double te = now_s() - t0;
+  gdl_class_modmul_ctx ctx;
+  gdl_class H;
+  gdl_class_modmul(p, phi, ints, &d, &ctx, &H);
+  size_t T = p <= 1009 ? H.nclass : 8;
+  GDL_TRY_CLEANUP(time_direct(net, m, X, NULL, &H, T, &dv, &td));
+  set_row(rows[0], E_ZP, (double)p, net, H.nclass, te, td, T, r.var, T == H.nclass ? fabs(dv - r.var) / r.var : NAN);
+  *nrows = 1;
+  if (p <= 1009) {
+    t0 = now_s();
+    GDL_TRY_CLEANUP(gdl_variance_gemm(net, m, X, NULL, &H, 0, &g));
+    set_row(rows[1], E_ZP_GEMM, (double)p, net, H.nclass, now_s() - t0, td, T, g.var, fabs(g.var - r.var) / r.var);
+    *nrows = 2;
   }
+cleanup:
+  GDL_FREE_ALL(phi, X, ints);
+  gdl_net_free(net);
+  return rc;
 }
 
 typedef struct { const double *a; gdl_psi psi; } gl_ctx;
@@ -224,102 +184,110 @@ static int gl_eval(void *ctx, size_t h, size_t m, const double *X, size_t dim, d
   return GDL_OK;
 }
 
-static void bench_wave(void) {
-  static const double As[] = {4, 16, 64};
-  for (size_t i = 0; i < 3; i++) {
-    double A = As[i];
-    for (int meth = 1; meth <= 2; meth++) {
-      char name[64];
-      double v[NV];
-      snprintf(name, sizeof name, "wave_A%g_m%d", A, meth);
-      if (!read_point(name, v)) {
-        gdl_net *net = make_mlp(1, 32, GDL_ACT_RELU, 200 + i);
-        gdl_var_result r;
-        double t0 = now_s();
-        int rc = gdl_variance_wave_method(net, A, GDL_PSI_SIN, 0, meth, &r);
-        double te = now_s() - t0;
-        if (rc) gdl_bench_die(PROG, "wave", rc);
-        size_t m, na = (size_t)(16 * A + 64);
-        gdl_wave_grid(A, 0, &m, NULL, NULL);
-        double *X = malloc(m * sizeof *X), *w = malloc(m * sizeof *w), *a = malloc(na * sizeof *a), *pr = malloc(na * sizeof *pr);
-        gdl_wave_grid(A, 0, &m, X, w);
-        gsl_integration_glfixed_table *t = gsl_integration_glfixed_table_alloc(na);
-        for (size_t k = 0; k < na; k++) { gsl_integration_glfixed_point(A, 2 * A, k, &a[k], &pr[k], t); pr[k] /= A; }
-        gsl_integration_glfixed_table_free(t);
-        gl_ctx ctx = {a, GDL_PSI_SIN};
-        gdl_class H = {na, gl_eval, &ctx, pr};
-        size_t T = A <= 4 ? na : 16;
-        double dv;
-        double td = time_direct(net, m, X, w, &H, T, &dv);
-        double rel = T == na ? fabs(dv - r.var) / r.var : NAN;
-        double vv[NV] = {A, (double)net->nparams, (double)na, te, td, (double)T, r.var, rel};
-        memcpy(v, vv, sizeof v);
-        write_point(name, v);
-        free(X); free(w); free(a); free(pr);
-        gdl_net_free(net);
-      }
-      add(meth == 1 ? "wave_leg" : "wave_fft", v);
+/* the Legendre (meth 1) or FFT (meth 2) path of engine 5 vs direct on a Gauss-Legendre class
+ * in a with 16 A + 64 nodes */
+static int wave_row(uint64_t seed, size_t i, int meth, double row[NV]) {
+  double A = WAVE_A[i];
+  size_t m, na = (size_t)(16 * A + 64);
+  gdl_wave_grid(A, 0, &m, NULL, NULL);
+  gdl_net *net = NULL;
+  double *X = malloc(m * sizeof *X), *w = malloc(m * sizeof *w);
+  double *a = malloc(na * sizeof *a), *pr = malloc(na * sizeof *pr);
+  int rc = X && w && a && pr ? GDL_OK : gdl_fail(GDL_ENOMEM, "wave: out of memory");
+  GDL_TRY_CLEANUP(rc);
+  GDL_TRY_CLEANUP(make_mlp(seed, 1, 32, GDL_ACT_RELU, 200 + i, &net));
+  gdl_var_result r;
+  double t0 = now_s(), dv, td;
+  GDL_TRY_CLEANUP(gdl_variance_wave_method(net, A, GDL_PSI_SIN, 0, meth, &r));
+  double te = now_s() - t0;
+  gdl_wave_grid(A, 0, &m, X, w);
+  gsl_integration_glfixed_table *t = gsl_integration_glfixed_table_alloc(na);
+  for (size_t k = 0; k < na; k++) { gsl_integration_glfixed_point(A, 2 * A, k, &a[k], &pr[k], t); pr[k] /= A; }
+  gsl_integration_glfixed_table_free(t);
+  gl_ctx ctx = {a, GDL_PSI_SIN};
+  gdl_class H = {na, gl_eval, &ctx, pr};
+  size_t T = A <= 4 ? na : 16;
+  GDL_TRY_CLEANUP(time_direct(net, m, X, w, &H, T, &dv, &td));
+  double rel = T == na ? fabs(dv - r.var) / r.var : NAN;
+  set_row(row, meth == 1 ? E_WAVE_LEG : E_WAVE_FFT, A, net, na, te, td, T, r.var, rel);
+cleanup:
+  GDL_FREE_ALL(X, w, a, pr);
+  gdl_net_free(net);
+  return rc;
+}
+
+static int point(void *ctx, gdl_sweep *s, size_t q) {
+  const grid *g = ctx;
+  double rows[2][NV];
+  size_t nrows = 1;
+  if (q < g->npar)
+    GDL_TRY(parity_rows(g->seed, PAR_N[q], rows, &nrows));
+  else if (q < g->npar + g->nzp)
+    GDL_TRY(zp_rows(g->seed, q - g->npar, rows, &nrows));
+  else
+    GDL_TRY(wave_row(g->seed, (q - g->npar - g->nzp) / 2, 1 + (int)((q - g->npar - g->nzp) % 2), rows[0]));
+  char path[4096];
+  GDL_TRY(gdl_sweep_point_file(s, q, "csv", path, sizeof path));
+  return gdl_csv_write(path, NV, PCOLS, nrows, &rows[0][0]);
+}
+
+/* rank 0: DIR/variance_engines.csv from the points' rows, and the two performance targets */
+static int outputs(gdl_bench_sweep *bs, gdl_summary *sum, void *ctx) {
+  static const char *cols[] = {"engine", "size", "P", "nclass", "t_engine_s", "t_direct_s", "direct_targets_timed",
+                               "ratio", "var", "rel_err_vs_direct"};
+  const grid *g = ctx;
+  gdl_csv *c = NULL;
+  gdl_table t = {0};
+  double tz = NAN, rp = NAN, pz = 0;
+  int rc = GDL_OK;
+  GDL_TRY(gdl_bench_csv_open(bs->args, "variance_engines.csv", 10, cols, &c));
+  for (size_t q = 0; q < g->np; q++) {
+    char path[4096];
+    GDL_TRY_CLEANUP(gdl_sweep_point_file(bs->sw, q, "csv", path, sizeof path));
+    GDL_TRY_CLEANUP(gdl_csv_read(path, &t));
+    if (t.ncols != NV) GDL_TRY_CLEANUP(gdl_fail(GDL_EPARSE, "%s: %zu columns, expected %d", path, t.ncols, NV));
+    for (size_t r = 0; r < t.nrows; r++) {
+      const double *v = t.v + r * NV + 1;
+      const double code = t.v[r * NV];
+      if (!(code >= 0 && code < E_N)) GDL_TRY_CLEANUP(gdl_fail(GDL_EPARSE, "%s: bad engine code", path));
+      const engine e = (engine)code;
+      GDL_TRY_CLEANUP(gdl_csv_row_text(c, "%s,%.17g,%.17g,%.17g,%.6g,%.6g,%.17g,%.6g,%.17g,%.3g", ENGINE[e], v[0], v[1],
+                                       v[2], v[3], v[4], v[5], v[4] / v[3], v[6], v[7]));
+      printf("%-8s size %-9g P %-6g |H| %-9g engine %9.4f s  direct %11.4f s (%g targets timed)  ratio %9.1f\n",
+             ENGINE[e], v[0], v[1], v[2], v[3], v[4], v[5], v[4] / v[3]);
+      if (e == E_ZP && v[0] >= 1e5 && v[0] > pz) { pz = v[0]; tz = v[3]; }
+      if (e == E_PARITY && v[0] == 16) rp = v[4] / v[3];
     }
+    gdl_table_free(&t);
   }
+  rc = gdl_csv_commit(c);
+  c = NULL;
+  GDL_TRY_CLEANUP(rc);
+  char check[128];
+  snprintf(check, sizeof check, "Z_p exact Var at p=%g, 64 tanh units (s, one core)", pz);
+  GDL_TRY_CLEANUP(gdl_summary_check(sum, "PF", check, tz, "<", 10, tz < 10));
+  GDL_TRY_CLEANUP(gdl_summary_check(sum, "PF", "parity n=16 speed-up FWHT (all levels) vs direct (level 8)", rp, ">=",
+                                    100, rp >= 100));
+  printf("Z_p exact Var at p = %g: %.3f s (target < 10 s); parity n = 16 speed-up %.0fx (target >= 100x)\n", pz, tz, rp);
+cleanup:
+  if (c) gdl_csv_abort(c);
+  gdl_table_free(&t);
+  return rc;
 }
 
 int main(int argc, char **argv) {
   gdl_bench_args args;
-  gdl_bench_parse(&args, PROG, "--out DIR [--full] [--seed N]", argc, argv, NULL, NULL);
-  OUT = args.out;
-  FULL = args.full;
-  SEED = args.seed;
-  openblas_set_num_threads(1);  /* one core: the targets are single-core */
-  char path[4096];
-  snprintf(path, sizeof path, "%s/points", OUT);
-  int rc = gdl_mkdir_p(path);
-  if (rc) gdl_bench_die(PROG, "mkdir", rc);
-  bench_parity();
-  bench_zp();
-  bench_wave();
-
-  static const char *cols[] = {"engine", "size", "P", "nclass", "t_engine_s", "t_direct_s", "direct_targets_timed",
-                               "ratio", "var", "rel_err_vs_direct"};
-  snprintf(path, sizeof path, "%s/variance_engines.csv", OUT);
-  gdl_csv *c;
-  if ((rc = gdl_csv_open(path, 10, cols, &c))) gdl_bench_die(PROG, "csv", rc);
-  for (size_t i = 0; i < nrows; i++) {
-    const double *v = rows[i].v;
-    rc = gdl_csv_row_text(c, "%s,%.17g,%.17g,%.17g,%.6g,%.6g,%.17g,%.6g,%.17g,%.3g", rows[i].engine, v[0], v[1], v[2],
-                          v[3], v[4], v[5], v[4] / v[3], v[6], v[7]);
-    if (rc) gdl_bench_die(PROG, "csv row", rc);
-  }
-  if ((rc = gdl_csv_commit(c))) gdl_bench_die(PROG, "csv commit", rc);
-
-  gdl_json *j;
-  if ((rc = gdl_json_new(&j))) gdl_bench_die(PROG, "json", rc);
-  gdl_json_str(j, "family", "variance");
-  gdl_json_str(j, "mode", FULL ? "full" : "quick");
-  gdl_json_str(j, "what", "exact class-gradient-variance engines vs the direct engine (one loss gradient per target), one core");
-  gdl_json_int(j, "blas_threads_forced", 1);
-  gdl_json_provenance(j, SEED);
-  snprintf(path, sizeof path, "%s/variance.json", OUT);
-  if ((rc = gdl_json_write(j, path))) gdl_bench_die(PROG, "json write", rc);
-  gdl_json_free(j);
-
-  /* summary: the two performance targets of the issue */
-  double tz = NAN, rp = NAN, pz = 0;
-  for (size_t i = 0; i < nrows; i++) {
-    if (!strcmp(rows[i].engine, "zp") && rows[i].v[0] >= 1e5 && rows[i].v[0] > pz) { pz = rows[i].v[0]; tz = rows[i].v[3]; }
-    if (!strcmp(rows[i].engine, "parity") && rows[i].v[0] == 16) rp = rows[i].v[4] / rows[i].v[3];
-  }
-  gdl_summary *sum;
-  if ((rc = gdl_summary_new("PF", &sum))) gdl_bench_die(PROG, "summary", rc);
-  char check[128];
-  snprintf(check, sizeof check, "Z_p exact Var at p=%g, 64 tanh units (s, one core)", pz);
-  rc = gdl_summary_check(sum, "PF", check, tz, "<", 10, tz < 10);
-  if (rc == GDL_OK)
-    rc = gdl_summary_check(sum, "PF", "parity n=16 speed-up FWHT (all levels) vs direct (level 8)", rp, ">=", 100,
-                           rp >= 100);
-  snprintf(path, sizeof path, "%s/summary.json", OUT);
-  if (rc == GDL_OK) rc = gdl_summary_write(sum, path);
-  gdl_summary_free(sum);
-  if (rc) gdl_bench_die(PROG, "summary", rc);
-  printf("Z_p exact Var at p = %g: %.3f s (target < 10 s); parity n = 16 speed-up %.0fx (target >= 100x)\n", pz, tz, rp);
+  gdl_bench_parse(&args, PROG, GDL_BENCH_USAGE, argc, argv, NULL, NULL);
+  openblas_set_num_threads(1); /* one core: the targets are single-core */
+#ifdef GDL_HAVE_OPENMP
+  omp_set_num_threads(1);      /* one point at a time: the process CPU time is the point's */
+#endif
+  static grid g;
+  size_t np = make_grid(&g, args.full, args.seed);
+  gdl_bench_sweep bs;
+  gdl_bench_sweep_begin(&bs, &args, 0, &argc, &argv, "variance", NULL, grid_json, &g);
+  gdl_bench_sweep_phase(&bs, "variance", np, NULL, point, &g, NULL, NULL);
+  gdl_bench_sweep_finish(&bs, "PF", outputs, &g, NULL);
+  gdl_bench_sweep_end(&bs);
   return 0;
 }

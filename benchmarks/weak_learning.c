@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "bench_cli.h"
 #include "experiments/weak_learning.h"
 #include "gdl/gdl.h"
@@ -29,12 +28,6 @@
 #define PROG "bench_weak_learning"
 #define WL_REPS 5
 #define WL_DELTA 1e-6
-
-static double now_s(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 /* 1 learned, 0 not learned, -1 not asserted (the cases of theorems/weak_learning.c) */
 static int expect(int sphere, int twin, wl_init init, size_t k) {
@@ -119,74 +112,30 @@ static int bench_config_json(const void *cv, gdl_json *j) {
   return GDL_OK;
 }
 
-/* Cost estimates of the degree/twin points (gdl_sweep_set_costs: rank assignment and start
- * order): random features then ridge, ~ mtrain x units x (units + 2n); the cube's 512 units
- * cost ~4x the sphere's 256. */
-static int set_costs(gdl_sweep *s, const wl_rf_config *pts, size_t np) {
-  double *cost = malloc(np * sizeof *cost);
-  if (!cost) return gdl_fail(GDL_ENOMEM, "costs: out of memory");
-  for (size_t i = 0; i < np; i++) {
-    double u = (double)pts[i].units;
-    cost[i] = (double)pts[i].mtrain * u * (u + 2.0 * (double)pts[i].n);
-  }
-  int rc = gdl_sweep_set_costs(s, cost);
-  free(cost);
-  return rc;
+/* Cost estimate of a degree/twin point (gdl_sweep_set_costs: rank assignment and start order):
+ * random features then ridge, ~ mtrain x units x (units + 2n); the cube's 512 units cost ~4x
+ * the sphere's 256. */
+static double point_cost(const void *ctx, size_t i) {
+  const wl_rf_config *p = &((const wl_degree_ctx *)ctx)->pts[i];
+  double u = (double)p->units;
+  return (double)p->mtrain * u * (u + 2.0 * (double)p->n);
 }
 
-/* One degree/twin sweep: run, assemble into DIR/<file>, read back. */
-static int degree_sweep(int *argc, char ***argv, const char *out, const char *name, const char *file, gdl_json *doc, const wl_rf_config *pts,
-                        size_t np, uint64_t seed, gdl_table *tb) {
-  gdl_sweep *s = NULL;
-  int rc = GDL_OK;
-  size_t failed = 0;
-  char path[4096];
-  wl_degree_ctx ctx = {pts, seed};
-  GDL_TRY(gdl_exp_sweep_begin(argc, argv, out, name, np, doc, &s));
-  GDL_TRY_CLEANUP(set_costs(s, pts, np));
-  GDL_TRY_CLEANUP(gdl_sweep_run(s, name, wl_degree_point, &ctx, &failed));
-  GDL_TRY_CLEANUP(gdl_sweep_barrier(s));
-  snprintf(path, sizeof path, "%s/%s", out, file);
-  if (gdl_sweep_is_root(s)) {
-    GDL_TRY_CLEANUP(gdl_sweep_assemble(s, path));
-    GDL_TRY_CLEANUP(gdl_csv_read(path, tb));
-  }
-cleanup:
-  gdl_sweep_end(s);
-  return rc;
-}
-
-/* The depth table: one point (wl3_run), then weak_learning_depth.csv with the target names. */
-static int depth_sweep(const char *out, gdl_json *doc, const wl3_config *cfg, uint64_t seed, wl3_result *R) {
-  gdl_sweep *s = NULL;
-  gdl_table tb = {0};
-  gdl_csv *csv = NULL;
-  int rc = GDL_OK;
-  char path[4096];
-  wl_depth_ctx ctx = {cfg, seed};
-  GDL_TRY(gdl_exp_sweep_begin(NULL, NULL, out, "wl-depth", 1, doc, &s));
-  GDL_TRY_CLEANUP(gdl_sweep_run(s, "wl-depth", wl_depth_point, &ctx, NULL));
-  GDL_TRY_CLEANUP(gdl_sweep_barrier(s));
-  if (!gdl_sweep_is_root(s)) goto cleanup;
-  GDL_TRY_CLEANUP(gdl_sweep_point_file(s, 0, "csv", path, sizeof path));
-  GDL_TRY_CLEANUP(gdl_csv_read(path, &tb));
-  GDL_TRY_CLEANUP(wl3_result_from_table(&tb, R));
+/* weak_learning_depth.csv: the depth table with the target names */
+static int write_depth(const gdl_bench_args *args, const wl3_config *cfg, const wl3_result *R) {
   static const char *const cols[] = {"depth", "target", "name", "mean_corr", "se_corr", "mean_abs", "bound",
                                      "sqrt_lambda", "learned"};
-  snprintf(path, sizeof path, "%s/weak_learning_depth.csv", out);
-  GDL_TRY_CLEANUP(gdl_csv_open(path, 9, cols, &csv));
+  gdl_csv *csv = NULL;
+  GDL_TRY(gdl_bench_csv_open(args, "weak_learning_depth.csv", 9, cols, &csv));
   const wl3_target *panel = wl3_panel(NULL);
-  for (int di = 0; di < WL3_NDEPTH; di++)
-    for (int t = 0; t < R->nt; t++)
-      GDL_TRY_CLEANUP(gdl_csv_row_text(csv, "%zu,%d,%s,%.17g,%.17g,%.17g,%.17g,%.17g,%d", cfg->depths[di], t,
-                                       panel[t].name, R->mean[di][t], R->se[di][t], R->amean[di][t],
-                                       R->bound[di][t], R->sqrt_lambda[t], R->cls[di][t]));
-  rc = gdl_csv_commit(csv);
-  csv = NULL;
-cleanup:
-  if (csv) gdl_csv_abort(csv);
-  gdl_table_free(&tb);
-  gdl_sweep_end(s);
+  int rc = GDL_OK;
+  for (int di = 0; di < WL3_NDEPTH && rc == GDL_OK; di++)
+    for (int t = 0; t < R->nt && rc == GDL_OK; t++)
+      rc = gdl_csv_row_text(csv, "%zu,%d,%s,%.17g,%.17g,%.17g,%.17g,%.17g,%d", cfg->depths[di], t, panel[t].name,
+                            R->mean[di][t], R->se[di][t], R->amean[di][t], R->bound[di][t], R->sqrt_lambda[t],
+                            R->cls[di][t]);
+  if (rc == GDL_OK) return gdl_csv_commit(csv);
+  gdl_csv_abort(csv);
   return rc;
 }
 
@@ -241,40 +190,49 @@ static int summary_depth(gdl_summary *sum, const wl3_result *R) {
   return GDL_OK;
 }
 
+typedef struct {
+  const bench_cfg *b;
+  gdl_table deg, twin;
+} wl_outputs;
+
+/* rank 0: the depth table (from the depth point) and the summary rows */
+static int outputs(gdl_bench_sweep *bs, gdl_summary *sum, void *ctx) {
+  const wl_outputs *o = ctx;
+  char path[4096];
+  gdl_table tb = {0};
+  wl3_result R;
+  GDL_TRY(gdl_sweep_point_file(bs->sw, 0, "csv", path, sizeof path));
+  GDL_TRY(gdl_csv_read(path, &tb));
+  int rc = wl3_result_from_table(&tb, &R);
+  gdl_table_free(&tb);
+  GDL_TRY(rc);
+  GDL_TRY(write_depth(bs->args, &o->b->depth, &R));
+  GDL_TRY(summary_degree(sum, &o->deg, 0));
+  GDL_TRY(summary_degree(sum, &o->twin, 1));
+  return summary_depth(sum, &R);
+}
+
 int main(int argc, char **argv) {
   gdl_bench_args args;
-  gdl_bench_parse(&args, PROG, "--out DIR [--full] [--seed N]", argc, argv, NULL, NULL);
+  gdl_bench_parse(&args, PROG, GDL_BENCH_USAGE, argc, argv, NULL, NULL);
   static bench_cfg b;
   b.full = args.full;
   b.seed = args.seed;
   build_grid(&b);
-  double t0 = now_s();
-  gdl_json *doc = NULL;
-  int rc = gdl_exp_doc("weak_learning", b.full ? "full" : "quick", b.seed, bench_config_json, &b, &doc);
-  if (rc != GDL_OK) gdl_bench_die(PROG, "config document", rc);
-  gdl_table deg = {0}, twin = {0};
-  wl3_result R;
-  if ((rc = degree_sweep(&argc, &argv, args.out, "wl-degree", "weak_learning_degree.csv", doc, b.deg, b.ndeg, b.seed, &deg)))
-    gdl_bench_die(PROG, "degree sweep", rc);
-  if ((rc = degree_sweep(NULL, NULL, args.out, "wl-twin", "weak_learning_twin.csv", doc, b.twin, b.ntwin, b.seed, &twin)))
-    gdl_bench_die(PROG, "twin sweep", rc);
-  if ((rc = depth_sweep(args.out, doc, &b.depth, b.seed, &R))) gdl_bench_die(PROG, "depth table", rc);
-  if (deg.nrows == 0) return 0; /* not the root rank */
-  gdl_summary *sum = NULL;
-  char path[4096];
-  if ((rc = gdl_summary_new("WL1,WL2,WL3", &sum)) != GDL_OK) gdl_bench_die(PROG, "summary", rc);
-  if ((rc = summary_degree(sum, &deg, 0)) || (rc = summary_degree(sum, &twin, 1)) || (rc = summary_depth(sum, &R)) ||
-      (rc = gdl_summary_figure(sum, "weak_learning_degree")) || (rc = gdl_summary_figure(sum, "weak_learning_depth")))
-    gdl_bench_die(PROG, "summary", rc);
-  snprintf(path, sizeof path, "%s/summary.json", args.out);
-  if ((rc = gdl_summary_write(sum, path)) != GDL_OK) gdl_bench_die(PROG, "summary.json", rc);
-  gdl_summary_free(sum);
-  gdl_json_num(doc, "wall_seconds", now_s() - t0);
-  gdl_json_provenance(doc, b.seed);
-  snprintf(path, sizeof path, "%s/weak_learning.json", args.out);
-  if ((rc = gdl_json_write(doc, path)) != GDL_OK) gdl_bench_die(PROG, "weak_learning.json", rc);
-  gdl_json_free(doc);
-  gdl_table_free(&deg);
-  gdl_table_free(&twin);
+  double t0 = gdl_bench_seconds(CLOCK_MONOTONIC);
+  wl_outputs o = {&b, {0}, {0}};
+  wl_degree_ctx deg = {b.deg, b.seed}, twin = {b.twin, b.seed};
+  wl_depth_ctx depth = {&b.depth, b.seed};
+  gdl_bench_sweep bs;
+  gdl_bench_sweep_begin(&bs, &args, 0, &argc, &argv, "weak_learning", NULL, bench_config_json, &b);
+  gdl_bench_sweep_phase(&bs, "wl-degree", b.ndeg, point_cost, wl_degree_point, &deg, "weak_learning_degree.csv", &o.deg);
+  gdl_bench_sweep_phase(&bs, "wl-twin", b.ntwin, point_cost, wl_degree_point, &twin, "weak_learning_twin.csv", &o.twin);
+  gdl_bench_sweep_phase(&bs, "wl-depth", 1, NULL, wl_depth_point, &depth, NULL, NULL);
+  int rc = bs.root ? gdl_json_num(bs.doc, "wall_seconds", gdl_bench_seconds(CLOCK_MONOTONIC) - t0) : GDL_OK;
+  if (rc) gdl_bench_die(PROG, "sidecar", rc);
+  gdl_bench_sweep_finish(&bs, "WL1,WL2,WL3", outputs, &o, "weak_learning_degree,weak_learning_depth");
+  gdl_bench_sweep_end(&bs);
+  gdl_table_free(&o.deg);
+  gdl_table_free(&o.twin);
   return 0;
 }
