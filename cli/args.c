@@ -177,28 +177,23 @@ int gdl_args_collect(const gdl_args_flag *flags, size_t nflags, int argc, char *
 }
 
 int gdl_args_mem_limit(const char *flag_value, uint64_t *limit, const char **source, char *err, size_t errlen) {
-  uint64_t v;
-  if (flag_value) {
-    if (gdl_args_bytes(flag_value, &v) || v == 0) {
-      char shown[128];
-      gdl_args_sanitize(shown, sizeof shown, flag_value);
-      snprintf(err, errlen, "--mem-limit: expected a byte count such as 4096M or 8G, got '%s'", shown);
-      return -1;
-    }
-    *limit = v;
-    *source = "--mem-limit";
-    return 0;
+  /* the flag, else a non-empty GDL_MEM_LIMIT: named by src in the result and the message */
+  const char *val = flag_value, *src = "--mem-limit";
+  if (!val) {
+    val = getenv("GDL_MEM_LIMIT");
+    src = "GDL_MEM_LIMIT";
+    if (val && !*val) val = NULL;
   }
-  const char *e = getenv("GDL_MEM_LIMIT");
-  if (e && *e) {
-    if (gdl_args_bytes(e, &v) || v == 0) {
+  if (val) {
+    uint64_t v;
+    if (gdl_args_bytes(val, &v) || v == 0) {
       char shown[128];
-      gdl_args_sanitize(shown, sizeof shown, e);
-      snprintf(err, errlen, "GDL_MEM_LIMIT: expected a byte count such as 4096M or 8G, got '%s'", shown);
+      gdl_args_sanitize(shown, sizeof shown, val);
+      snprintf(err, errlen, "%s: expected a byte count such as 4096M or 8G, got '%s'", src, shown);
       return -1;
     }
     *limit = v;
-    *source = "GDL_MEM_LIMIT";
+    *source = src;
     return 0;
   }
   long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);

@@ -1,7 +1,7 @@
 # What the cmake -P end-to-end tests of gdlimits share (included by test_train.cmake and
 # test_check.cmake). Set CLI_COMMAND (the subcommand: train, check) before including.
 #   cmake -DGDLIMITS=<path to gdlimits> -DOUTDIR=<scratch dir> -P test_<command>.cmake
-# Clears OUTDIR; gives fail(), run() and expect_one_line().
+# Clears OUTDIR; gives fail(), run(), expect_one_line(), expect_in() and expect_no_temporaries().
 if(NOT GDLIMITS OR NOT OUTDIR OR NOT CLI_COMMAND)
   message(FATAL_ERROR "usage: cmake -DGDLIMITS=... -DOUTDIR=... -P test_<command>.cmake")
 endif()
@@ -10,6 +10,24 @@ file(MAKE_DIRECTORY "${OUTDIR}")
 
 function(fail msg)
   message(SEND_ERROR "FAIL: ${msg}")
+endfunction()
+
+# expect_in(<what> <text> <needle>...): fail("<what> lacks <needle>") for each needle not in text
+function(expect_in what text)
+  foreach(needle IN LISTS ARGN)
+    string(FIND "${text}" "${needle}" pos)
+    if(pos EQUAL -1)
+      fail("${what} lacks ${needle}")
+    endif()
+  endforeach()
+endfunction()
+
+# expect_no_temporaries(<when>): no temporary file of an atomic write is left in OUTDIR
+function(expect_no_temporaries when)
+  file(GLOB leftovers ${OUTDIR}/*.tmp.*)
+  if(leftovers)
+    fail("temporary files left ${when}: ${leftovers}")
+  endif()
 endfunction()
 
 # run(<expected exit> <name> args...): `gdlimits ${CLI_COMMAND} args...` -> OUT / ERR

@@ -14,23 +14,20 @@
 #include "gdl/measure.h"
 #include "gdl/target.h"
 
-static int align_help(FILE *f) {
+static void align_help(FILE *f) {
   fprintf(f, "usage: gdlimits align --poly \"POLY\" [--n N] [--check]\n"
              "  e.g. gdlimits align --n 12 --poly \"x1*x2*x3\"\n"
              "  --poly P   sparse polynomial in x1..xn (monomials are parities on the cube)\n"
              "  --n N      dimension (default: the largest variable index of P)\n"
              "  --check    n <= 12: also compute by brute force over k-subsets from all 2^n values\n");
-  return f == stdout ? 0 : 2;
 }
 
 int cmd_align(int argc, char **argv) {
   const char *text = NULL, *n_s = NULL, *check_s = NULL;
   size_t n = 0;
   const gdl_args_flag defs[] = {{"--poly", &text, 0}, {"--n", &n_s, 0}, {"--check", &check_s, 1}};
-  char err[512];
-  int st = gdl_args_collect(defs, sizeof defs / sizeof defs[0], argc, argv, NULL, err, sizeof err);
-  if (st == 1) return align_help(stdout);
-  if (st < 0) return cli_usage_error("align", "%s (try gdlimits align --help)", err);
+  int st = cli_collect("align", defs, sizeof defs / sizeof defs[0], argc, argv, NULL, align_help);
+  if (st >= 0) return st;
   const int have_n = n_s != NULL, check = check_s != NULL;
   if (have_n && gdl_args_size(n_s, 1, (size_t)1 << 20, &n))
     return cli_usage_error("align", "--n: '%s' is not an integer in [1, 1048576]", n_s);

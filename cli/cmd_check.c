@@ -244,48 +244,42 @@ static int run_gv_parity(ck_opts *o) {
   return report(o, "gradient_variance", gv_parity_config_json, &c);
 }
 
-static int run_gv_modmul(ck_opts *o) {
-  gv_modmul_config c;
-  gv_modmul_config_default(&c);
-  uint64_t p = c.p;
+/* GV --class modmul (kind 1) or wave (kind 2): o->reps nets, one check Var <= bound each. */
+static int run_gv_single(ck_opts *o, int kind) {
+  gv_modmul_config m;
+  gv_wave_config w;
+  gv_modmul_config_default(&m);
+  gv_wave_config_default(&w);
+  uint64_t p = m.p;
   int st;
-  if (o->v[F_P] && (gdl_args_u64(o->v[F_P], &p) || p < 5 || p > ((uint64_t)1 << 24) || !gdl_is_prime(p)))
-    return cli_usage_error(CMD, "--p '%s': expected a prime in [5, 2^24]", o->v[F_P]);
-  c.p = p;
-  if ((st = gv_width(o, &c.net))) return st;
-  printf("GV: {phi(a x mod p): a in Z_p^*}, p %llu, %s encoding, hidden width %zu %s, %zu net(s)\n",
-         (unsigned long long)c.p, c.bits ? "bits" : "scalar", c.net.hidden[0], gdl_act_name(c.net.act), o->reps);
+  char base[64]; /* the check name before _rep<rep> */
+  if (kind == 1) {
+    if (o->v[F_P] && (gdl_args_u64(o->v[F_P], &p) || p < 5 || p > ((uint64_t)1 << 24) || !gdl_is_prime(p)))
+      return cli_usage_error(CMD, "--p '%s': expected a prime in [5, 2^24]", o->v[F_P]);
+    m.p = p;
+    if ((st = gv_width(o, &m.net))) return st;
+    printf("GV: {phi(a x mod p): a in Z_p^*}, p %llu, %s encoding, hidden width %zu %s, %zu net(s)\n",
+           (unsigned long long)m.p, m.bits ? "bits" : "scalar", m.net.hidden[0], gdl_act_name(m.net.act), o->reps);
+    snprintf(base, sizeof base, "GV_modmul_p%llu", (unsigned long long)m.p);
+  } else {
+    if ((st = get_double(o, F_A, 1e-3, 4096, &w.A)) || (st = gv_width(o, &w.net))) return st;
+    printf("GV: {psi(a x): a ~ U[A, 2A]}, x ~ N(0,1), A %g, net 1-%zu-1 %s, %zu net(s)\n", w.A, w.net.hidden[0],
+           gdl_act_name(w.net.act), o->reps);
+    snprintf(base, sizeof base, "GV_wave_A%g", w.A);
+  }
   for (size_t rep = 0; rep < o->reps; rep++) {
     gdl_progress("gdlimits check GV", rep, o->reps);
-    gv_modmul_result r;
-    int rc = gv_modmul_run(&c, o->seed, rep, &r);
+    gv_modmul_result rm = {0};
+    gv_wave_result rw = {0};
+    int rc = kind == 1 ? gv_modmul_run(&m, o->seed, rep, &rm) : gv_wave_run(&w, o->seed, rep, &rw);
     if (rc != GDL_OK) { gdl_progress_done(); return cli_lib_error(CMD, rc); }
-    char name[64];
-    snprintf(name, sizeof name, "GV_modmul_p%llu_rep%zu", (unsigned long long)c.p, rep);
-    add_check(o, name, r.var, "<=", r.bound);
+    char name[96];
+    snprintf(name, sizeof name, "%s_rep%zu", base, rep);
+    add_check(o, name, kind == 1 ? rm.var : rw.var, "<=", kind == 1 ? rm.bound : rw.bound);
   }
   gdl_progress_done();
-  return report(o, "gradient_variance", gv_modmul_config_json, &c);
-}
-
-static int run_gv_wave(ck_opts *o) {
-  gv_wave_config c;
-  gv_wave_config_default(&c);
-  int st;
-  if ((st = get_double(o, F_A, 1e-3, 4096, &c.A)) || (st = gv_width(o, &c.net))) return st;
-  printf("GV: {psi(a x): a ~ U[A, 2A]}, x ~ N(0,1), A %g, net 1-%zu-1 %s, %zu net(s)\n", c.A, c.net.hidden[0],
-         gdl_act_name(c.net.act), o->reps);
-  for (size_t rep = 0; rep < o->reps; rep++) {
-    gdl_progress("gdlimits check GV", rep, o->reps);
-    gv_wave_result r;
-    int rc = gv_wave_run(&c, o->seed, rep, &r);
-    if (rc != GDL_OK) { gdl_progress_done(); return cli_lib_error(CMD, rc); }
-    char name[64];
-    snprintf(name, sizeof name, "GV_wave_A%g_rep%zu", c.A, rep);
-    add_check(o, name, r.var, "<=", r.bound);
-  }
-  gdl_progress_done();
-  return report(o, "gradient_variance", gv_wave_config_json, &c);
+  return kind == 1 ? report(o, "gradient_variance", gv_modmul_config_json, &m)
+                   : report(o, "gradient_variance", gv_wave_config_json, &w);
 }
 
 static int run_gv(ck_opts *o) {
@@ -298,7 +292,7 @@ static int run_gv(ck_opts *o) {
                            o->v[F_N] ? "--n" : o->v[F_K] ? "--k" : "--depth");
   if (kind != 1 && o->v[F_P]) return cli_usage_error(CMD, "--p only applies to GV --class modmul");
   if (kind != 2 && o->v[F_A]) return cli_usage_error(CMD, "--A only applies to GV --class wave");
-  return kind == 0 ? run_gv_parity(o) : kind == 1 ? run_gv_modmul(o) : run_gv_wave(o);
+  return kind == 0 ? run_gv_parity(o) : run_gv_single(o, kind);
 }
 
 /* ---- SH ---- */
@@ -510,10 +504,8 @@ static int check_parse(int argc, char **argv, ck_opts *o) {
   memset(o, 0, sizeof *o);
   gdl_args_flag defs[NF];
   for (int f = 0; f < NF; f++) defs[f] = (gdl_args_flag){flag_defs[f].name, &o->v[f], 0};
-  char err[512];
-  int st = gdl_args_collect(defs, NF, argc, argv, &o->claim, err, sizeof err);
-  if (st == 1) { usage(stdout); return 0; }
-  if (st < 0) return cli_usage_error(CMD, "%s (try gdlimits check --help)", err);
+  int st = cli_collect(CMD, defs, NF, argc, argv, &o->claim, usage);
+  if (st >= 0) return st;
   if (!o->claim) return cli_usage_error(CMD, "CLAIM is required (NG, GV, SH, EQ or MS)");
   static const struct { const char *name; unsigned mask; } claims[] = {
       {"NG", C_NG}, {"GV", C_GV}, {"SH", C_SH}, {"EQ", C_EQ}, {"MS", C_MS}};

@@ -14,21 +14,18 @@ static void print_monomial(const gdl_monomial *t) {
   for (size_t k = 0; k < t->deg; k++) printf("%sx%zu", k ? "*" : "", t->vars[k] + 1);
 }
 
-static int leap_help(FILE *f) {
+static void leap_help(FILE *f) {
   fprintf(f, "usage: gdlimits leap [--brute] \"POLY\"     e.g. gdlimits leap \"x1 + x1*x2*x3\"\n"
              "  prints Leap = min over orderings of the monomials of the max number of new variables,\n"
              "  MSP yes/no (Leap <= 1), an optimal order and the coordinates reachable by staircase steps.\n"
              "  --brute   also compute the leap by brute force over all orderings (<= 9 monomials)\n");
-  return f == stdout ? 0 : 2;
 }
 
 int cmd_leap(int argc, char **argv) {
   const char *text = NULL, *poly_flag = NULL, *brute_s = NULL;
   const gdl_args_flag defs[] = {{"--poly", &poly_flag, 0}, {"--brute", &brute_s, 1}};
-  char err[512];
-  int st = gdl_args_collect(defs, sizeof defs / sizeof defs[0], argc, argv, &text, err, sizeof err);
-  if (st == 1) return leap_help(stdout);
-  if (st < 0) return cli_usage_error("leap", "%s (try gdlimits leap --help)", err);
+  int st = cli_collect("leap", defs, sizeof defs / sizeof defs[0], argc, argv, &text, leap_help);
+  if (st >= 0) return st;
   const int brute = brute_s != NULL;
   if (text && poly_flag)
     return cli_usage_error("leap", "more than one polynomial given ('%s' and --poly '%s'): quote the polynomial", text,

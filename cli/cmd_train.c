@@ -108,14 +108,7 @@ static int collect_flags(int argc, char **argv, raw_flags *fl) {
       {"--test-size", &fl->test_size_s, 0}, {"--seed", &fl->seed_s, 0}, {"--out", &fl->out, 0},
       {"--mem-limit", &fl->mem_limit, 0},
   };
-  char err[512];
-  int rc = gdl_args_collect(defs, sizeof defs / sizeof defs[0], argc, argv, NULL, err, sizeof err);
-  if (rc == 1) {
-    usage(stdout);
-    return 0;
-  }
-  if (rc < 0) return cli_usage_error(CMD, "%s (see gdlimits train --help)", err);
-  return -1; /* go on */
+  return cli_collect(CMD, defs, sizeof defs / sizeof defs[0], argc, argv, NULL, usage); /* -1: go on */
 }
 
 static int parse_domain(train_setup *S) {

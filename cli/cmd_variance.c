@@ -129,10 +129,8 @@ static int variance_parse(int argc, char **argv, var_opts *o) {
       {"--A", &o->A_s, 0},     {"--hidden", &o->hid_s, 0}, {"--act", &o->act_s, 0}, {"--seed", &o->seed_s, 0},
       {"--out", &o->out, 0},   {"--mem-limit", &o->mem_s, 0},
   };
-  char err[512];
-  int st = gdl_args_collect(defs, sizeof defs / sizeof defs[0], argc, argv, NULL, err, sizeof err);
-  if (st == 1) { usage(stdout); return 0; }
-  if (st < 0) return cli_usage_error(CMD, "%s (try gdlimits variance --help)", err);
+  int st = cli_collect(CMD, defs, sizeof defs / sizeof defs[0], argc, argv, NULL, usage);
+  if (st >= 0) return st;
   const char *cls = o->cls;
   if (!cls) return cli_usage_error(CMD, "--class is required (parity:K | modmul:PHI | wave:PSI)");
   if (!strncmp(cls, "parity:", 7)) { o->kind = 0; o->arg = cls + 7; }

@@ -37,10 +37,7 @@ foreach(f REPORT.md index.html)
   endif()
   file(READ ${OUT}/${f} text)
   foreach(c ${claim_ids})
-    string(FIND "${text}" "${c}" pos)
-    if(pos EQUAL -1)
-      check_fail("${f}: claim ${c} is not listed")
-    endif()
+    check_match("${text}" "${c}" "${f}: claim ${c} is not listed")
   endforeach()
   foreach(pat
       "GV3: \\*?\\*?FAIL|GV3: <span class=\"FAIL\">FAIL"  # failing assertion

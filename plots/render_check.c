@@ -87,6 +87,34 @@ static int file_contains_head(const char *path, const char *needle, size_t head)
   return ok;
 }
 
+/* One file nm of figdir: a .png must start with the PNG signature, an .svg hold "<svg" in its
+ * first 4 KiB, and each have its twin in the other format (*nfig counts them); other files are
+ * noted. Returns the number of problems. */
+static int check_figure(const char *figdir, const char *nm, int *nfig) {
+  static const unsigned char png_magic[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  static const struct { const char *ext, *twin_ext, *twin, *ok, *bad; } kinds[2] = {
+      {".png", "svg", "SVG", "PNG signature ok", "NOT a PNG (bad signature)"},
+      {".svg", "png", "PNG", "<svg found", "NOT an SVG (no <svg in the first 4 KiB)"},
+  };
+  int k = has_suffix(nm, kinds[0].ext) ? 0 : has_suffix(nm, kinds[1].ext) ? 1 : -1;
+  if (k < 0) {
+    printf("note: %s is neither PNG nor SVG (not checked)\n", nm);
+    return 0;
+  }
+  (*nfig)++;
+  char p[8400], twin[8400];
+  snprintf(p, sizeof p, "%s/%s", figdir, nm);
+  int ok = k == 0 ? file_starts(p, png_magic, sizeof png_magic) : file_contains_head(p, "<svg", 4096);
+  printf("%s: %s\n", nm, ok ? kinds[k].ok : kinds[k].bad);
+  int fails = !ok;
+  snprintf(twin, sizeof twin, "%.*s.%s", (int)(strlen(p) - 4), p, kinds[k].twin_ext);
+  if (access(twin, F_OK) != 0) {
+    printf("FAIL: %s has no %s twin (each figure is written as PNG and SVG)\n", nm, kinds[k].twin);
+    fails++;
+  }
+  return fails;
+}
+
 int main(int argc, char **argv) {
   if (argc != 5) {
     fprintf(stderr, "usage: render_check GNUPLOT SCRIPT.gp DATADIR WORKDIR\n");
@@ -163,37 +191,9 @@ int main(int argc, char **argv) {
   DIR *d = opendir(figdir);
   int nfig = 0;
   if (d) {
-    static const unsigned char png_magic[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     struct dirent *e;
-    while ((e = readdir(d))) {
-      const char *nm = e->d_name;
-      if (nm[0] == '.') continue;
-      char p[8400], twin[8400];
-      snprintf(p, sizeof p, "%s/%s", figdir, nm);
-      if (has_suffix(nm, ".png")) {
-        nfig++;
-        int ok = file_starts(p, png_magic, sizeof png_magic);
-        printf("%s: %s\n", nm, ok ? "PNG signature ok" : "NOT a PNG (bad signature)");
-        fails += !ok;
-        snprintf(twin, sizeof twin, "%.*s.svg", (int)(strlen(p) - 4), p);
-        if (access(twin, F_OK) != 0) {
-          printf("FAIL: %s has no SVG twin (each figure is written as PNG and SVG)\n", nm);
-          fails++;
-        }
-      } else if (has_suffix(nm, ".svg")) {
-        nfig++;
-        int ok = file_contains_head(p, "<svg", 4096);
-        printf("%s: %s\n", nm, ok ? "<svg found" : "NOT an SVG (no <svg in the first 4 KiB)");
-        fails += !ok;
-        snprintf(twin, sizeof twin, "%.*s.png", (int)(strlen(p) - 4), p);
-        if (access(twin, F_OK) != 0) {
-          printf("FAIL: %s has no PNG twin (each figure is written as PNG and SVG)\n", nm);
-          fails++;
-        }
-      } else {
-        printf("note: %s is neither PNG nor SVG (not checked)\n", nm);
-      }
-    }
+    while ((e = readdir(d)))
+      if (e->d_name[0] != '.') fails += check_figure(figdir, e->d_name, &nfig);
     closedir(d);
   }
   if (nfig == 0) {

@@ -360,62 +360,62 @@ void read_summaries(const char *results) {
   free_list(names, n);
 }
 
-/* Figure map written by CMake: "<family> <stem> <stem>..." per line. */
-void read_figure_map(const char *path) {
-  if (!path) return;
+/* Calls fn(line, first) on each non-empty line of the text file at path, in order (first: 1 for
+ * the first line); nothing when path is NULL or names no readable file. */
+static void each_line(const char *path, void (*fn)(char *line, int first)) {
   size_t len;
   char err[256];
-  char *text = read_file(path, &len, err, sizeof err);
+  char *text = path && is_file(path) ? read_file(path, &len, err, sizeof err) : NULL;
   if (!text) return;
   char *save = NULL;
-  for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-    char *s2 = NULL;
-    char *name = strtok_r(line, " \t", &s2);
-    if (!name) continue;
-    famdata *fd = fam_get(name);
-    for (char *st = strtok_r(NULL, " \t", &s2); st; st = strtok_r(NULL, " \t", &s2))
-      fam_add_fig(fd, st);
-  }
+  int first = 1;
+  for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save), first = 0)
+    fn(line, first);
   free(text);
 }
 
-/* ctest log lines: "  1/12 Test  #3: theorems.noisy_gd .......   Passed   41.20 sec" */
-void read_ctest_log(const char *path) {
-  if (!path) return;
-  size_t len;
-  char err[256];
-  char *text = read_file(path, &len, err, sizeof err);
-  if (!text) return;
-  char *save = NULL;
-  for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-    char *t = strstr(line, "Test");
-    char *colon = t ? strchr(t, ':') : NULL;
-    char *sec = line[0] ? strstr(line, " sec") : NULL;
-    if (!t || !colon || !sec || !strstr(t, "#")) continue;
-    char name[256] = "", status[64] = "";
-    double secs = 0;
-    char *p = colon + 1;
-    while (*p == ' ') p++;
-    size_t l = strcspn(p, " .");
-    while (l && p[l] == '.' && p[l + 1] != '.' && p[l + 1] != ' ') l += 1 + strcspn(p + l + 1, " .");
-    if (l == 0 || l >= sizeof name) continue;
-    memcpy(name, p, l);
-    name[l] = 0;
-    char *q = sec;
-    while (q > line && q[-1] != ' ') q--;
-    secs = strtod(q, NULL);
-    char *st = p + l;
-    while (*st == ' ' || *st == '.' || *st == '*') st++;
-    size_t sl = strcspn(st, " ");
-    if (sl >= sizeof status) sl = sizeof status - 1;
-    memcpy(status, st, sl);
-    status[sl] = 0;
-    char entry[400];
-    snprintf(entry, sizeof entry, "%s: %s, %.1f s", name, status, secs);
-    add_unique(&R.test_times, &R.ntest_times, entry);
-  }
-  free(text);
+/* Figure map written by CMake: "<family> <stem> <stem>..." per line. */
+static void figure_map_line(char *line, int first) {
+  (void)first;
+  char *s2 = NULL;
+  char *name = strtok_r(line, " \t", &s2);
+  if (!name) return;
+  famdata *fd = fam_get(name);
+  for (char *st = strtok_r(NULL, " \t", &s2); st; st = strtok_r(NULL, " \t", &s2))
+    fam_add_fig(fd, st);
 }
+void read_figure_map(const char *path) { each_line(path, figure_map_line); }
+
+/* ctest log lines: "  1/12 Test  #3: theorems.noisy_gd .......   Passed   41.20 sec" */
+static void ctest_log_line(char *line, int first) {
+  (void)first;
+  char *t = strstr(line, "Test");
+  char *colon = t ? strchr(t, ':') : NULL;
+  char *sec = line[0] ? strstr(line, " sec") : NULL;
+  if (!t || !colon || !sec || !strstr(t, "#")) return;
+  char name[256] = "", status[64] = "";
+  double secs = 0;
+  char *p = colon + 1;
+  while (*p == ' ') p++;
+  size_t l = strcspn(p, " .");
+  while (l && p[l] == '.' && p[l + 1] != '.' && p[l + 1] != ' ') l += 1 + strcspn(p + l + 1, " .");
+  if (l == 0 || l >= sizeof name) return;
+  memcpy(name, p, l);
+  name[l] = 0;
+  char *q = sec;
+  while (q > line && q[-1] != ' ') q--;
+  secs = strtod(q, NULL);
+  char *st = p + l;
+  while (*st == ' ' || *st == '.' || *st == '*') st++;
+  size_t sl = strcspn(st, " ");
+  if (sl >= sizeof status) sl = sizeof status - 1;
+  memcpy(status, st, sl);
+  status[sl] = 0;
+  char entry[400];
+  snprintf(entry, sizeof entry, "%s: %s, %.1f s", name, status, secs);
+  add_unique(&R.test_times, &R.ntest_times, entry);
+}
+void read_ctest_log(const char *path) { each_line(path, ctest_log_line); }
 
 /* Attach existing figure files to families (by map, "figures" key, or name prefix). */
 
@@ -479,34 +479,26 @@ int fam_serves(const famdata *fd, const char *claim_id) {
 /* ------------------------------------------------------------------------------------
  * Fault injection (scripts/power) and the benchmark context of the performance section
  * ------------------------------------------------------------------------------------ */
+static void kill_matrix_line(char *line, int first) {
+  if (first && !strncmp(line, "fault,", 6)) return; /* header fault,test,result,seconds */
+  char *f = line, *t = strchr(f, ',');
+  if (!t) return;
+  *t++ = 0;
+  char *res = strchr(t, ',');
+  if (!res) return;
+  *res++ = 0;
+  char *end = strchr(res, ',');
+  if (end) *end = 0;
+  R.kills = xrealloc(R.kills, (R.nkills + 1) * sizeof *R.kills);
+  R.kills[R.nkills].fault = xstrdup(f);
+  R.kills[R.nkills].test = xstrdup(t);
+  R.kills[R.nkills].result = xstrdup(res);
+  R.nkills++;
+}
 void read_kill_matrix(const char *results) {
-  char path[4200], err[256];
+  char path[4200];
   snprintf(path, sizeof path, "%s/power/kill_matrix.csv", results);
-  size_t len;
-  char *text = is_file(path) ? read_file(path, &len, err, sizeof err) : NULL;
-  if (!text) return;
-  char *save = NULL;
-  int first = 1;
-  for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-    if (first) { /* header fault,test,result,seconds */
-      first = 0;
-      if (!strncmp(line, "fault,", 6)) continue;
-    }
-    char *f = line, *t = strchr(f, ',');
-    if (!t) continue;
-    *t++ = 0;
-    char *res = strchr(t, ',');
-    if (!res) continue;
-    *res++ = 0;
-    char *end = strchr(res, ',');
-    if (end) *end = 0;
-    R.kills = xrealloc(R.kills, (R.nkills + 1) * sizeof *R.kills);
-    R.kills[R.nkills].fault = xstrdup(f);
-    R.kills[R.nkills].test = xstrdup(t);
-    R.kills[R.nkills].result = xstrdup(res);
-    R.nkills++;
-  }
-  free(text);
+  each_line(path, kill_matrix_line);
 }
 
 /* the faults killed by the tests of family fi (theorems.<name> with family_of_name(name) == fi);

@@ -158,6 +158,18 @@ static void problems_of(report_ctx *c, const char *id, const char *sep) {
     }
 }
 
+/* The figures of claim id in both outputs (exact_only: only those tied to the claim itself, not
+ * to its family), marked used. */
+static void claim_figures(report_ctx *c, const char *id, int exact_only) {
+  char **st;
+  size_t nf = figures_for(c->figdir, id, exact_only, &st);
+  figs_md(&c->md, c->figrel, c->figdir, st, nf);
+  figs_html(&c->h, c->figrel, c->figdir, st, nf);
+  mark_used(&c->fs, st, nf);
+  if (nf) sb_puts(&c->md, "\n");
+  free_strs(st, nf);
+}
+
 static void section_claim(report_ctx *c, size_t ci, const char *kills) {
   const rows *r = &R.claim_rows[ci];
   sb_printf(&c->md, "### %s: %s\n\n<a id=\"%s\"></a>", CLAIMS[ci].id, status_name[c->cst[ci]], CLAIMS[ci].id);
@@ -182,13 +194,7 @@ static void section_claim(report_ctx *c, size_t ci, const char *kills) {
          "<p class=\"none\">No result: no test or sweep recorded an assertion for this claim.</p>\n");
   }
   problems_of(c, CLAIMS[ci].id, "\n\n");
-  char **st;
-  size_t nf = figures_for(c->figdir, CLAIMS[ci].id, 1, &st);
-  figs_md(&c->md, c->figrel, c->figdir, st, nf);
-  figs_html(&c->h, c->figrel, c->figdir, st, nf);
-  mark_used(&c->fs, st, nf);
-  if (nf) sb_puts(&c->md, "\n");
-  free_strs(st, nf);
+  claim_figures(c, CLAIMS[ci].id, 1);
 }
 
 void section_family(report_ctx *c, size_t f) {
@@ -328,15 +334,7 @@ void section_performance(report_ctx *c) {
   if (!any) both(c, "No benchmark result (run the trainer figure family).\n\n",
                  "<p class=\"none\">No benchmark result (run the trainer figure family).</p>\n");
   for (size_t ci = 0; ci < NCLAIM; ci++)
-    if (is_perf_claim(ci)) {
-      char **st;
-      size_t nf = figures_for(c->figdir, CLAIMS[ci].id, 0, &st);
-      figs_md(&c->md, c->figrel, c->figdir, st, nf);
-      figs_html(&c->h, c->figrel, c->figdir, st, nf);
-      mark_used(&c->fs, st, nf);
-      if (nf) sb_puts(&c->md, "\n");
-      free_strs(st, nf);
-    }
+    if (is_perf_claim(ci)) claim_figures(c, CLAIMS[ci].id, 0);
 }
 
 /* Fault injection: the kill matrix of scripts/power, per test */
@@ -430,39 +428,34 @@ void section_leftovers(report_ctx *c) {
   sb_puts(&c->h, "</body></html>\n");
 }
 
-static void json_num(sbuf *j, const char *key, double v) {
-  if (isfinite(v)) sb_printf(j, "\"%s\": %.17g", key, v);
-  else sb_printf(j, "\"%s\": null", key);
+/* sep, then "key": v (null when not finite) */
+static void json_num(sbuf *j, const char *sep, const char *key, double v) {
+  if (isfinite(v)) sb_printf(j, "%s\"%s\": %.17g", sep, key, v);
+  else sb_printf(j, "%s\"%s\": null", sep, key);
+}
+
+/* sep, then "key": "v" (escaped) */
+static void json_str(sbuf *j, const char *sep, const char *key, const char *v) {
+  sb_printf(j, "%s\"%s\": \"", sep, key);
+  sb_json(j, v);
+  sb_puts(j, "\"");
 }
 
 static void json_rows(sbuf *j, const rows *r) {
   sb_puts(j, "[");
   for (size_t i = 0; i < r->n; i++) {
     const row *x = &r->v[i];
-    sb_printf(j, "%s\n      {\"check\": \"", i ? "," : "");
-    sb_json(j, x->check);
-    sb_puts(j, "\", ");
-    json_num(j, "measured", x->m);
-    sb_puts(j, ", \"relation\": \"");
-    sb_json(j, x->relation);
-    sb_puts(j, "\", ");
-    json_num(j, "bound", x->b);
-    sb_puts(j, ", ");
-    json_num(j, "margin", x->mg);
-    sb_puts(j, ", ");
-    json_num(j, "tightness", row_tightness(x));
-    sb_printf(j, ", \"pass\": %s, \"seed\": \"", x->pass == 1 ? "true" : x->pass == 0 ? "false" : "null");
-    sb_json(j, x->seed);
-    sb_puts(j, "\", \"params\": \"");
-    sb_json(j, x->params);
-    sb_puts(j, "\", \"source\": \"");
-    sb_json(j, x->source);
-    sb_puts(j, "\"");
-    if (x->problem) {
-      sb_puts(j, ", \"problem\": \"");
-      sb_json(j, x->problem);
-      sb_puts(j, "\"");
-    }
+    json_str(j, i ? ",\n      {" : "\n      {", "check", x->check);
+    json_num(j, ", ", "measured", x->m);
+    json_str(j, ", ", "relation", x->relation);
+    json_num(j, ", ", "bound", x->b);
+    json_num(j, ", ", "margin", x->mg);
+    json_num(j, ", ", "tightness", row_tightness(x));
+    sb_printf(j, ", \"pass\": %s", x->pass == 1 ? "true" : x->pass == 0 ? "false" : "null");
+    json_str(j, ", ", "seed", x->seed);
+    json_str(j, ", ", "params", x->params);
+    json_str(j, ", ", "source", x->source);
+    if (x->problem) json_str(j, ", ", "problem", x->problem);
     sb_puts(j, "}");
   }
   sb_puts(j, r->n ? "\n    ]" : "]");
@@ -477,7 +470,7 @@ void write_claims_json(report_ctx *c, sbuf *j) {
   sb_printf(j, "\",\n  \"counts\": {\"claims\": %d, \"pass\": %d, \"fail\": %d, \"incomplete\": %d, "
                "\"no_result\": %d, \"malformed_files\": %zu},\n  ",
             c->npass + c->nfail + c->ninc + c->nnone, c->npass, c->nfail, c->ninc, c->nnone, R.nproblems);
-  json_num(j, "dgemm_peak_gflops", R.dgemm_peak);
+  json_num(j, "", "dgemm_peak_gflops", R.dgemm_peak);
   sb_puts(j, ",\n  \"claims\": [");
   for (size_t ci = 0; ci < NCLAIM; ci++) {
     int fi = family_of_claim(ci);

@@ -39,6 +39,16 @@ void tightness_text(const row *x, char *buf, size_t len) {
   else buf[0] = 0;
 }
 
+/* The parameters cell: the row's params, then the note of an incomplete record between open and
+ * close, through the escaper of the format (sb_md, sb_html). */
+static void params_cell(sbuf *b, const row *x, void (*esc)(sbuf *, const char *), const char *open, const char *close) {
+  esc(b, x->params);
+  if (!x->problem) return;
+  sb_puts(b, open);
+  esc(b, x->problem);
+  sb_puts(b, close);
+}
+
 void rows_table_md(sbuf *b, const rows *r) {
   sb_puts(b, "| check | measured | relation | bound | margin | tightness | pass | seed | parameters | source |\n"
              "|---|---|---|---|---|---|---|---|---|---|\n");
@@ -52,12 +62,7 @@ void rows_table_md(sbuf *b, const rows *r) {
     tightness_text(x, tt, sizeof tt);
     sb_printf(b, " | %s | %s | %s | %s | %s | ", x->bound, x->margin[0] ? x->margin : "", tt,
               x->pass == 1 ? "pass" : x->pass == 0 ? "**FAIL**" : "?", x->seed);
-    sb_md(b, x->params);
-    if (x->problem) {
-      sb_puts(b, " (incomplete record: ");
-      sb_md(b, x->problem);
-      sb_puts(b, ")");
-    }
+    params_cell(b, x, sb_md, " (incomplete record: ", ")");
     sb_puts(b, " | ");
     sb_md(b, x->source);
     sb_puts(b, " |\n");
@@ -70,27 +75,19 @@ void rows_table_html(sbuf *b, const rows *r) {
              "<th>source</th></tr>\n");
   for (size_t i = 0; i < r->n; i++) {
     const row *x = &r->v[i];
-    sb_printf(b, "<tr class=\"%s\"><td>", x->pass == 1 ? "pass" : x->pass == 0 ? "fail" : "inc");
-    sb_html(b, x->check);
-    sb_puts(b, "</td><td>");
-    sb_html(b, x->measured);
-    sb_puts(b, "</td><td>");
-    sb_html(b, x->relation);
-    sb_puts(b, "</td><td>");
-    sb_html(b, x->bound);
-    sb_puts(b, "</td><td>");
-    sb_html(b, x->margin);
+    sb_printf(b, "<tr class=\"%s\">", x->pass == 1 ? "pass" : x->pass == 0 ? "fail" : "inc");
+    const char *cells[] = {x->check, x->measured, x->relation, x->bound, x->margin};
+    for (size_t k = 0; k < sizeof cells / sizeof cells[0]; k++) {
+      sb_puts(b, "<td>");
+      sb_html(b, cells[k]);
+      sb_puts(b, "</td>");
+    }
     char tt[32];
     tightness_text(x, tt, sizeof tt);
-    sb_printf(b, "</td><td>%s</td><td>%s</td><td>", tt, x->pass == 1 ? "pass" : x->pass == 0 ? "FAIL" : "?");
+    sb_printf(b, "<td>%s</td><td>%s</td><td>", tt, x->pass == 1 ? "pass" : x->pass == 0 ? "FAIL" : "?");
     sb_html(b, x->seed);
     sb_puts(b, "</td><td>");
-    sb_html(b, x->params);
-    if (x->problem) {
-      sb_puts(b, " <em>(incomplete record: ");
-      sb_html(b, x->problem);
-      sb_puts(b, ")</em>");
-    }
+    params_cell(b, x, sb_html, " <em>(incomplete record: ", ")</em>");
     sb_puts(b, "</td><td>");
     sb_html(b, x->source);
     sb_puts(b, "</td></tr>\n");

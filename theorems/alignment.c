@@ -27,34 +27,59 @@
 #include "gdl_test.h"
 #include "experiments/noisy_gd.h"
 
-/* The claim targets as text on n variables (n >= 8). */
-static void claim_targets(unsigned n, char texts[][256], const char **names, size_t *count) {
-  size_t c = 0;
-  char *t;
-  names[c] = "parity_k1";
-  snprintf(texts[c++], 256, "x1");
-  /* parity of degree k on x1..xk */
-  unsigned ks[3] = {n / 2, n - 1, n};
-  const char *kn[3] = {"parity_middle", "parity_n-1", "parity_n"};
-  for (int a = 0; a < 3; a++) {
-    names[c] = kn[a];
-    t = texts[c++];
-    t[0] = 0;
-    for (unsigned i = 1; i <= ks[a]; i++) {
+/* The targets, one per row: {name, text} of the claim target (n >= 8), then {name, text} of its
+ * counterpart on small n (n = 4, 5, 6: AL1c). Text NULL: the parity on x1..xk, k = 1, n/2, n - 1
+ * and n in rows 0-3. */
+#define NTARGETS 8
+static const char *const TARGETS[NTARGETS][4] = {
+    {"parity_k1", NULL, "x1", NULL},
+    {"parity_middle", NULL, "parity_half", NULL},
+    {"parity_n-1", NULL, "parity_n-1", NULL},
+    {"parity_n", NULL, "parity_n", NULL},
+    {"WL3_mixed", "0.6*x1 + 0.8*x2*x3*x4*x5*x6*x7", "mixed", "0.6*x1 + 0.8*x2*x3*x4"},
+    {"MS_staircase", "x1 + x1*x2 + x1*x2*x3 + x1*x2*x3*x4", "staircase", "x1 + x1*x2 + x1*x2*x3 + x1*x2*x3*x4"},
+    {"MS_x1+x1x2x3x4", "x1 + x1*x2*x3*x4", "x1+x1x2x3x4", "x1 + x1*x2*x3*x4"},
+    {"MS_x1x2x3", "x1*x2*x3", "x1x2x3_plus_const", "0.5 + x1*x2*x3"},
+};
+
+/* The claim targets (small = 0) or their small-n counterparts (small = 1) on n variables as
+ * texts and names; returns their count, NTARGETS. */
+static size_t target_list(unsigned n, int small, char texts[][256], const char **names) {
+  const unsigned ks[4] = {1, n / 2, n - 1, n};
+  for (size_t c = 0; c < NTARGETS; c++) {
+    names[c] = TARGETS[c][2 * small];
+    const char *text = TARGETS[c][2 * small + 1];
+    if (text) {
+      snprintf(texts[c], 256, "%s", text);
+      continue;
+    }
+    texts[c][0] = 0;
+    for (unsigned i = 1; i <= ks[c]; i++) {
       char v[16];
       snprintf(v, sizeof v, "%sx%u", i > 1 ? "*" : "", i);
-      strcat(t, v);
+      strcat(texts[c], v);
     }
   }
-  names[c] = "WL3_mixed";
-  snprintf(texts[c++], 256, "0.6*x1 + 0.8*x2*x3*x4*x5*x6*x7");
-  names[c] = "MS_staircase";
-  snprintf(texts[c++], 256, "x1 + x1*x2 + x1*x2*x3 + x1*x2*x3*x4");
-  names[c] = "MS_x1+x1x2x3x4";
-  snprintf(texts[c++], 256, "x1 + x1*x2*x3*x4");
-  names[c] = "MS_x1x2x3";
-  snprintf(texts[c++], 256, "x1*x2*x3");
-  *count = c;
+  return NTARGETS;
+}
+
+/* The claim targets as text on n variables (n >= 8), and the N = 2^n points of the cube X
+ * (N x n, allocated: the test frees it). */
+typedef struct {
+  unsigned n;
+  size_t N, nt;
+  char texts[NTARGETS][256];
+  const char *names[NTARGETS];
+  double *X;
+} claim_set;
+
+static void claim_set_init(claim_set *s, unsigned n) {
+  s->n = n;
+  s->N = (size_t)1 << n;
+  s->nt = target_list(n, 0, s->texts, s->names);
+  s->X = malloc(s->N * n * sizeof *s->X);
+  cr_assert(s->X != NULL);
+  ng_cube_enumerate(n, s->X);
 }
 
 static void poly_values(const char *text, unsigned n, double *X, double *f) {
@@ -71,49 +96,43 @@ static double relerr(double a, double b) {
 
 Test(alignment, AL1a_formula_vs_bruteforce, .timeout = 120) {
   uint64_t seed = gdl_test_seed();
-  const unsigned n = 12;
-  size_t N = (size_t)1 << n, nt = 0;
-  char texts[16][256];
-  const char *names[16];
-  claim_targets(n, texts, names, &nt);
-  double *X = malloc(N * n * sizeof *X), *f = malloc(N * sizeof *f);
-  cr_assert(X && f);
-  ng_cube_enumerate(n, X);
-  for (size_t t = 0; t < nt; t++) {
-    poly_values(texts[t], n, X, f);
+  claim_set s;
+  claim_set_init(&s, 12);
+  double *f = malloc(s.N * sizeof *f);
+  cr_assert(f != NULL);
+  for (size_t t = 0; t < s.nt; t++) {
+    poly_values(s.texts[t], s.n, s.X, f);
     gdl_align a, b, c;
-    gdl_test_check_rc(gdl_align_bn_values(f, n, &a), "gdl_align_bn_values");
-    gdl_test_check_rc(gdl_align_bn_bruteforce(f, n, &b), "gdl_align_bn_bruteforce");
+    gdl_test_check_rc(gdl_align_bn_values(f, s.n, &a), "gdl_align_bn_values");
+    gdl_test_check_rc(gdl_align_bn_bruteforce(f, s.n, &b), "gdl_align_bn_bruteforce");
     gdl_poly *p = NULL;
-    gdl_test_check_rc(gdl_poly_parse(texts[t], &p), "parse");
-    gdl_test_check_rc(gdl_align_bn_poly(p, n, &c), "gdl_align_bn_poly");
+    gdl_test_check_rc(gdl_poly_parse(s.texts[t], &p), "parse");
+    gdl_test_check_rc(gdl_align_bn_poly(p, s.n, &c), "gdl_align_bn_poly");
     gdl_poly_free(p);
     char chk[96], params[400];
-    snprintf(params, sizeof params, "n=%u f=%s: lambda=%.6g (brute %.6g, poly %.6g) CP=%.6g (brute %.6g, poly %.6g)", n,
-             texts[t], a.lambda, b.lambda, c.lambda, a.cp, b.cp, c.cp);
+    snprintf(params, sizeof params, "n=%u f=%s: lambda=%.6g (brute %.6g, poly %.6g) CP=%.6g (brute %.6g, poly %.6g)", s.n,
+             s.texts[t], a.lambda, b.lambda, c.lambda, a.cp, b.cp, c.cp);
     double e1 = relerr(a.lambda, b.lambda), e2 = relerr(a.cp, b.cp);
     double e3 = fmax(relerr(a.lambda, c.lambda), relerr(a.cp, c.cp));
-    snprintf(chk, sizeof chk, "AL1a_lambda_formula_vs_brute_%s", names[t]);
+    snprintf(chk, sizeof chk, "AL1a_lambda_formula_vs_brute_%s", s.names[t]);
     gdl_test_claim("AL", chk, e1, "<=", 1e-10, e1 <= 1e-10, seed, params);
-    snprintf(chk, sizeof chk, "AL1a_CP_formula_vs_brute_%s", names[t]);
+    snprintf(chk, sizeof chk, "AL1a_CP_formula_vs_brute_%s", s.names[t]);
     gdl_test_claim("AL", chk, e2, "<=", 1e-10, e2 <= 1e-10, seed, params);
-    snprintf(chk, sizeof chk, "AL1a_values_vs_poly_%s", names[t]);
+    snprintf(chk, sizeof chk, "AL1a_values_vs_poly_%s", s.names[t]);
     gdl_test_claim("AL", chk, e3, "<=", 1e-10, e3 <= 1e-10, seed, params);
   }
-  free(X);
+  free(s.X);
   free(f);
 }
 
 Test(alignment, AL1b_formula_vs_montecarlo, .timeout = 200) {
   uint64_t seed = gdl_test_seed();
-  const unsigned n = 16;
-  size_t N = (size_t)1 << n, nt = 0;
-  char texts[16][256];
-  const char *names[16];
-  claim_targets(n, texts, names, &nt);
-  double *X = malloc(N * n * sizeof *X), *f = malloc(N * sizeof *f), *h = malloc(N * sizeof *h);
-  cr_assert(X && f && h);
-  ng_cube_enumerate(n, X);
+  claim_set s;
+  claim_set_init(&s, 16);
+  const unsigned n = s.n;
+  const size_t N = s.N;
+  double *X = s.X, *f = malloc(N * sizeof *f), *h = malloc(N * sizeof *h);
+  cr_assert(f && h);
   /* h: output of a random depth-2 tanh net with a spread first layer (rich spectrum) */
   ng_cfg c;
   ng_cfg_default(&c, n, 2);
@@ -127,12 +146,12 @@ Test(alignment, AL1b_formula_vs_montecarlo, .timeout = 200) {
   gdl_test_check_rc(gdl_net_forward(net, N, X, h), "forward");
   gdl_rng_free(r);
   gdl_net_free(net);
-  for (size_t t = 0; t < nt; t++) {
-    if (!strcmp(names[t], "parity_n")) continue; /* orbit of size 1 up to sign: nothing to sample */
-    poly_values(texts[t], n, X, f);
+  for (size_t t = 0; t < s.nt; t++) {
+    if (!strcmp(s.names[t], "parity_n")) continue; /* orbit of size 1 up to sign: nothing to sample */
+    poly_values(s.texts[t], n, X, f);
     double formula, mean, se;
     gdl_test_check_rc(gdl_align_bn_expect(f, h, n, &formula), "gdl_align_bn_expect");
-    if (!strcmp(names[t], "parity_middle")) {
+    if (!strcmp(s.names[t], "parity_middle")) {
       /* The orbit of chi_S (|S| = n/2) is {+-chi_T : |T| = n/2}, each T equally likely under
        * uniform g, and the per-g values <h, chi_T>^2 are heavy-tailed over the C(16, 8) = 12870
        * subsets (a 10^4-sample mean missed the rare large ones by 5 SE for GDL_SEED=8). So the
@@ -150,8 +169,8 @@ Test(alignment, AL1b_formula_vs_montecarlo, .timeout = 200) {
       double exact = acc / cnt, e = relerr(exact, formula);
       char chk[96], params[300];
       snprintf(params, sizeof params, "n=%u f=%s h=random tanh net: formula=%.10g orbit average=%.10g (%.0f subsets)",
-               n, texts[t], formula, exact, cnt);
-      snprintf(chk, sizeof chk, "AL1b_orbit_exact_%s", names[t]);
+               n, s.texts[t], formula, exact, cnt);
+      snprintf(chk, sizeof chk, "AL1b_orbit_exact_%s", s.names[t]);
       gdl_test_claim("AL", chk, e, "<=", 1e-10, e <= 1e-10, seed, params);
       continue;
     }
@@ -161,8 +180,8 @@ Test(alignment, AL1b_formula_vs_montecarlo, .timeout = 200) {
     double z = fabs(mean - formula) / se;
     char chk[96], params[400];
     snprintf(params, sizeof params, "n=%u f=%s h=random tanh net: formula=%.6g MC=%.6g se=%.3g (10^4 g in B_n)", n,
-             texts[t], formula, mean, se);
-    snprintf(chk, sizeof chk, "AL1b_MC_within_4SE_%s", names[t]);
+             s.texts[t], formula, mean, se);
+    snprintf(chk, sizeof chk, "AL1b_MC_within_4SE_%s", s.names[t]);
     gdl_test_claim("AL", chk, z, "<=", 4.0, z <= 4.0 && se > 0, seed, params);
   }
   free(X); free(f); free(h);
@@ -268,28 +287,6 @@ static enum_align enumerate_align(const double *f, unsigned n) {
   return r;
 }
 
-/* targets on small n (n = 4, 5, 6): the claim targets that fit, and random functions */
-static size_t small_targets(unsigned n, char texts[][256], const char **names) {
-  size_t c = 0;
-  names[c] = "x1";
-  snprintf(texts[c++], 256, "x1");
-  names[c] = "parity_half";
-  snprintf(texts[c++], 256, n >= 6 ? "x1*x2*x3" : "x1*x2");
-  names[c] = "parity_n-1";
-  snprintf(texts[c++], 256, n == 4 ? "x1*x2*x3" : (n == 5 ? "x1*x2*x3*x4" : "x1*x2*x3*x4*x5"));
-  names[c] = "parity_n";
-  snprintf(texts[c++], 256, n == 4 ? "x1*x2*x3*x4" : (n == 5 ? "x1*x2*x3*x4*x5" : "x1*x2*x3*x4*x5*x6"));
-  names[c] = "mixed";
-  snprintf(texts[c++], 256, "0.6*x1 + 0.8*x2*x3*x4");
-  names[c] = "staircase";
-  snprintf(texts[c++], 256, "x1 + x1*x2 + x1*x2*x3 + x1*x2*x3*x4");
-  names[c] = "x1+x1x2x3x4";
-  snprintf(texts[c++], 256, "x1 + x1*x2*x3*x4");
-  names[c] = "x1x2x3_plus_const";
-  snprintf(texts[c++], 256, "0.5 + x1*x2*x3");
-  return c;
-}
-
 Test(alignment, AL1c_group_enumeration, .timeout = 200) {
   uint64_t seed = gdl_test_seed();
   gsl_rng *r = gdl_test_rng("AL1c/random", 0);
@@ -299,7 +296,7 @@ Test(alignment, AL1c_group_enumeration, .timeout = 200) {
     size_t N = (size_t)1 << n;
     char texts[16][256];
     const char *names[16];
-    size_t nt = small_targets(n, texts, names);
+    size_t nt = target_list(n, 1, texts, names); /* the claim targets that fit; then random functions */
     double *X = malloc(N * n * sizeof *X), *f = malloc(N * sizeof *f);
     cr_assert(X && f);
     ng_cube_enumerate(n, X);

@@ -39,11 +39,17 @@ static void claim_loop(const char *id, const char *check, double measured, const
   cr_assert(pass, "%s %s [%s]", id, gdl_fmt_check(buf, sizeof buf, check, measured, rel, bound), params);
 }
 
-/* Runs fn(ctx, i) for i = 0..n-1 in parallel (OpenMP, dynamic schedule), rc[i] its status. */
-typedef int (*run_fn)(void *ctx, int i);
-static void par_runs(int n, run_fn fn, void *ctx, int *rc) {
+/* Runs fn(test seed, i) for i = 0..n-1 in parallel (OpenMP, dynamic schedule) and asserts that
+ * every run succeeded (what: the runs' name in the message). */
+typedef int (*run_fn)(uint64_t seed, int i);
+static void par_runs(const char *what, int n, run_fn fn) {
+  uint64_t seed = gdl_test_seed();
+  int *rc = malloc((size_t)n * sizeof *rc);
+  cr_assert(rc != NULL);
 #pragma omp parallel for schedule(dynamic)
-  for (int i = 0; i < n; i++) rc[i] = fn(ctx, i);
+  for (int i = 0; i < n; i++) rc[i] = fn(seed, i);
+  for (int i = 0; i < n; i++) cr_assert(rc[i] == GDL_OK, "%s run %d: %s", what, i, gdl_strerror_last());
+  free(rc);
 }
 
 /* Least-squares slope of log(ln^2 p) vs log p over the grid: the slope a log^2 factor adds to
@@ -172,6 +178,15 @@ static gdl_fit rate_check(const char *id, const char *check, size_t k, const dou
   return fit;
 }
 
+/* The canonical GV2 configuration (gv_modmul_config_default) at p, bits or scalar encoding. */
+static gv_modmul_config modmul_config(uint64_t p, int bits) {
+  gv_modmul_config c;
+  gv_modmul_config_default(&c);
+  c.p = p;
+  c.bits = bits;
+  return c;
+}
+
 static void gv2_family(int bits) {
   uint64_t seed = gdl_test_seed();
   enum { RUNS = GV2_NP * 3 * GV2_SEEDS };
@@ -179,10 +194,7 @@ static void gv2_family(int bits) {
   static int rc[RUNS];
 #pragma omp parallel for schedule(dynamic)
   for (int i = 0; i < RUNS; i++) {
-    gv_modmul_config c;
-    gv_modmul_config_default(&c);
-    c.p = gv2_p[i / (3 * GV2_SEEDS)];
-    c.bits = bits;
+    gv_modmul_config c = modmul_config(gv2_p[i / (3 * GV2_SEEDS)], bits);
     c.phi = (gdl_phi)((i / GV2_SEEDS) % 3);
     rc[i] = gv_modmul_run(&c, seed, (size_t)(i % GV2_SEEDS), &out[i]);
   }
@@ -219,15 +231,33 @@ static void gv2_family(int bits) {
 Test(gradient_variance, GV2_modmul_bits, .timeout = 300) { gv2_family(1); }
 Test(gradient_variance, GV2_modmul_scalar, .timeout = 300) { gv2_family(0); }
 
-/* all of Z_p as inputs (bits or scalar encoding): the domain d, X (p x dim, allocated), the
- * residues ints (allocated), dim */
-static void zp_points(uint64_t p, int bits, gdl_domain *d, double **X, uint64_t **ints, size_t *dim) {
-  cr_assert(gdl_domain_zp(p, bits, d) == GDL_OK);
-  *dim = gdl_domain_dim(d);
-  *X = malloc((size_t)p * *dim * sizeof **X);
-  *ints = malloc((size_t)p * sizeof **ints);
-  cr_assert(*X && *ints);
-  cr_assert(gdl_domain_enumerate(d, *X, NULL, *ints) == GDL_OK);
+/* One (p, encoding) case on all of Z_p: the GV2 configuration c, the domain d, the m = p inputs
+ * X (m x dim) and their residues ints; net: set by the caller (zp_case_free frees it too). */
+typedef struct {
+  gv_modmul_config c;
+  gdl_domain d;
+  size_t m, dim;
+  double *X;
+  uint64_t *ints;
+  gdl_net *net;
+} zp_case;
+
+static void zp_case_init(zp_case *z, uint64_t p, int bits) {
+  z->c = modmul_config(p, bits);
+  z->m = (size_t)p;
+  z->net = NULL;
+  cr_assert(gdl_domain_zp(p, bits, &z->d) == GDL_OK);
+  z->dim = gdl_domain_dim(&z->d);
+  z->X = malloc(z->m * z->dim * sizeof *z->X);
+  z->ints = malloc(z->m * sizeof *z->ints);
+  cr_assert(z->X && z->ints);
+  cr_assert(gdl_domain_enumerate(&z->d, z->X, NULL, z->ints) == GDL_OK);
+}
+
+static void zp_case_free(zp_case *z) {
+  free(z->X);
+  free(z->ints);
+  gdl_net_free(z->net);
 }
 
 /* The FFT engine equals one loss gradient per multiplier (relative 1e-9) at p = 101, 211. */
@@ -237,29 +267,22 @@ Test(gradient_variance, GV2_fft_equals_direct) {
   double worst = 0.0;
   for (int pi = 0; pi < 2; pi++)
     for (int bits = 0; bits <= 1; bits++) {
-      gv_modmul_config c;
-      gv_modmul_config_default(&c);
-      c.p = ps[pi];
-      c.bits = bits;
-      gdl_domain d;
-      size_t m = (size_t)c.p, dim;
-      double *X, *phi = malloc(c.p * sizeof *phi);
-      uint64_t *ints;
-      zp_points(c.p, bits, &d, &X, &ints, &dim);
-      gdl_net *net;
-      gdl_test_check_rc(gv_make_net(&c.net, dim, seed, "GV2.direct", (uint64_t)(pi * 2 + bits), &net), "net");
+      zp_case z;
+      zp_case_init(&z, ps[pi], bits);
+      double *phi = malloc(z.m * sizeof *phi);
+      gdl_test_check_rc(gv_make_net(&z.c.net, z.dim, seed, "GV2.direct", (uint64_t)(pi * 2 + bits), &z.net), "net");
       for (int f = 0; f < 3; f++) {
-        cr_assert(gdl_phi_table((gdl_phi)f, c.p, phi) == GDL_OK);
+        cr_assert(gdl_phi_table((gdl_phi)f, z.c.p, phi) == GDL_OK);
         gdl_class_modmul_ctx ctx;
         gdl_class H;
-        cr_assert(gdl_class_modmul(c.p, phi, ints, &d, &ctx, &H) == GDL_OK);
+        cr_assert(gdl_class_modmul(z.c.p, phi, z.ints, &z.d, &ctx, &H) == GDL_OK);
         gdl_var_result a, b;
-        gdl_test_check_rc(gdl_variance_zp(net, &d, phi, GDL_FFT_AUTO, &a, NULL, NULL), "zp engine");
-        gdl_test_check_rc(gdl_variance_direct(net, GDL_LOSS_SQUARED, m, X, NULL, &H, &b), "direct");
+        gdl_test_check_rc(gdl_variance_zp(z.net, &z.d, phi, GDL_FFT_AUTO, &a, NULL, NULL), "zp engine");
+        gdl_test_check_rc(gdl_variance_direct(z.net, GDL_LOSS_SQUARED, z.m, z.X, NULL, &H, &b), "direct");
         worst = fmax(worst, fabs(a.var - b.var) / b.var);
       }
-      free(X); free(phi); free(ints);
-      gdl_net_free(net);
+      free(phi);
+      zp_case_free(&z);
     }
   claim("GV2", "fft_equals_direct_relerr", worst, "<=", 1e-9, "p=101,211 bits+scalar, three phi");
 }
@@ -275,10 +298,7 @@ Test(gradient_variance, GV2_cos_identity_tight) {
   double worst = 0.0;
   for (int pi = 0; pi < 3; pi++)
     for (int bits = 0; bits <= 1; bits++) {
-      gv_modmul_config c;
-      gv_modmul_config_default(&c);
-      c.p = ps[pi];
-      c.bits = bits;
+      gv_modmul_config c = modmul_config(ps[pi], bits);
       c.phi = GDL_PHI_COS;
       gv_modmul_result r;
       double var_id, ege2, egc2;
@@ -307,29 +327,22 @@ Test(gradient_variance, GV2_control_low_frequency_class, .timeout = 120) {
     size_t k = 0;
     for (int pi = 0; pi < GV2_NP; pi++)
       for (int s = 0; s < GV2_SEEDS; s++) {
-        gv_modmul_config c;
-        gv_modmul_config_default(&c);
-        c.p = gv2_p[pi];
-        c.bits = bits;
-        gdl_domain d;
-        size_t m = (size_t)c.p, dim;
-        double *X, *phi = malloc(c.p * sizeof *phi);
-        uint64_t *ints;
-        zp_points(c.p, bits, &d, &X, &ints, &dim);
-        gdl_net *net;
-        gdl_test_check_rc(gv_modmul_net(&c, seed, (size_t)s, &net), "net");
-        cr_assert(gdl_phi_table(GDL_PHI_COS, c.p, phi) == GDL_OK);
+        zp_case z;
+        zp_case_init(&z, gv2_p[pi], bits);
+        double *phi = malloc(z.m * sizeof *phi);
+        gdl_test_check_rc(gv_modmul_net(&z.c, seed, (size_t)s, &z.net), "net");
+        cr_assert(gdl_phi_table(GDL_PHI_COS, z.c.p, phi) == GDL_OK);
         gdl_class_modmul_ctx ctx;
         gdl_class H;
-        cr_assert(gdl_class_modmul(c.p, phi, ints, &d, &ctx, &H) == GDL_OK);
+        cr_assert(gdl_class_modmul(z.c.p, phi, z.ints, &z.d, &ctx, &H) == GDL_OK);
         H.nclass = 2;  /* a in {1, 2} */
         gdl_var_result r;
-        gdl_test_check_rc(gdl_variance_gemm(net, m, X, NULL, &H, 0, &r), "gemm");
-        lx[k] = (double)c.p;
+        gdl_test_check_rc(gdl_variance_gemm(z.net, z.m, z.X, NULL, &H, 0, &r), "gemm");
+        lx[k] = (double)z.c.p;
         ly[k] = r.var / r.egc2;
         k++;
-        free(X); free(phi); free(ints);
-        gdl_net_free(net);
+        free(phi);
+        zp_case_free(&z);
       }
     gdl_fit fit;
     cr_assert(gdl_fit_loglog(k, lx, ly, &fit) == GDL_OK);
@@ -407,6 +420,25 @@ Test(gradient_variance, GV3_waves, .timeout = 400) {
   rate_check("GV3", "slope_sin", k, px, py, pf.slope, fabs(rf.slope), "psi=sin: log(Var/C_net) vs log A, A >= 16");
 }
 
+/* The low-frequency control of GV3 on net rep: psi at A = 1/4 (a ~ U[1/4, 1/2]) and at A = hi_A;
+ * *ratio = Var/bound at 1/4, *hi_ratio = Var/bound at hi_A, *drop = the normalised variance
+ * Var/E||g||^2 at 1/4 over its value at hi_A. */
+static void lowfreq_control(gdl_psi psi, double hi_A, uint64_t seed, int rep, double *ratio, double *hi_ratio,
+                            double *drop) {
+  gv_wave_config lo, hi;
+  gv_wave_config_default(&lo);
+  gv_wave_config_default(&hi);
+  lo.psi = hi.psi = psi;
+  lo.A = 0.25;
+  hi.A = hi_A;
+  gv_wave_result rl, rh;
+  gdl_test_check_rc(gv_wave_run(&lo, seed, (size_t)rep, &rl), "wave A=1/4");
+  gdl_test_check_rc(gv_wave_run(&hi, seed, (size_t)rep, &rh), "wave at the high A");
+  *ratio = rl.var / rl.bound;
+  *hi_ratio = rh.var / rh.bound;
+  *drop = (rl.var / rl.eg2) / (rh.var / rh.eg2);
+}
+
 /* Control for GV3: at low frequency (a ~ U[1/4, 1/2]) the variance is a sizeable
  * fraction of the same bound, so "Var << bound at high A" is a property of the
  * frequency, not of a loose bound or a broken measurement. */
@@ -414,17 +446,10 @@ Test(gradient_variance, GV3_control_low_frequency) {
   uint64_t seed = gdl_test_seed();
   char params[96];
   for (int s = 0; s < GV3_SEEDS; s++) {
-    gv_wave_config lo, hi;
-    gv_wave_config_default(&lo);
-    gv_wave_config_default(&hi);
-    lo.A = 0.25;
-    hi.A = 32.0;
-    gv_wave_result rl, rh;
-    gdl_test_check_rc(gv_wave_run(&lo, seed, (size_t)s, &rl), "wave A=1/4");
-    gdl_test_check_rc(gv_wave_run(&hi, seed, (size_t)s, &rh), "wave A=32");
-    double r = rl.var / rl.bound, drop = (rl.var / rl.eg2) / (rh.var / rh.eg2);
+    double r, rhi, drop;
+    lowfreq_control(GDL_PSI_SIN, 32.0, seed, s, &r, &rhi, &drop);
     printf("GV3 control rep %d: A=1/4: Var/bound = %.3g (A=32: %.3g); [Var/E||g||^2](A=1/4) / [..](A=32) = %.3g\n", s, r,
-           rh.var / rh.bound, drop);
+           rhi, drop);
     snprintf(params, sizeof params, "A=1/4 psi=sin rep=%d", s);
     claim_loop("GV3", "control_lowfreq_var_over_bound", r, ">=", 1e-3, s == 0, params);
     claim_loop("GV3", "control_lowfreq_over_A32", drop, ">=", 100.0, s == 0, params);
@@ -447,6 +472,14 @@ static double series_factor(gdl_psi psi, size_t K) {
     f += psi == GDL_PSI_TRIANGLE ? ((k & 1) ? 8.0 / (M_PI * M_PI * kk * kk * sqrt(kk)) : 0.0) : 2.0 / (M_PI * kk * sqrt(kk));
   }
   return f * f;
+}
+
+/* claim() of GV3 for the wave nm, the check named "<nm>_<what>" */
+static void wave_claim(const char *nm, const char *what, double measured, const char *rel, double bound,
+                       const char *params) {
+  char check[80];
+  snprintf(check, sizeof check, "%s_%s", nm, what);
+  claim("GV3", check, measured, rel, bound, params);
 }
 
 static void gv3_every_wave(int wi) {
@@ -499,15 +532,12 @@ static void gv3_every_wave(int wi) {
              r->var / r->jump_pred);
   }
   snprintf(params, sizeof params, "psi=%s K=%d: max |bound_K 2A/(gmu2 (sum_{k<=K}|coef_k|k^-1/2)^2) - 1|", nm, GV_WAVE_HARMONICS);
-  snprintf(check, sizeof check, "%s_bound_const_relerr", nm);
-  claim("GV3", check, worst_const, "<=", 1e-12, params);
+  wave_claim(nm, "bound_const_relerr", worst_const, "<=", 1e-12, params);
   snprintf(params, sizeof params, "psi=%s: max over A, reps of var_hi/bound_full (measured tightness)", nm);
-  snprintf(check, sizeof check, "%s_var_hi_over_bound_full_max", nm);
-  claim("GV3", check, tmax, "<=", 1.0, params);
+  wave_claim(nm, "var_hi_over_bound_full_max", tmax, "<=", 1.0, params);
   /* the error bar is informative: the bracket of the full wave is narrow */
   snprintf(params, sizeof params, "psi=%s K=%d: max over A = 2..16, reps of var_hi/var_lo", nm, GV_WAVE_HARMONICS);
-  snprintf(check, sizeof check, "%s_bracket_ratio_max", nm);
-  claim("GV3", check, worst_bar, "<=", 1.25, params);
+  wave_claim(nm, "bracket_ratio_max", worst_bar, "<=", 1.25, params);
   /* the tail bound covers the harmonics it drops: at K = 8, the exactly computed harmonics
    * 9..16 move sqrt(Var) by at most tail(8) (reverse triangle inequality in L2(a)) */
   double worst_cover = 0.0;
@@ -517,12 +547,10 @@ static void gv3_every_wave(int wi) {
     worst_cover = fmax(worst_cover, fabs(sqrt(r16->var) - sqrt(r8->var)) / r8->tail);
   }
   snprintf(params, sizeof params, "psi=%s A=2,4: max |sqrt(Var_16) - sqrt(Var_8)|/tail_8", nm);
-  snprintf(check, sizeof check, "%s_tail8_covers_harmonics_9_16", nm);
-  claim("GV3", check, worst_cover, "<=", 1.0, params);
+  wave_claim(nm, "tail8_covers_harmonics_9_16", worst_cover, "<=", 1.0, params);
   /* the jump law (leading order, grid factor per harmonic): relative remainder <= 1/A */
   snprintf(params, sizeof params, "psi=%s A=8,16, %d reps: max A |Var/prediction - 1|", nm, GV3W_SEEDS);
-  snprintf(check, sizeof check, "%s_jump_prediction_relerr_times_A", nm);
-  claim("GV3", check, worst_pred, "<=", 1.0, params);
+  wave_claim(nm, "jump_prediction_relerr_times_A", worst_pred, "<=", 1.0, params);
   /* two-sided rate: slope of log(Var/C_net) vs log A in s_0 +- delta (4 SE outward) */
   double rem[RUNS];
   for (int i = 0; i < RUNS; i++) rem[i] = 1.0 + 1.0 / px[i];
@@ -545,18 +573,10 @@ Test(gradient_variance, GV3_every_wave_control_low_frequency) {
   char params[96], check[80];
   for (int wi = 0; wi < 2; wi++)
     for (int s = 0; s < GV3W_SEEDS; s++) {
-      gv_wave_config lo, hi;
-      gv_wave_config_default(&lo);
-      gv_wave_config_default(&hi);
-      lo.psi = hi.psi = gv3w_psi[wi];
-      lo.A = 0.25;
-      hi.A = 16.0;
-      gv_wave_result rl, rh;
-      gdl_test_check_rc(gv_wave_run(&lo, seed, (size_t)s, &rl), "wave A=1/4");
-      gdl_test_check_rc(gv_wave_run(&hi, seed, (size_t)s, &rh), "wave A=16");
-      double r = rl.var / rl.bound, drop = (rl.var / rl.eg2) / (rh.var / rh.eg2);
+      double r, rhi, drop;
+      lowfreq_control(gv3w_psi[wi], 16.0, seed, s, &r, &rhi, &drop);
       printf("GV3 %s control rep %d: A=1/4: Var/bound = %.3g (A=16: %.3g); [Var/E||g||^2](1/4)/[..](16) = %.3g\n",
-             gv3w_name[wi], s, r, rh.var / rh.bound, drop);
+             gv3w_name[wi], s, r, rhi, drop);
       snprintf(params, sizeof params, "A=1/4 psi=%s rep=%d", gv3w_name[wi], s);
       snprintf(check, sizeof check, "control_lowfreq_%s_var_over_bound", gv3w_name[wi]);
       claim_loop("GV3", check, r, ">=", 1e-4, s == 0, params);
@@ -645,23 +665,20 @@ Test(gradient_variance, GV4_gram_lambda_max, .timeout = 120) {
 static const double gv5_a[GV5_WAVES] = {1, 2, 4, 64, 128};
 
 static double gv5_wave_fvu[GV5_WAVES];
-static int gv5_wave_one(void *seed, int i) {
+static int gv5_wave_one(uint64_t seed, int i) {
   gv_fvu_wave_config c;
   gv_fvu_wave_config_default(&c);
   c.a = gv5_a[i];
-  return gv_fvu_wave_run(&c, *(uint64_t *)seed, 0, &gv5_wave_fvu[i]);
+  return gv_fvu_wave_run(&c, seed, 0, &gv5_wave_fvu[i]);
 }
 
 Test(gradient_variance, GV5_wave_training, .timeout = 300) {
   /* 1 -> 64 -> 64 -> 1 ReLU, u ~ U[-1,1], target cos(pi a (u + 1)), Adam 1e-3, batch 32,
    * 8000 train / 2000 test, 50 epochs (12500 steps): gv_fvu_wave_config_default. */
-  uint64_t seed = gdl_test_seed();
-  static int rc[GV5_WAVES];
+  par_runs("GV5 wave", GV5_WAVES, gv5_wave_one);
   const double *fvu = gv5_wave_fvu;
-  par_runs(GV5_WAVES, gv5_wave_one, &seed, rc);
   char params[96];
   for (int i = 0; i < GV5_WAVES; i++) {
-    cr_assert(rc[i] == GDL_OK, "GV5 wave a=%g: %s", gv5_a[i], gdl_strerror_last());
     printf("GV5 wave a=%g: test FVU = %.4f\n", gv5_a[i], fvu[i]);
     snprintf(params, sizeof params, "a=%g 1-64-64-1 ReLU Adam 1e-3 bs32 12500 steps", gv5_a[i]);
     if (gv5_a[i] <= 4) claim("GV5", "wave_learned_fvu", fvu[i], "<=", 0.1, params);
@@ -673,25 +690,21 @@ Test(gradient_variance, GV5_wave_training, .timeout = 300) {
 static const uint64_t gv5_p[GV5_MOD] = {1009, 10007, 1009, 10007};
 
 static gv_fvu_mod_result gv5_mod_res[GV5_MOD];
-static int gv5_mod_one(void *seed, int i) {
+static int gv5_mod_one(uint64_t seed, int i) {
   gv_fvu_mod_config c;
   gv_fvu_mod_config_default(&c);
   c.p = gv5_p[i];
   c.control = i >= 2;
   c.track_every = c.p == 1009 ? 3000 : 0;  /* exact class Var at checkpoints of the p = 1009 runs */
-  return gv_fvu_mod_run(&c, *(uint64_t *)seed, 0, &gv5_mod_res[i]);
+  return gv_fvu_mod_run(&c, seed, 0, &gv5_mod_res[i]);
 }
 
 Test(gradient_variance, GV5_modular_training, .timeout = 300) {
-  uint64_t seed = gdl_test_seed();
-  static int rc[GV5_MOD];
-  const gv_fvu_mod_result *res = gv5_mod_res;
-  par_runs(GV5_MOD, gv5_mod_one, &seed, rc);
+  par_runs("GV5 modular", GV5_MOD, gv5_mod_one);
   char params[160];
   for (int i = 0; i < GV5_MOD; i++) {
     int control = i >= 2;
-    const gv_fvu_mod_result *o = &res[i];
-    cr_assert(rc[i] == GDL_OK, "GV5 modular run %d: %s", i, gdl_strerror_last());
+    const gv_fvu_mod_result *o = &gv5_mod_res[i];
     printf("GV5 modular p=%llu a=%llu: test FVU = %.4f\n", (unsigned long long)gv5_p[i], (unsigned long long)o->a, o->fvu);
     snprintf(params, sizeof params, "p=%llu a=%llu scalar input 1-64-64-1 ReLU Adam 1e-3 bs32 12000 steps",
              (unsigned long long)gv5_p[i], (unsigned long long)o->a);
@@ -737,26 +750,17 @@ Test(gradient_variance, GV6_additive_class_variance, .timeout = 120) {
   double worst_id = 0.0;
   for (int pi = 0; pi < 2; pi++)
     for (int bits = 0; bits <= 1; bits++) {
-      gv_modmul_config c;
-      gv_modmul_config_default(&c);
-      c.p = gv2_p[pi];
-      c.bits = bits;
-      gdl_domain d;
-      size_t m = (size_t)c.p, dim;
-      double *X;
-      uint64_t *ints;
-      zp_points(c.p, bits, &d, &X, &ints, &dim);
-      gdl_net *net;
-      gdl_test_check_rc(gv_modmul_net(&c, seed, 0, &net), "net");
-      shift_ctx sc = {c.p, ints};
-      gdl_class H = {m, shift_eval, &sc, NULL};
+      zp_case z;
+      zp_case_init(&z, gv2_p[pi], bits);
+      gdl_test_check_rc(gv_modmul_net(&z.c, seed, 0, &z.net), "net");
+      shift_ctx sc = {z.c.p, z.ints};
+      gdl_class H = {z.m, shift_eval, &sc, NULL};
       gdl_var_result g;
       gv_modmul_result a;
-      gdl_test_check_rc(gdl_variance_gemm(net, m, X, NULL, &H, 0, &g), "gemm");
-      gdl_test_check_rc(gv_modadd_run(&c, seed, 0, &a), "modadd");
+      gdl_test_check_rc(gdl_variance_gemm(z.net, z.m, z.X, NULL, &H, 0, &g), "gemm");
+      gdl_test_check_rc(gv_modadd_run(&z.c, seed, 0, &a), "modadd");
       worst_id = fmax(worst_id, fabs(a.var - g.var) / g.var);
-      free(X); free(ints);
-      gdl_net_free(net);
+      zp_case_free(&z);
     }
   claim("GV6", "additive_closed_form_eq_gemm_relerr", worst_id, "<=", 1e-9, "p=101,211 bits+scalar rep=0 phi=cos");
   for (int bits = 0; bits <= 1; bits++) {
@@ -764,10 +768,7 @@ Test(gradient_variance, GV6_additive_class_variance, .timeout = 120) {
     size_t k = 0;
     for (int pi = 0; pi < GV2_NP; pi++)
       for (int s = 0; s < GV2_SEEDS; s++) {
-        gv_modmul_config c;
-        gv_modmul_config_default(&c);
-        c.p = gv2_p[pi];
-        c.bits = bits;
+        gv_modmul_config c = modmul_config(gv2_p[pi], bits);
         gv_modmul_result a;
         gdl_test_check_rc(gv_modadd_run(&c, seed, (size_t)s, &a), "modadd");
         snprintf(params, sizeof params, "%s phi=cos p=%llu rep=%d: shifts", bits ? "bits" : "scalar", (unsigned long long)c.p, s);
@@ -809,26 +810,22 @@ Test(gradient_variance, GV6_additive_class_variance, .timeout = 120) {
 #define GV6_P ((uint64_t)16777213)
 #define GV6_REPS 3
 static gv_bitmod_result gv6_res[2 * GV6_REPS];
-static int gv6_one(void *seed, int i) {
+static int gv6_one(uint64_t seed, int i) {
   gv_bitmod_config c;
   gv_bitmod_config_default(&c);
   c.p = GV6_P;
   c.mtr = 65536;
   c.mte = 16384;
   c.add = i >= GV6_REPS;
-  return gv_bitmod_run(&c, *(uint64_t *)seed, (size_t)(i % GV6_REPS), &gv6_res[i]);
+  return gv_bitmod_run(&c, seed, (size_t)(i % GV6_REPS), &gv6_res[i]);
 }
 
 Test(gradient_variance, GV6_bits_training, .timeout = 300) {
-  uint64_t seed = gdl_test_seed();
-  static int rc[2 * GV6_REPS];
-  const gv_bitmod_result *res = gv6_res;
-  par_runs(2 * GV6_REPS, gv6_one, &seed, rc);
+  par_runs("GV6 bits", 2 * GV6_REPS, gv6_one);
   char params[200];
   for (int i = 0; i < 2 * GV6_REPS; i++) {
     int add = i >= GV6_REPS;
-    const gv_bitmod_result *o = &res[i];
-    cr_assert(rc[i] == GDL_OK, "GV6 run %d: %s", i, gdl_strerror_last());
+    const gv_bitmod_result *o = &gv6_res[i];
     printf("GV6 bits p=%llu %s a=%llu: test Pearson %.4f, FVU %.4f\n", (unsigned long long)GV6_P, add ? "x + a" : "a x",
            (unsigned long long)o->a, o->pearson, o->fvu);
     snprintf(params, sizeof params, "p=%llu %s a=%llu rep=%d, 24 bits, 24-64-64-1 ReLU Adam 1e-3 bs32 4000 steps, m_test=%zu",

@@ -113,6 +113,18 @@ Test(sh1, orbit_variance_under_schur_bound) {
  * ReLU neuron along e_1 (kink at 0.5, output weight 10) has Var/E||g||^2 within 10x of the sharp
  * constant lambda* = max_l lambda_l at small gamma. Deterministic: no seed enters. */
 #define NTG 7
+/* An SH1 net of the experiment's configuration (kind, gamma; width N, 0: the default width)
+ * drawn from the test stream `purpose`, returned in *r (the test may draw from it; frees it). */
+static gdl_net *sh1_net(sh_kind kind, double gamma, size_t N, const char *purpose, gsl_rng **r) {
+  sh_config c;
+  sh_config_default(&c, kind, gamma);
+  if (N) c.N = N;
+  *r = gdl_test_rng(purpose, 0);
+  gdl_net *net = NULL;
+  gdl_test_check_rc(sh_net_create(&c, *r, NULL, &net), "net");
+  return net;
+}
+
 Test(sh1, schur_bound_tight_regime) {
   uint64_t seed = gdl_test_seed();
   static const double tg[NTG] = {0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0};
@@ -139,12 +151,8 @@ Test(sh1, schur_bound_tight_regime) {
   gdl_test_claim("SH1", "B_over_lambda2_gamma3", r_large, "<", 1.1, r_large < 1.1, seed, params);
 
   /* a single aligned neuron: the sharp constant lambda* is nearly attained */
-  sh_config c;
-  sh_config_default(&c, SH_E1_RIDGE, 0.1);
-  c.N = 1;
-  gsl_rng *r = gdl_test_rng("sh1.neuron", 0);
-  gdl_net *net = NULL;
-  gdl_test_check_rc(sh_net_create(&c, r, NULL, &net), "net");
+  gsl_rng *r;
+  gdl_net *net = sh1_net(SH_E1_RIDGE, 0.1, 1, "sh1.neuron", &r);
   double *W = gdl_net_weight(net, 0);
   for (size_t k = 0; k < D; k++) W[k] = k == 0 ? 1.0 : 0.0;
   gdl_net_bias(net, 0)[0] = -0.5;
@@ -176,11 +184,8 @@ Test(sh1, schur_bound_tight_regime) {
 
 Test(sh1, importance_sampling_agrees_with_quadrature) {
   uint64_t seed = gdl_test_seed();
-  sh_config c;
-  sh_config_default(&c, SH_FCN_SGD, 1.0);
-  gsl_rng *r = gdl_test_rng("sh1.is", 0);
-  gdl_net *net;
-  gdl_test_check_rc(sh_net_create(&c, r, NULL, &net), "net");
+  gsl_rng *r;
+  gdl_net *net = sh1_net(SH_FCN_SGD, 1.0, 0, "sh1.is", &r);
   const double gs[3] = {0.5, 1.0, 2.0};
   for (size_t i = 0; i < 3; i++) {
     gdl_orbit_var v;
@@ -200,13 +205,10 @@ Test(sh1, importance_sampling_agrees_with_quadrature) {
 
 Test(sh1, control_coordinate_learner_sees_large_gradient) {
   uint64_t seed = gdl_test_seed();
-  sh_config c;
-  sh_config_default(&c, SH_E1_ADAM, 1.0);
-  c.N = 128;
-  gsl_rng *r = gdl_test_rng("sh1.ctrl", 0);
-  gdl_net *net;
-  gdl_test_check_rc(sh_net_create(&c, r, NULL, &net), "net");
-  gdl_rng_gaussian(r, 1.0 / sqrt((double)c.N), c.N, gdl_net_weight(net, 1)); /* a ~ N(0, 1/N) */
+  const size_t N = 128;
+  gsl_rng *r;
+  gdl_net *net = sh1_net(SH_E1_ADAM, 1.0, N, "sh1.ctrl", &r);
+  gdl_rng_gaussian(r, 1.0 / sqrt((double)N), N, gdl_net_weight(net, 1)); /* a ~ N(0, 1/N) */
   double e1[D] = {1.0};
   double *G = malloc(net->nparams * sizeof *G);
   cr_assert(G != NULL);

@@ -352,42 +352,53 @@ static void describe(const sphere_ng_config *c, const sphere_ng_result *e, char 
            e->mean_ctl, e->se_ctl);
 }
 
+/* One NG3 experiment: its configuration, its result and their description (the params of its
+ * records). */
+typedef struct {
+  sphere_ng_config c;
+  sphere_ng_result e;
+  char params[700];
+} ng3_run;
+
+/* NG3 (a), the bound: mean|corr| + 4 SE <= the bound with the junk sum at -4 SE, asserted as
+ * `check` on the experiment of the configuration that setup gives (*r, for the test's further
+ * checks). */
+static void ng3_bound(void (*setup)(sphere_ng_config *), const char *check, ng3_run *r) {
+  uint64_t seed = gdl_test_seed();
+  const sphere_ng_result *e = &r->e;
+  setup(&r->c);
+  gdl_test_check_rc(sphere_ng_run(&r->c, seed, &r->e), "sphere_ng_run");
+  describe(&r->c, e, r->params, sizeof r->params);
+  double lhs = e->mean_abs + NSTD * e->se_abs;
+  gdl_test_claim("NG3", check, lhs, "<=", e->bound_lo, lhs <= e->bound_lo, seed, r->params);
+}
+
 Test(sphere, NG3_bound, .timeout = 600) {
   uint64_t seed = gdl_test_seed();
-  sphere_ng_config c;
-  sphere_ng_config_default(&c);
-  sphere_ng_result e;
-  gdl_test_check_rc(sphere_ng_run(&c, seed, &e), "sphere_ng_run");
-  char params[700];
-  describe(&c, &e, params, sizeof params);
-  double lhs = e.mean_abs + NSTD * e.se_abs;
-  gdl_test_claim("NG3", "NG3_bound_d8_k4", lhs, "<=", e.bound_lo, lhs <= e.bound_lo, seed, params);
+  ng3_run r;
+  ng3_bound(sphere_ng_config_default, "NG3_bound_d8_k4", &r);
+  const sphere_ng_result *e = &r.e;
   /* control: the same trainer and budget learn x1 (degree 1) above the upper end (junk sum
    * + 4 SE) of the bound that the degree-4 target obeys: were the bound false for the hard
    * target in the way the control shows is possible, (a) would fail */
-  double ctl = e.mean_ctl - NSTD * e.se_ctl;
-  gdl_test_claim("NG3", "NG3_control_x1_above_hard_bound", ctl, ">", e.bound_hi, ctl > e.bound_hi, seed, params);
+  double ctl = e->mean_ctl - NSTD * e->se_ctl;
+  gdl_test_claim("NG3", "NG3_control_x1_above_hard_bound", ctl, ">", e->bound_hi, ctl > e->bound_hi, seed, r.params);
 }
 
 Test(sphere, NG3_tight, .timeout = 300) {
   uint64_t seed = gdl_test_seed();
-  sphere_ng_config c;
-  sphere_ng_config_tight(&c);
-  sphere_ng_result e;
-  gdl_test_check_rc(sphere_ng_run(&c, seed, &e), "sphere_ng_run");
-  char params[700];
-  describe(&c, &e, params, sizeof params);
+  ng3_run r;
   /* (a) the bound: mean + 4 SE <= bound with the junk sum at -4 SE */
-  double hi = e.mean_abs + NSTD * e.se_abs;
-  gdl_test_claim("NG3", "NG3_tight_bound", hi, "<=", e.bound_lo, hi <= e.bound_lo, seed, params);
+  ng3_bound(sphere_ng_config_tight, "NG3_tight_bound", &r);
+  const sphere_ng_result *e = &r.e;
   /* the lower end also removes the test-sample inflation E|c_hat| - E|c| <= mtest^(-1/2)
    * (|f_T| <= 1, ||x1|| = 1; theorems/sphere.md section 3) */
-  double lo = e.mean_abs - NSTD * e.se_abs - 1.0 / sqrt((double)c.mtest);
+  double lo = e->mean_abs - NSTD * e->se_abs - 1.0 / sqrt((double)r.c.mtest);
   /* (b) the measured correlation exceeds sqrt(lambda): the G-term is needed */
-  gdl_test_claim("NG3", "NG3_tight_above_sqrt_lambda", lo, ">", sqrt(e.lambda), lo > sqrt(e.lambda), seed, params);
+  gdl_test_claim("NG3", "NG3_tight_above_sqrt_lambda", lo, ">", sqrt(e->lambda), lo > sqrt(e->lambda), seed, r.params);
   /* (c) tightness: bound (junk sum at +4 SE) / measured (lower end) <= 12, between the honest
    * ratio (8.1-8.6 calibrated) and a G-term 2x too large (~16) */
-  double ratio = e.bound_hi / lo;
+  double ratio = e->bound_hi / lo;
   gdl_test_claim("NG3", "NG3_tight_bound_over_measured", ratio, "<=", SPHERE_TIGHT_RATIO, lo > 0 && ratio <= SPHERE_TIGHT_RATIO,
-                 seed, params);
+                 seed, r.params);
 }
