@@ -1,10 +1,33 @@
-/* experiment.c: the sweep key and sidecar head shared by every experiment module. */
+/* experiment.c: the sweep key and sidecar head shared by every experiment module, and their small
+ * JSON helpers. */
 #define _XOPEN_SOURCE 700
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "experiments/experiment.h"
+
+int gdl_exp_json_u64s(gdl_json *j, const char *key, size_t n, const uint64_t *v) {
+  GDL_CHECK_ARG(n == 0 || v != NULL, "gdl_exp_json_u64s: v is NULL");
+  double *d = malloc((n ? n : 1) * sizeof *d);
+  if (!d) return gdl_fail(GDL_ENOMEM, "gdl_exp_json_u64s: out of memory");
+  for (size_t i = 0; i < n; i++) d[i] = (double)v[i];
+  int rc = gdl_json_nums(j, key, n, d);
+  free(d);
+  return rc;
+}
+
+gdl_train_config gdl_exp_train_config(gdl_optimizer opt, double lr, gdl_data_mode data, size_t batch, size_t steps) {
+  gdl_train_config c;
+  gdl_train_config_default(&c);
+  c.loss = GDL_LOSS_SQUARED;
+  c.opt = opt;
+  c.lr = lr;
+  c.data = data;
+  c.batch = batch;
+  c.steps = steps;
+  return c;
+}
 
 int gdl_exp_doc(const char *family, const char *mode, uint64_t seed, gdl_exp_config_fn cfg_json, const void *cfg,
                 gdl_json **out) {

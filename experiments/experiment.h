@@ -21,8 +21,18 @@
 extern "C" {
 #endif
 
+/* The number of elements of an array (not a pointer). */
+#define GDL_EXP_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
 /* Writes a configuration's members into the open object of j. */
 typedef int (*gdl_exp_config_fn)(const void *cfg, gdl_json *j);
+
+/* key: [v[0], ..., v[n-1]] as JSON numbers (a grid of moduli or sizes in a config document). */
+int gdl_exp_json_u64s(gdl_json *j, const char *key, size_t n, const uint64_t *v);
+
+/* gdl_train_config_default with the squared loss and the members every experiment sets: the
+ * optimizer, step size, data mode, batch and number of steps. */
+gdl_train_config gdl_exp_train_config(gdl_optimizer opt, double lr, gdl_data_mode data, size_t batch, size_t steps);
 
 /* A new JSON document {"family", "mode", "version", "git", "seed", "config": {cfg_json(cfg)}}: the
  * key of a sweep (gdl_sweep_set_key(gdl_json_text(doc))) and the head of its sidecar, to

@@ -10,20 +10,12 @@ static const char *const staircase_targets[4] = {STAIRCASE_TARGET_STAIRCASE, STA
 static const char *const staircase_names[4] = {"staircase", "leap3", "leap2", "leap4"};
 
 void staircase_config_default(staircase_config *c) {
-  memset(c, 0, sizeof *c);
-  c->target = STAIRCASE_TARGET_STAIRCASE;
-  c->net = STAIRCASE_NET_MEANFIELD2;
-  c->d = 32;
-  c->width = 64;
-  c->lr_mf = 0.5;
-  c->lr_std = 0.02;
-  c->hand_scale = 1.0;
-  c->budget = 300 * 32;
-  c->eval_every = 5 * 32;
-  c->ntest = 1000;
-  c->hit_fvu = 0.1;
-  c->stop_at_hit = 1;
-  c->purpose = "ms";
+  *c = (staircase_config){.target = STAIRCASE_TARGET_STAIRCASE, .net = STAIRCASE_NET_MEANFIELD2,
+                           .d = 32, .width = 64,
+                           .lr_mf = 0.5, .lr_std = 0.02, .hand_scale = 1.0,
+                           .budget = 300 * 32, .eval_every = 5 * 32, .ntest = 1000,
+                           .hit_fvu = 0.1, .stop_at_hit = 1,
+                           .purpose = "ms"};
 }
 
 const char *staircase_target_name(int target) {
@@ -122,10 +114,7 @@ int staircase_config_json(const void *cfg, gdl_json *j) {
 
 void staircase_result_free(staircase_result *r) {
   if (!r) return;
-  free(r->eval_step);
-  free(r->eval_fvu);
-  free(r->track_step);
-  free(r->track_w);
+  GDL_FREE_ALL(r->eval_step, r->eval_fvu, r->track_step, r->track_w);
   gdl_net_free(r->net);
   memset(r, 0, sizeof *r);
 }
@@ -318,9 +307,7 @@ cleanup:
   gdl_rng_free(rtrain);
   gdl_rng_free(rtest);
   gdl_poly_free(p);
-  free(Xt);
-  free(yt);
-  free(ft);
+  GDL_FREE_ALL(Xt, yt, ft);
   if (rc != GDL_OK) staircase_result_free(res);
   return rc;
 }
@@ -357,9 +344,7 @@ int staircase_fourier_coef(gdl_net *net, size_t d, size_t k, const size_t *S, si
   }
   rc = gdl_mean_se(M, g, mean, se);
 cleanup:
-  free(X);
-  free(f);
-  free(g);
+  GDL_FREE_ALL(X, f, g);
   return rc;
 }
 
@@ -385,9 +370,7 @@ int staircase_fvu(gdl_net *net, const char *target, size_t d, size_t m, gsl_rng 
   *fvu = sse / (double)m / poly_var(p);
 cleanup:
   gdl_poly_free(p);
-  free(X);
-  free(y);
-  free(f);
+  GDL_FREE_ALL(X, y, f);
   return rc;
 }
 
