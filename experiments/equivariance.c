@@ -38,25 +38,16 @@ void eq1_config_default(eq1_config *c, eq_setup s, eq_algo a, size_t depth) {
 
 /* every member but the grid coordinates (setup, algo, depth, index) */
 static int eq1_params_json(const eq1_config *c, gdl_json *j) {
-  GDL_TRY(gdl_json_int(j, "n", (long long)c->n));
-  GDL_TRY(gdl_json_int(j, "width", (long long)c->width));
-  GDL_TRY(gdl_json_str(j, "activation", "tanh"));
-  GDL_TRY(gdl_json_int(j, "steps", (long long)c->steps));
-  GDL_TRY(gdl_json_int(j, "m", (long long)c->m));
-  GDL_TRY(gdl_json_int(j, "batch", (long long)c->batch));
-  GDL_TRY(gdl_json_int(j, "ntest", (long long)c->ntest));
-  GDL_TRY(gdl_json_str(j, "target", c->target));
-  GDL_TRY(gdl_json_num(j, "bias_sd", c->bias_sd));
-  GDL_TRY(gdl_json_num(j, "lr", c->lr));
-  GDL_TRY(gdl_json_num(j, "lr_adam", c->lr_adam));
-  GDL_TRY(gdl_json_num(j, "l2_clip", c->l2_clip));
-  GDL_TRY(gdl_json_num(j, "noise_tau", c->noise_tau));
-  GDL_TRY(gdl_json_num(j, "coord_clip", c->coord_clip));
-  GDL_TRY(gdl_json_str(j, "purpose_init", c->purpose_init));
-  GDL_TRY(gdl_json_str(j, "purpose_data", c->purpose_data));
-  GDL_TRY(gdl_json_str(j, "purpose_group", c->purpose_group));
-  GDL_TRY(gdl_json_str(j, "purpose_train", c->purpose_train));
-  return gdl_json_str(j, "purpose_noise", c->purpose_noise);
+  const gdl_exp_field f[] = {
+      GDL_EXP_INT("n", c->n), GDL_EXP_INT("width", c->width), GDL_EXP_STR("activation", "tanh"),
+      GDL_EXP_INT("steps", c->steps), GDL_EXP_INT("m", c->m), GDL_EXP_INT("batch", c->batch),
+      GDL_EXP_INT("ntest", c->ntest), GDL_EXP_STR("target", c->target), GDL_EXP_NUM("bias_sd", c->bias_sd),
+      GDL_EXP_NUM("lr", c->lr), GDL_EXP_NUM("lr_adam", c->lr_adam), GDL_EXP_NUM("l2_clip", c->l2_clip),
+      GDL_EXP_NUM("noise_tau", c->noise_tau), GDL_EXP_NUM("coord_clip", c->coord_clip),
+      GDL_EXP_STR("purpose_init", c->purpose_init), GDL_EXP_STR("purpose_data", c->purpose_data),
+      GDL_EXP_STR("purpose_group", c->purpose_group), GDL_EXP_STR("purpose_train", c->purpose_train),
+      GDL_EXP_STR("purpose_noise", c->purpose_noise)};
+  return gdl_exp_json_fields(j, GDL_EXP_COUNT(f), f);
 }
 
 int eq1_config_json(const void *cfg, gdl_json *j) {
@@ -404,22 +395,15 @@ double eq3_sym_threshold(double alpha) { return sqrt(2.0 * log(2.0 / alpha)); }
 
 int eq3_config_json(const void *cfg, gdl_json *j) {
   const eq3_config *c = cfg;
-  GDL_TRY(gdl_json_int(j, "n", (long long)c->n));
-  GDL_TRY(gdl_json_int(j, "k", (long long)c->k));
-  GDL_TRY(gdl_json_int(j, "t0", (long long)c->t0));
-  GDL_TRY(gdl_json_bool(j, "hand", c->hand));
-  GDL_TRY(gdl_json_num(j, "hand_scale", c->hand_scale));
-  GDL_TRY(gdl_json_int(j, "hidden", (long long)c->hidden));
-  GDL_TRY(gdl_json_str(j, "activation", "relu"));
-  GDL_TRY(gdl_json_num(j, "w0_sd", c->w0_sd));
-  GDL_TRY(gdl_json_num(j, "b0_sd", c->b0_sd));
-  GDL_TRY(gdl_json_num(j, "lr", c->lr));
-  GDL_TRY(gdl_json_int(j, "batch", (long long)c->batch));
-  GDL_TRY(gdl_json_int(j, "steps", (long long)c->steps));
-  GDL_TRY(gdl_json_int(j, "ntest", (long long)c->ntest));
-  GDL_TRY(gdl_json_str(j, "purpose_init_prefix", c->purpose_init_prefix));
-  GDL_TRY(gdl_json_str(j, "purpose_train", c->purpose_train));
-  return gdl_json_str(j, "purpose_test", c->purpose_test);
+  const gdl_exp_field f[] = {
+      GDL_EXP_INT("n", c->n), GDL_EXP_INT("k", c->k), GDL_EXP_INT("t0", c->t0), GDL_EXP_BOOL("hand", c->hand),
+      GDL_EXP_NUM("hand_scale", c->hand_scale), GDL_EXP_INT("hidden", c->hidden), GDL_EXP_STR("activation", "relu"),
+      GDL_EXP_NUM("w0_sd", c->w0_sd), GDL_EXP_NUM("b0_sd", c->b0_sd),
+      GDL_EXP_NUM("lr", c->lr), GDL_EXP_INT("batch", c->batch), GDL_EXP_INT("steps", c->steps),
+      GDL_EXP_INT("ntest", c->ntest),
+      GDL_EXP_STR("purpose_init_prefix", c->purpose_init_prefix), GDL_EXP_STR("purpose_train", c->purpose_train),
+      GDL_EXP_STR("purpose_test", c->purpose_test)};
+  return gdl_exp_json_fields(j, GDL_EXP_COUNT(f), f);
 }
 
 /* Train on chi_T from the cube, online SGD; final correlation E[f chi_T] on a fresh test

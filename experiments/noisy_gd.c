@@ -433,16 +433,14 @@ void noisy_gd_grid_make(noisy_gd_grid *g, int full, uint64_t seed) {
   grid_add(g, &c, 3);
 }
 
+static int grid_point_json(const void *ctx, size_t i, gdl_json *j) {
+  const noisy_gd_grid *g = ctx;
+  return noisy_gd_config_json(&g->cfg[i], j);
+}
+
 int noisy_gd_grid_json(const void *ctx, gdl_json *j) {
   const noisy_gd_grid *g = ctx;
-  GDL_TRY(gdl_json_begin_list(j, "points"));
-  for (size_t i = 0; i < g->np; i++) {
-    GDL_TRY(gdl_json_begin(j, NULL));
-    GDL_TRY(gdl_json_int(j, "panel", g->panel[i]));
-    GDL_TRY(noisy_gd_config_json(&g->cfg[i], j));
-    GDL_TRY(gdl_json_end(j));
-  }
-  return gdl_json_end(j);
+  return gdl_exp_points_json(j, g->np, g->panel, grid_point_json, g);
 }
 
 int noisy_gd_sweep_point(void *ctx, gdl_sweep *s, size_t i) {

@@ -301,19 +301,15 @@ void sphere_grid_make(sphere_grid *g, int full, uint64_t seed) {
   g->panel[g->np++] = 3;
 }
 
+/* panel 1: AL2, else NG3 */
+static int grid_point_json(const void *ctx, size_t i, gdl_json *j) {
+  const sphere_grid *g = ctx;
+  return g->panel[i] == 1 ? sphere_al2_config_json(&g->al[i], j) : sphere_ng_config_json(&g->ng[i], j);
+}
+
 int sphere_grid_json(const void *ctx, gdl_json *j) {
   const sphere_grid *g = ctx;
-  GDL_TRY(gdl_json_begin_list(j, "points"));
-  for (size_t i = 0; i < g->np; i++) {
-    GDL_TRY(gdl_json_begin(j, NULL));
-    GDL_TRY(gdl_json_int(j, "panel", g->panel[i]));
-    if (g->panel[i] == 1)
-      GDL_TRY(sphere_al2_config_json(&g->al[i], j));
-    else
-      GDL_TRY(sphere_ng_config_json(&g->ng[i], j));
-    GDL_TRY(gdl_json_end(j));
-  }
-  return gdl_json_end(j);
+  return gdl_exp_points_json(j, g->np, g->panel, grid_point_json, g);
 }
 
 int sphere_point_row(const sphere_grid *g, size_t i, double *v) {

@@ -416,31 +416,28 @@ size_t sq_dimension_npoints(const sq_dimension_config *c) { return c->np + 1; }
 
 int sq_dimension_write_point(const sq_dimension_config *c, size_t i, const char *path) {
   GDL_CHECK_ARG(c != NULL && path != NULL && i <= c->np, "sq_dimension_write_point: bad arguments");
-  gdl_csv *csv = NULL;
-  GDL_TRY(gdl_csv_open(path, SQD_NCOLS, sq_dimension_columns, &csv));
-  int rc = GDL_OK;
+  /* a Z_p point: a row per (group, phi); the parity point: a row per degree k <= par_n and per
+   * conjugate degree k >= 1 (cube_point refuses par_n > 12 before the first row) */
+  double rows[2 * 12 + 1][SQD_NCOLS];
+  size_t n = 0;
   sqd_result r;
   if (i < c->np) {
     uint64_t p = c->p[i];
     for (int g = 0; g < SQD_NGROUP; g++)
       for (int f = 0; f < SQD_NPHI; f++) {
-        GDL_TRY_CLEANUP(sqd_zp_point(p, (sqd_phi)f, (sqd_group)g, &r));
+        GDL_TRY(sqd_zp_point(p, (sqd_phi)f, (sqd_group)g, &r));
         double M = r.offmass * (double)(r.nmembers - 1);
         double row[SQD_NCOLS] = {g, f, (double)p, 1, (double)r.nmembers, (double)r.d, r.maxoff, r.offmass,
                                  (double)sqd_mass_guarantee(r.nmembers, M)};
-        GDL_TRY_CLEANUP(gdl_csv_row(csv, row));
+        memcpy(rows[n++], row, sizeof row);
       }
   } else {
     for (int conj = 0; conj < 2; conj++)
       for (unsigned k = conj ? 1 : 0; k <= c->par_n; k++) {
-        GDL_TRY_CLEANUP(cube_point(c->par_n, k, conj, &r));
+        GDL_TRY(cube_point(c->par_n, k, conj, &r));
         double row[SQD_NCOLS] = {2 + conj, -1, c->par_n, k, (double)r.nmembers, (double)r.d, r.maxoff, r.offmass, NAN};
-        GDL_TRY_CLEANUP(gdl_csv_row(csv, row));
+        memcpy(rows[n++], row, sizeof row);
       }
   }
-  rc = gdl_csv_commit(csv);
-  csv = NULL;
-cleanup:
-  if (csv) gdl_csv_abort(csv);
-  return rc;
+  return gdl_csv_write(path, SQD_NCOLS, sq_dimension_columns, n, &rows[0][0]);
 }

@@ -100,16 +100,13 @@ int staircase_config_json(const void *cfg, gdl_json *j) {
     GDL_TRY(gdl_json_nums(j, "hand_placed_coords", n, h));
     GDL_TRY(gdl_json_num(j, "hand_scale", c->hand_scale));
   }
-  GDL_TRY(gdl_json_str(j, "training", "online SGD, batch 1, squared loss 1/2 (f - y)^2, x uniform on {-1,+1}^d"));
-  GDL_TRY(gdl_json_int(j, "budget", (long long)c->budget));
-  GDL_TRY(gdl_json_int(j, "eval_every", (long long)c->eval_every));
-  GDL_TRY(gdl_json_int(j, "track_every", (long long)c->track_every));
-  GDL_TRY(gdl_json_int(j, "ntrack", (long long)c->ntrack));
-  GDL_TRY(gdl_json_int(j, "ntest", (long long)c->ntest));
-  GDL_TRY(gdl_json_num(j, "hit_fvu", c->hit_fvu));
-  GDL_TRY(gdl_json_bool(j, "stop_at_hit", c->stop_at_hit));
-  GDL_TRY(gdl_json_str(j, "purpose", c->purpose ? c->purpose : ""));
-  return gdl_json_int(j, "index", (long long)c->index);
+  const gdl_exp_field f[] = {
+      GDL_EXP_STR("training", "online SGD, batch 1, squared loss 1/2 (f - y)^2, x uniform on {-1,+1}^d"),
+      GDL_EXP_INT("budget", c->budget), GDL_EXP_INT("eval_every", c->eval_every),
+      GDL_EXP_INT("track_every", c->track_every), GDL_EXP_INT("ntrack", c->ntrack), GDL_EXP_INT("ntest", c->ntest),
+      GDL_EXP_NUM("hit_fvu", c->hit_fvu), GDL_EXP_BOOL("stop_at_hit", c->stop_at_hit),
+      GDL_EXP_STR("purpose", c->purpose ? c->purpose : ""), GDL_EXP_INT("index", c->index)};
+  return gdl_exp_json_fields(j, GDL_EXP_COUNT(f), f);
 }
 
 void staircase_result_free(staircase_result *r) {
@@ -433,11 +430,8 @@ int staircase_point(const staircase_config *c, uint64_t seed, const gdl_sweep *s
   /* last: the file that marks the point done */
   static const char *const hcols[] = {"hit", "cap", "steps", "var_y", "fvu_last"};
   GDL_TRY_CLEANUP(gdl_sweep_point_file(s, i, "csv", path, sizeof path));
-  GDL_TRY_CLEANUP(gdl_csv_open(path, 5, hcols, &csv));
   double v[5] = {(double)r.hit, (double)c->budget, (double)r.steps, r.var_y, r.fvu_last};
-  GDL_TRY_CLEANUP(gdl_csv_row(csv, v));
-  rc = gdl_csv_commit(csv);
-  csv = NULL;
+  rc = gdl_csv_write(path, 5, hcols, 1, v);
 cleanup:
   if (csv) gdl_csv_abort(csv);
   staircase_result_free(&r);

@@ -21,18 +21,14 @@ void steps_config_full(steps_config *c) { base(c, full_p, GDL_EXP_COUNT(full_p),
 int steps_config_json(const void *cfg, gdl_json *j) {
   const steps_config *c = cfg;
   GDL_TRY(gdl_exp_json_u64s(j, "p", c->np, c->p));
-  GDL_TRY(gdl_json_str(j, "class", "cos(2 pi a x / p), a uniform on Z_p^*, x uniform on Z_p"));
-  GDL_TRY(gdl_json_str(j, "encoding", c->bits ? "bits" : "scalar 2x/p-1"));
-  GDL_TRY(gdl_json_int(j, "hidden", (long long)c->hidden));
-  GDL_TRY(gdl_json_str(j, "act", "tanh"));
-  GDL_TRY(gdl_json_num(j, "w0", c->w0));
-  GDL_TRY(gdl_json_num(j, "bscale", c->bscale));
-  GDL_TRY(gdl_json_num(j, "lr", c->lr));
-  GDL_TRY(gdl_json_int(j, "T", (long long)c->T));
-  GDL_TRY(gdl_json_num(j, "delta", c->delta));
-  GDL_TRY(gdl_json_num(j, "afrac", c->afrac));
-  GDL_TRY(gdl_json_str(j, "loss", "1/2 E_x (f - h)^2, full batch"));
-  return GDL_OK;
+  const gdl_exp_field f[] = {
+      GDL_EXP_STR("class", "cos(2 pi a x / p), a uniform on Z_p^*, x uniform on Z_p"),
+      GDL_EXP_STR("encoding", c->bits ? "bits" : "scalar 2x/p-1"),
+      GDL_EXP_INT("hidden", c->hidden), GDL_EXP_STR("act", "tanh"), GDL_EXP_NUM("w0", c->w0),
+      GDL_EXP_NUM("bscale", c->bscale),
+      GDL_EXP_NUM("lr", c->lr), GDL_EXP_INT("T", c->T), GDL_EXP_NUM("delta", c->delta), GDL_EXP_NUM("afrac", c->afrac),
+      GDL_EXP_STR("loss", "1/2 E_x (f - h)^2, full batch")};
+  return gdl_exp_json_fields(j, GDL_EXP_COUNT(f), f);
 }
 
 void steps_result_free(steps_result *r) {

@@ -258,15 +258,12 @@ void wl3_config_default(wl3_config *c) {
 
 int wl3_config_json(const void *cv, gdl_json *j) {
   const wl3_config *c = cv;
-  GDL_TRY(gdl_json_str(j, "learner", "tanh FCN, all layers trained by noisy population GD (NG learner)"));
-  GDL_TRY(gdl_json_int(j, "n", (long long)c->n));
-  GDL_TRY(gdl_json_int(j, "width", (long long)c->width));
-  GDL_TRY(gdl_json_num(j, "lr", c->lr));
-  GDL_TRY(gdl_json_num(j, "tau", c->tau));
-  GDL_TRY(gdl_json_num(j, "clip_l2", c->clip));
-  GDL_TRY(gdl_json_num(j, "out_box", c->box));
-  GDL_TRY(gdl_json_num(j, "b0_scale", c->b0_scale));
-  GDL_TRY(gdl_json_int(j, "steps", (long long)c->steps));
+  const gdl_exp_field net[] = {
+      GDL_EXP_STR("learner", "tanh FCN, all layers trained by noisy population GD (NG learner)"),
+      GDL_EXP_INT("n", c->n), GDL_EXP_INT("width", c->width),
+      GDL_EXP_NUM("lr", c->lr), GDL_EXP_NUM("tau", c->tau), GDL_EXP_NUM("clip_l2", c->clip),
+      GDL_EXP_NUM("out_box", c->box), GDL_EXP_NUM("b0_scale", c->b0_scale), GDL_EXP_INT("steps", c->steps)};
+  GDL_TRY(gdl_exp_json_fields(j, GDL_EXP_COUNT(net), net));
   double dep[WL3_NDEPTH];
   for (int i = 0; i < WL3_NDEPTH; i++) dep[i] = (double)c->depths[i];
   GDL_TRY(gdl_json_nums(j, "depths", WL3_NDEPTH, dep));

@@ -10,6 +10,11 @@
  * the profile engine) are equal. */
 int ng_same_cfg(const ng_cfg *a, const ng_cfg *b);
 
+/* The sweep path on np points of a grid (gdl_exp_sweep_table with mode "same_as_test"), its
+ * shape asserted: np rows of ncols columns. */
+gdl_table ng_same_sweep_table(const char *family, const char *sweep, uint64_t seed, gdl_exp_config_fn grid_json,
+                              void *grid, size_t np, gdl_sweep_point_fn point, const char *table, size_t ncols);
+
 /* Compares row i of the sweep's table t with the row computed directly (t->ncols values, named
  * cols), bit for bit (NaN equals NaN), every column but `skip` (NULL: none); logs each
  * difference (`direct` names the other side) and returns their number. */

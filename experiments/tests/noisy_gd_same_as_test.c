@@ -46,12 +46,8 @@ Test(noisy_gd, same_as_test, .timeout = 300) {
       sub.panel[sub.np++] = g.panel[i];
     }
   cr_assert_eq(sub.np, 2);
-  gdl_table t;
-  gdl_test_check_rc(gdl_exp_sweep_table("noisy_gd", "ng-same", seed, noisy_gd_grid_json, &sub, sub.np,
-                                        noisy_gd_sweep_point, &sub, "noisy_gd_points.csv", &t),
-                    "the sweep path");
-  cr_assert_eq(t.nrows, sub.np);
-  cr_assert_eq(t.ncols, (size_t)NOISY_GD_NCOLS);
+  gdl_table t = ng_same_sweep_table("noisy_gd", "ng-same", seed, noisy_gd_grid_json, &sub, sub.np, noisy_gd_sweep_point,
+                                    "noisy_gd_points.csv", NOISY_GD_NCOLS);
   size_t differ = 0;
   for (size_t i = 0; i < sub.np; i++) {
     noisy_gd_result e;
