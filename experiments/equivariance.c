@@ -22,52 +22,32 @@ int eq1_expect_equivariant(eq_setup s, eq_algo a) {
 }
 
 void eq1_config_default(eq1_config *c, eq_setup s, eq_algo a, size_t depth) {
-  memset(c, 0, sizeof *c);
-  c->setup = s;
-  c->algo = a;
-  c->depth = depth;
-  c->n = 10;
-  c->width = 32;
-  c->steps = 300;
-  c->m = 256;
-  c->batch = 16;
-  c->ntest = 64;
-  c->target = "x1*x2 + 0.5*x3 - 0.5*x2*x4*x5";
-  c->bias_sd = 0.5;
-  c->lr = 0.02; /* 0.05 was chaotic once (GD, Gaussian inputs, depth 4): rounding amplified to O(1) */
-  c->lr_adam = 3e-3;
-  c->l2_clip = 0.1;    /* active: the gradient norm is ~0.3-1 */
-  c->noise_tau = 0.01;
-  c->coord_clip = 0.01; /* active on most coordinates */
-  c->purpose_init = "eq1.init";
-  c->purpose_data = "eq1.data";
-  c->purpose_group = "eq1.group";
-  c->purpose_train = "eq1.train";
-  c->purpose_noise = "eq1.noise";
-  c->index = 1000 * (uint64_t)s + 10 * (uint64_t)a + (depth >= 2 ? depth - 2 : 0);
+  *c = (eq1_config){
+      .setup = s, .algo = a, .depth = depth,
+      .n = 10, .width = 32, .steps = 300, .m = 256, .batch = 16, .ntest = 64,
+      .target = "x1*x2 + 0.5*x3 - 0.5*x2*x4*x5", .bias_sd = 0.5,
+      /* lr 0.05 was chaotic once (GD, Gaussian inputs, depth 4): rounding amplified to O(1) */
+      .lr = 0.02, .lr_adam = 3e-3,
+      .l2_clip = 0.1, /* active: the gradient norm is ~0.3-1 */
+      .noise_tau = 0.01,
+      .coord_clip = 0.01, /* active on most coordinates */
+      .purpose_init = "eq1.init", .purpose_data = "eq1.data", .purpose_group = "eq1.group",
+      .purpose_train = "eq1.train", .purpose_noise = "eq1.noise",
+      .index = 1000 * (uint64_t)s + 10 * (uint64_t)a + (depth >= 2 ? depth - 2 : 0)};
 }
 
 /* every member but the grid coordinates (setup, algo, depth, index) */
 static int eq1_params_json(const eq1_config *c, gdl_json *j) {
-  GDL_TRY(gdl_json_int(j, "n", (long long)c->n));
-  GDL_TRY(gdl_json_int(j, "width", (long long)c->width));
-  GDL_TRY(gdl_json_str(j, "activation", "tanh"));
-  GDL_TRY(gdl_json_int(j, "steps", (long long)c->steps));
-  GDL_TRY(gdl_json_int(j, "m", (long long)c->m));
-  GDL_TRY(gdl_json_int(j, "batch", (long long)c->batch));
-  GDL_TRY(gdl_json_int(j, "ntest", (long long)c->ntest));
-  GDL_TRY(gdl_json_str(j, "target", c->target));
-  GDL_TRY(gdl_json_num(j, "bias_sd", c->bias_sd));
-  GDL_TRY(gdl_json_num(j, "lr", c->lr));
-  GDL_TRY(gdl_json_num(j, "lr_adam", c->lr_adam));
-  GDL_TRY(gdl_json_num(j, "l2_clip", c->l2_clip));
-  GDL_TRY(gdl_json_num(j, "noise_tau", c->noise_tau));
-  GDL_TRY(gdl_json_num(j, "coord_clip", c->coord_clip));
-  GDL_TRY(gdl_json_str(j, "purpose_init", c->purpose_init));
-  GDL_TRY(gdl_json_str(j, "purpose_data", c->purpose_data));
-  GDL_TRY(gdl_json_str(j, "purpose_group", c->purpose_group));
-  GDL_TRY(gdl_json_str(j, "purpose_train", c->purpose_train));
-  return gdl_json_str(j, "purpose_noise", c->purpose_noise);
+  const gdl_exp_field f[] = {
+      GDL_EXP_INT("n", c->n), GDL_EXP_INT("width", c->width), GDL_EXP_STR("activation", "tanh"),
+      GDL_EXP_INT("steps", c->steps), GDL_EXP_INT("m", c->m), GDL_EXP_INT("batch", c->batch),
+      GDL_EXP_INT("ntest", c->ntest), GDL_EXP_STR("target", c->target), GDL_EXP_NUM("bias_sd", c->bias_sd),
+      GDL_EXP_NUM("lr", c->lr), GDL_EXP_NUM("lr_adam", c->lr_adam), GDL_EXP_NUM("l2_clip", c->l2_clip),
+      GDL_EXP_NUM("noise_tau", c->noise_tau), GDL_EXP_NUM("coord_clip", c->coord_clip),
+      GDL_EXP_STR("purpose_init", c->purpose_init), GDL_EXP_STR("purpose_data", c->purpose_data),
+      GDL_EXP_STR("purpose_group", c->purpose_group), GDL_EXP_STR("purpose_train", c->purpose_train),
+      GDL_EXP_STR("purpose_noise", c->purpose_noise)};
+  return gdl_exp_json_fields(j, GDL_EXP_COUNT(f), f);
 }
 
 int eq1_config_json(const void *cfg, gdl_json *j) {
@@ -251,14 +231,7 @@ cleanup:
   gdl_net_free(B);
   gdl_target_free(tgt);
   gdl_group_elem_free(g);
-  free(X);
-  free(XB);
-  free(Y);
-  free(Xt);
-  free(XtB);
-  free(fA);
-  free(fB);
-  free(tmp);
+  GDL_FREE_ALL(X, XB, Y, Xt, XtB, fA, fB, tmp);
   gdl_rng_free(rinit);
   gdl_rng_free(rdat);
   gdl_rng_free(rg);
@@ -289,17 +262,9 @@ void eq2_config_case(eq2_config *c, size_t k) {
                          {EQ2_RADEMACHER, GDL_GROUP_BN, 1}, {EQ2_UNIFORM01, GDL_GROUP_SN, 1},
                          {EQ2_RADEMACHER, GDL_GROUP_OD, 0}, {EQ2_UNIFORM01, GDL_GROUP_BN, 0},
                          {EQ2_HAND, GDL_GROUP_SN, 0},       {EQ2_GAUSS, GDL_GROUP_SN, 1}};
-  memset(c, 0, sizeof *c);
   if (k >= EQ2_NCASES) k = 0;
-  c->init = cases[k].i;
-  c->group = cases[k].g;
-  c->expect_equal = cases[k].eq;
-  c->d = 16;
-  c->hidden = 2;
-  c->bias_sd = 0.1;
-  c->hand_k = 3;
-  c->m = 5000;
-  c->purpose = "eq2";
+  *c = (eq2_config){.init = cases[k].i, .group = cases[k].g, .expect_equal = cases[k].eq,
+                    .d = 16, .hidden = 2, .bias_sd = 0.1, .hand_k = 3, .m = 5000, .purpose = "eq2"};
 }
 
 int eq2_config_json(const void *cfg, gdl_json *j) {
@@ -403,25 +368,14 @@ int eq2_run(const eq2_config *c, uint64_t seed, double *s1, double *s2, eq2_resu
 
 /* ---------------- EQ3 ---------------- */
 void eq3_config_default(eq3_config *c, int hand, size_t t0, uint64_t run) {
-  memset(c, 0, sizeof *c);
-  c->n = 20;
-  c->k = 2;
-  c->t0 = t0;
-  c->hand = hand;
-  c->hidden = 64;
-  c->w0_sd = 1.0 / sqrt(20.0);
-  /* the twin's pre-activation w.x at every cube point has the FCN's law N(0, 1): k entries
-   * N(0, 1/k) instead of n entries N(0, 1/n); only the support differs */
-  c->hand_scale = 1.0 / sqrt(2.0);
-  c->b0_sd = 0.5;
-  c->lr = 0.05;
-  c->batch = 32;
-  c->steps = 300;
-  c->ntest = 4096;
-  c->purpose_init_prefix = "eq3";
-  c->purpose_train = "eq3.train";
-  c->purpose_test = "eq3.test";
-  c->index = run;
+  *c = (eq3_config){
+      .n = 20, .k = 2, .t0 = t0, .hand = hand,
+      .hidden = 64, .w0_sd = 1.0 / sqrt(20.0),
+      /* the twin's pre-activation w.x at every cube point has the FCN's law N(0, 1): k entries
+       * N(0, 1/k) instead of n entries N(0, 1/n); only the support differs */
+      .hand_scale = 1.0 / sqrt(2.0), .b0_sd = 0.5,
+      .lr = 0.05, .batch = 32, .steps = 300, .ntest = 4096,
+      .purpose_init_prefix = "eq3", .purpose_train = "eq3.train", .purpose_test = "eq3.test", .index = run};
 }
 
 int eq3_sym_test(size_t N, const double *a, const double *b, double shift, double *T) {
@@ -441,22 +395,15 @@ double eq3_sym_threshold(double alpha) { return sqrt(2.0 * log(2.0 / alpha)); }
 
 int eq3_config_json(const void *cfg, gdl_json *j) {
   const eq3_config *c = cfg;
-  GDL_TRY(gdl_json_int(j, "n", (long long)c->n));
-  GDL_TRY(gdl_json_int(j, "k", (long long)c->k));
-  GDL_TRY(gdl_json_int(j, "t0", (long long)c->t0));
-  GDL_TRY(gdl_json_bool(j, "hand", c->hand));
-  GDL_TRY(gdl_json_num(j, "hand_scale", c->hand_scale));
-  GDL_TRY(gdl_json_int(j, "hidden", (long long)c->hidden));
-  GDL_TRY(gdl_json_str(j, "activation", "relu"));
-  GDL_TRY(gdl_json_num(j, "w0_sd", c->w0_sd));
-  GDL_TRY(gdl_json_num(j, "b0_sd", c->b0_sd));
-  GDL_TRY(gdl_json_num(j, "lr", c->lr));
-  GDL_TRY(gdl_json_int(j, "batch", (long long)c->batch));
-  GDL_TRY(gdl_json_int(j, "steps", (long long)c->steps));
-  GDL_TRY(gdl_json_int(j, "ntest", (long long)c->ntest));
-  GDL_TRY(gdl_json_str(j, "purpose_init_prefix", c->purpose_init_prefix));
-  GDL_TRY(gdl_json_str(j, "purpose_train", c->purpose_train));
-  return gdl_json_str(j, "purpose_test", c->purpose_test);
+  const gdl_exp_field f[] = {
+      GDL_EXP_INT("n", c->n), GDL_EXP_INT("k", c->k), GDL_EXP_INT("t0", c->t0), GDL_EXP_BOOL("hand", c->hand),
+      GDL_EXP_NUM("hand_scale", c->hand_scale), GDL_EXP_INT("hidden", c->hidden), GDL_EXP_STR("activation", "relu"),
+      GDL_EXP_NUM("w0_sd", c->w0_sd), GDL_EXP_NUM("b0_sd", c->b0_sd),
+      GDL_EXP_NUM("lr", c->lr), GDL_EXP_INT("batch", c->batch), GDL_EXP_INT("steps", c->steps),
+      GDL_EXP_INT("ntest", c->ntest),
+      GDL_EXP_STR("purpose_init_prefix", c->purpose_init_prefix), GDL_EXP_STR("purpose_train", c->purpose_train),
+      GDL_EXP_STR("purpose_test", c->purpose_test)};
+  return gdl_exp_json_fields(j, GDL_EXP_COUNT(f), f);
 }
 
 /* Train on chi_T from the cube, online SGD; final correlation E[f chi_T] on a fresh test
@@ -498,14 +445,7 @@ int eq3_run(const eq3_config *c, uint64_t seed, double *corr) {
   GDL_TRY_CLEANUP(gdl_net_init_layer(net, 1, w1, z, ri));
   GDL_TRY_CLEANUP(gdl_target_poly(poly, &tgt));
   gdl_domain_sampler smp = {&dom, tgt, 0.0};
-  gdl_train_config tc;
-  gdl_train_config_default(&tc);
-  tc.loss = GDL_LOSS_SQUARED;
-  tc.opt = GDL_OPT_GD;
-  tc.lr = c->lr;
-  tc.data = GDL_DATA_ONLINE;
-  tc.batch = c->batch;
-  tc.steps = c->steps;
+  gdl_train_config tc = gdl_exp_train_config(GDL_OPT_GD, c->lr, GDL_DATA_ONLINE, c->batch, c->steps);
   gdl_data d = {0};
   d.sample = gdl_sampler_domain_target;
   d.sample_ctx = &smp;
@@ -520,8 +460,7 @@ int eq3_run(const eq3_config *c, uint64_t seed, double *corr) {
   GDL_TRY_CLEANUP(gdl_net_metrics(net, nt, X, y, NULL, &m));
   *corr = m.corr;
 cleanup:
-  free(X);
-  free(y);
+  GDL_FREE_ALL(X, y);
   gdl_trainer_free(tr);
   gdl_target_free(tgt);
   gdl_net_free(net);
@@ -533,13 +472,10 @@ cleanup:
 
 /* ---------------- the family's sweep ---------------- */
 void equivariance_config_default(equivariance_config *c) {
-  memset(c, 0, sizeof *c);
-  c->eq1_steps = 300;
-  c->eq3_runs = 100;
-  c->eq3_runs_hand = 64;
-  c->eq3_t0[0] = 0; /* chi_S, S = {1, 2} */
-  /* chi_pi(S), pi(S) = {19, 20}: the last coordinates, where off-by-one errors live */
-  c->eq3_t0[1] = 18;
+  *c = (equivariance_config){.eq1_steps = 300, .eq3_runs = 100, .eq3_runs_hand = 64,
+                              /* chi_S, S = {1, 2}; chi_pi(S), pi(S) = {19, 20}: the last coordinates,
+                               * where off-by-one errors live */
+                              .eq3_t0 = {0, 18}};
 }
 
 int equivariance_config_json(const void *cfg, gdl_json *j) {
@@ -642,8 +578,7 @@ static int eq1_point(const equivariance_config *c, uint64_t seed, size_t sub, co
   }
   rc = gdl_csv_write(path, 5, cols, e.steps, rows);
 cleanup:
-  free(err);
-  free(rows);
+  GDL_FREE_ALL(err, rows);
   return rc;
 }
 

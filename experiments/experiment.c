@@ -1,10 +1,57 @@
-/* experiment.c: the sweep key and sidecar head shared by every experiment module. */
+/* experiment.c: the sweep key and sidecar head shared by every experiment module, and their small
+ * JSON helpers. */
 #define _XOPEN_SOURCE 700
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "experiments/experiment.h"
+
+int gdl_exp_json_fields(gdl_json *j, size_t n, const gdl_exp_field *f) {
+  GDL_CHECK_ARG(j && (n == 0 || f), "gdl_exp_json_fields: NULL argument");
+  for (size_t i = 0; i < n; i++) switch (f[i].kind) {
+      case GDL_EXP_FIELD_INT: GDL_TRY(gdl_json_int(j, f[i].key, f[i].i)); break;
+      case GDL_EXP_FIELD_NUM: GDL_TRY(gdl_json_num(j, f[i].key, f[i].x)); break;
+      case GDL_EXP_FIELD_STR: GDL_TRY(gdl_json_str(j, f[i].key, f[i].s)); break;
+      case GDL_EXP_FIELD_BOOL: GDL_TRY(gdl_json_bool(j, f[i].key, (int)f[i].i)); break;
+      default: return gdl_fail(GDL_EINVAL, "gdl_exp_json_fields: %s: unknown kind", f[i].key);
+    }
+  return GDL_OK;
+}
+
+int gdl_exp_json_u64s(gdl_json *j, const char *key, size_t n, const uint64_t *v) {
+  GDL_CHECK_ARG(n == 0 || v != NULL, "gdl_exp_json_u64s: v is NULL");
+  double *d = malloc((n ? n : 1) * sizeof *d);
+  if (!d) return gdl_fail(GDL_ENOMEM, "gdl_exp_json_u64s: out of memory");
+  for (size_t i = 0; i < n; i++) d[i] = (double)v[i];
+  int rc = gdl_json_nums(j, key, n, d);
+  free(d);
+  return rc;
+}
+
+int gdl_exp_points_json(gdl_json *j, size_t np, const int *panel, gdl_exp_point_json_fn point_json, const void *grid) {
+  GDL_CHECK_ARG(j && (np == 0 || (panel && point_json)), "gdl_exp_points_json: NULL argument");
+  GDL_TRY(gdl_json_begin_list(j, "points"));
+  for (size_t i = 0; i < np; i++) {
+    GDL_TRY(gdl_json_begin(j, NULL));
+    GDL_TRY(gdl_json_int(j, "panel", panel[i]));
+    GDL_TRY(point_json(grid, i, j));
+    GDL_TRY(gdl_json_end(j));
+  }
+  return gdl_json_end(j);
+}
+
+gdl_train_config gdl_exp_train_config(gdl_optimizer opt, double lr, gdl_data_mode data, size_t batch, size_t steps) {
+  gdl_train_config c;
+  gdl_train_config_default(&c);
+  c.loss = GDL_LOSS_SQUARED;
+  c.opt = opt;
+  c.lr = lr;
+  c.data = data;
+  c.batch = batch;
+  c.steps = steps;
+  return c;
+}
 
 int gdl_exp_doc(const char *family, const char *mode, uint64_t seed, gdl_exp_config_fn cfg_json, const void *cfg,
                 gdl_json **out) {

@@ -21,8 +21,43 @@
 extern "C" {
 #endif
 
+/* The number of elements of an array (not a pointer). */
+#define GDL_EXP_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
 /* Writes a configuration's members into the open object of j. */
 typedef int (*gdl_exp_config_fn)(const void *cfg, gdl_json *j);
+
+/* One member of a configuration document: its key and value, written by gdl_exp_json_fields
+ * with gdl_json_int, _num, _str or _bool. A config_json function lists its members as a table:
+ *   const gdl_exp_field f[] = {GDL_EXP_INT("n", c->n), GDL_EXP_NUM("lr", c->lr), ...};
+ *   return gdl_exp_json_fields(j, GDL_EXP_COUNT(f), f); */
+typedef enum { GDL_EXP_FIELD_INT, GDL_EXP_FIELD_NUM, GDL_EXP_FIELD_STR, GDL_EXP_FIELD_BOOL } gdl_exp_field_kind;
+typedef struct {
+  const char *key;
+  gdl_exp_field_kind kind;
+  long long i; /* INT, BOOL */
+  double x;    /* NUM */
+  const char *s; /* STR */
+} gdl_exp_field;
+#define GDL_EXP_INT(key, v) ((gdl_exp_field){(key), GDL_EXP_FIELD_INT, (long long)(v), 0.0, NULL})
+#define GDL_EXP_NUM(key, v) ((gdl_exp_field){(key), GDL_EXP_FIELD_NUM, 0, (v), NULL})
+#define GDL_EXP_STR(key, v) ((gdl_exp_field){(key), GDL_EXP_FIELD_STR, 0, 0.0, (v)})
+#define GDL_EXP_BOOL(key, v) ((gdl_exp_field){(key), GDL_EXP_FIELD_BOOL, (v), 0.0, NULL})
+/* The n members f[0..n-1] into the open object of j, in order. */
+int gdl_exp_json_fields(gdl_json *j, size_t n, const gdl_exp_field *f);
+
+/* key: [v[0], ..., v[n-1]] as JSON numbers (a grid of moduli or sizes in a config document). */
+int gdl_exp_json_u64s(gdl_json *j, const char *key, size_t n, const uint64_t *v);
+
+/* The members of point i of a grid into the open object of j. */
+typedef int (*gdl_exp_point_json_fn)(const void *grid, size_t i, gdl_json *j);
+/* {"points": [{"panel": panel[i], point_json(grid, i)...} for i < np]} into the open object of
+ * j: the configuration of a sweep over np points with a panel number each. */
+int gdl_exp_points_json(gdl_json *j, size_t np, const int *panel, gdl_exp_point_json_fn point_json, const void *grid);
+
+/* gdl_train_config_default with the squared loss and the members every experiment sets: the
+ * optimizer, step size, data mode, batch and number of steps. */
+gdl_train_config gdl_exp_train_config(gdl_optimizer opt, double lr, gdl_data_mode data, size_t batch, size_t steps);
 
 /* A new JSON document {"family", "mode", "version", "git", "seed", "config": {cfg_json(cfg)}}: the
  * key of a sweep (gdl_sweep_set_key(gdl_json_text(doc))) and the head of its sidecar, to

@@ -55,14 +55,9 @@ cleanup:
   return rc;
 }
 
-static void net_default(gv_net_config *n, size_t h0, size_t h1, gdl_act act, double bscale) {
-  memset(n, 0, sizeof *n);
-  n->nhidden = h1 ? 2 : 1;
-  n->hidden[0] = h0;
-  n->hidden[1] = h1;
-  n->act = act;
-  n->w0 = 1.0;
-  n->bscale = bscale;
+/* h0 units, then h1 units (h1 = 0: one hidden layer), w0 = 1 */
+static gv_net_config net_default(size_t h0, size_t h1, gdl_act act, double bscale) {
+  return (gv_net_config){.nhidden = h1 ? 2 : 1, .hidden = {h0, h1}, .act = act, .w0 = 1.0, .bscale = bscale};
 }
 
 /* ------------------------------------------------------------------------ */
@@ -71,9 +66,7 @@ static void net_default(gv_net_config *n, size_t h0, size_t h1, gdl_act act, dou
 void gv_parity_config_default(gv_parity_config *c) { gv_parity_config_depth(c, 16, 2); }
 
 void gv_parity_config_depth(gv_parity_config *c, unsigned n, int depth) {
-  memset(c, 0, sizeof *c);
-  c->n = n;
-  net_default(&c->net, 32, depth == 3 ? 16 : 0, GDL_ACT_TANH, 0.5);
+  *c = (gv_parity_config){.n = n, .net = net_default(32, depth == 3 ? 16 : 0, GDL_ACT_TANH, 0.5)};
 }
 
 int gv_parity_config_json(const void *cfg, gdl_json *j) {
@@ -98,11 +91,7 @@ int gv_parity_run(const gv_parity_config *c, uint64_t seed, size_t rep, gdl_var_
 /* GV2                                                                        */
 
 void gv_modmul_config_default(gv_modmul_config *c) {
-  memset(c, 0, sizeof *c);
-  c->p = 1601;
-  c->bits = 1;
-  c->phi = GDL_PHI_COS;
-  net_default(&c->net, 64, 0, GDL_ACT_TANH, 0.5);
+  *c = (gv_modmul_config){.p = 1601, .bits = 1, .phi = GDL_PHI_COS, .net = net_default(64, 0, GDL_ACT_TANH, 0.5)};
 }
 
 int gv_modmul_config_json(const void *cfg, gdl_json *j) {
@@ -145,34 +134,56 @@ cleanup:
   return rc;
 }
 
+/* The modmul net of (c, seed, rep) and its per-example gradients at every x of Z_p: row i of
+ * X (m x dim) and of G (m x P) is the residue ints[i]. */
+typedef struct {
+  gdl_net *net;
+  size_t m, P;
+  double *X, *G;
+  uint64_t *ints;
+} zp_grads;
+
+static void zp_grads_free(zp_grads *z) {
+  gdl_net_free(z->net);
+  GDL_FREE_ALL(z->X, z->G, z->ints);
+}
+
+static int zp_grads_new(const gv_modmul_config *c, uint64_t seed, size_t rep, zp_grads *z) {
+  memset(z, 0, sizeof *z);
+  gdl_domain d;
+  GDL_TRY(gdl_domain_zp(c->p, c->bits, &d));
+  size_t dim = gdl_domain_dim(&d);
+  int rc = GDL_OK;
+  GDL_TRY_CLEANUP(gv_modmul_net(c, seed, rep, &z->net));
+  z->m = (size_t)c->p;
+  z->P = z->net->nparams;
+  z->X = malloc(z->m * dim * sizeof *z->X);
+  z->G = malloc(z->m * z->P * sizeof *z->G);
+  z->ints = malloc(z->m * sizeof *z->ints);
+  if (!z->X || !z->G || !z->ints) GDL_TRY_CLEANUP(gdl_fail(GDL_ENOMEM, "gv: per-example gradients: out of memory"));
+  GDL_TRY_CLEANUP(gdl_domain_enumerate(&d, z->X, NULL, z->ints));
+  GDL_TRY_CLEANUP(gdl_net_per_example_grad(z->net, z->m, z->X, 0, z->G));
+cleanup:
+  if (rc != GDL_OK) zp_grads_free(z);
+  return rc;
+}
+
 int gv_modmul_cos_identity(const gv_modmul_config *c, uint64_t seed, size_t rep, double *var, double *ege2,
                            double *egc2) {
   GDL_CHECK_ARG(c && var, "gv_modmul_cos_identity: NULL argument");
-  gdl_domain d;
-  GDL_TRY(gdl_domain_zp(c->p, c->bits, &d));
-  size_t m = (size_t)c->p, dim = gdl_domain_dim(&d);
-  gdl_net *net = NULL;
-  double *X = NULL, *G = NULL, *mean = NULL;
-  uint64_t *ints = NULL;
+  zp_grads z;
+  GDL_TRY(zp_grads_new(c, seed, rep, &z));
+  const size_t m = z.m, P = z.P;
   int rc = GDL_OK;
-  GDL_TRY_CLEANUP(gv_modmul_net(c, seed, rep, &net));
-  size_t P = net->nparams;
-  X = malloc(m * dim * sizeof *X);
-  G = malloc(m * P * sizeof *G);
-  mean = calloc(P, sizeof *mean);
-  ints = malloc(m * sizeof *ints);
-  if (!X || !G || !mean || !ints) { rc = gdl_fail(GDL_ENOMEM, "gv_modmul_cos_identity: out of memory"); goto cleanup; }
-  GDL_TRY_CLEANUP(gdl_domain_enumerate(&d, X, NULL, ints));
-  GDL_TRY_CLEANUP(gdl_net_per_example_grad(net, m, X, 0, G));
-  /* row of each residue x */
-  size_t *row = malloc(m * sizeof *row);
-  if (!row) { rc = gdl_fail(GDL_ENOMEM, "gv_modmul_cos_identity: out of memory"); goto cleanup; }
-  for (size_t i = 0; i < m; i++) row[ints[i]] = i;
+  double *mean = calloc(P, sizeof *mean);
+  size_t *row = malloc(m * sizeof *row); /* row of each residue x */
+  if (!mean || !row) GDL_TRY_CLEANUP(gdl_fail(GDL_ENOMEM, "gv_modmul_cos_identity: out of memory"));
+  for (size_t i = 0; i < m; i++) row[z.ints[i]] = i;
   for (size_t i = 0; i < m; i++)
-    for (size_t k = 0; k < P; k++) mean[k] += G[i * P + k] / (double)m;
+    for (size_t k = 0; k < P; k++) mean[k] += z.G[i * P + k] / (double)m;
   double se = 0.0, sc = 0.0, g0 = 0.0;
   for (uint64_t x = 0; x < c->p; x++) {
-    const double *gx = G + row[x] * P, *gm = G + row[(c->p - x) % c->p] * P;
+    const double *gx = z.G + row[x] * P, *gm = z.G + row[(c->p - x) % c->p] * P;
     for (size_t k = 0; k < P; k++) {
       double a = gx[k] - mean[k], b = gm[k] - mean[k], e = 0.5 * (a + b);
       se += e * e;
@@ -180,7 +191,6 @@ int gv_modmul_cos_identity(const gv_modmul_config *c, uint64_t seed, size_t rep,
       if (x == 0) g0 += a * a;
     }
   }
-  free(row);
   se /= (double)m;
   sc /= (double)m;
   double pm1 = (double)(c->p - 1);
@@ -188,8 +198,8 @@ int gv_modmul_cos_identity(const gv_modmul_config *c, uint64_t seed, size_t rep,
   if (ege2) *ege2 = se;
   if (egc2) *egc2 = sc;
 cleanup:
-  free(X); free(G); free(mean); free(ints);
-  gdl_net_free(net);
+  GDL_FREE_ALL(mean, row);
+  zp_grads_free(&z);
   return rc;
 }
 
@@ -197,11 +207,7 @@ cleanup:
 /* GV3                                                                        */
 
 void gv_wave_config_default(gv_wave_config *c) {
-  memset(c, 0, sizeof *c);
-  c->A = 64;
-  c->psi = GDL_PSI_SIN;
-  c->step = 0;
-  net_default(&c->net, 32, 0, GDL_ACT_RELU, 1.0);
+  *c = (gv_wave_config){.A = 64, .psi = GDL_PSI_SIN, .step = 0, .net = net_default(32, 0, GDL_ACT_RELU, 1.0)};
 }
 
 int gv_wave_config_json(const void *cfg, gdl_json *j) {
@@ -498,16 +504,9 @@ int gv_wave_run(const gv_wave_config *c, uint64_t seed, size_t rep, gv_wave_resu
 /* ------------------------------------------------------------------------ */
 /* GV5                                                                        */
 
-static void train_default(gv_train_config *t) {
-  t->lr = 1e-3;
-  t->batch = 32;
-  net_default(&t->net, 64, 64, GDL_ACT_RELU, 0.5);
-}
-
-/* The training configs' common start: all fields zero, then the shared trainer defaults. */
-static void train_config_reset(void *c, size_t size, gv_train_config *t) {
-  memset(c, 0, size);
-  train_default(t);
+/* the trainer shared by the GV5/GV6 training runs */
+static gv_train_config train_default(void) {
+  return (gv_train_config){.lr = 1e-3, .batch = 32, .net = net_default(64, 64, GDL_ACT_RELU, 0.5)};
 }
 
 static int train_config_json(const gv_train_config *t, gdl_json *j) {
@@ -519,11 +518,7 @@ static int train_config_json(const gv_train_config *t, gdl_json *j) {
 }
 
 void gv_fvu_wave_config_default(gv_fvu_wave_config *c) {
-  train_config_reset(c, sizeof *c, &c->train);
-  c->a = 64;
-  c->mtr = 8000;
-  c->mte = 2000;
-  c->steps = 12500;
+  *c = (gv_fvu_wave_config){.a = 64, .mtr = 8000, .mte = 2000, .steps = 12500, .train = train_default()};
 }
 
 int gv_fvu_wave_config_json(const void *cfg, gdl_json *j) {
@@ -541,14 +536,7 @@ int gv_fvu_wave_config_json(const void *cfg, gdl_json *j) {
 static int train_fvu(gdl_net *net, const gv_train_config *t, size_t mtr, const double *Xtr, const double *Ytr,
                      size_t mte, const double *Xte, const double *Yte, size_t steps, gsl_rng *r, gdl_step_cb cb,
                      void *cbctx, size_t every, double *fvu) {
-  gdl_train_config c;
-  gdl_train_config_default(&c);
-  c.loss = GDL_LOSS_SQUARED;
-  c.opt = GDL_OPT_ADAM;
-  c.lr = t->lr;
-  c.data = GDL_DATA_SAMPLE;
-  c.batch = t->batch;
-  c.steps = steps;
+  gdl_train_config c = gdl_exp_train_config(GDL_OPT_ADAM, t->lr, GDL_DATA_SAMPLE, t->batch, steps);
   c.callback = cb;
   c.callback_ctx = cbctx;
   c.callback_every = every;
@@ -586,16 +574,12 @@ int gv_fvu_wave_run(const gv_fvu_wave_config *c, uint64_t seed, size_t rep, doub
 cleanup:
   if (r) gdl_rng_free(r);
   gdl_net_free(net);
-  free(X); free(Y);
+  GDL_FREE_ALL(X, Y);
   return rc;
 }
 
 void gv_fvu_mod_config_default(gv_fvu_mod_config *c) {
-  train_config_reset(c, sizeof *c, &c->train);
-  c->p = 1009;
-  c->control = 0;
-  c->steps = 12000;
-  c->track_every = 3000;
+  *c = (gv_fvu_mod_config){.p = 1009, .control = 0, .steps = 12000, .track_every = 3000, .train = train_default()};
 }
 
 uint64_t gv_hard_multiplier_min(uint64_t p) { return (p + 7) / 8; }
@@ -677,7 +661,7 @@ int gv_fvu_mod_run(const gv_fvu_mod_config *c, uint64_t seed, size_t rep, gv_fvu
 cleanup:
   if (r) gdl_rng_free(r);
   gdl_net_free(net);
-  free(perm); free(X); free(Y); free(phi);
+  GDL_FREE_ALL(perm, X, Y, phi);
   return rc;
 }
 
@@ -686,47 +670,33 @@ cleanup:
 
 int gv_modadd_run(const gv_modmul_config *c, uint64_t seed, size_t rep, gv_modmul_result *out) {
   GDL_CHECK_ARG(c && out && c->phi == GDL_PHI_COS, "gv_modadd_run: phi = cos only");
-  gdl_domain d;
-  GDL_TRY(gdl_domain_zp(c->p, c->bits, &d));
-  size_t m = (size_t)c->p, dim = gdl_domain_dim(&d);
-  gdl_net *net = NULL;
-  double *X = NULL, *G = NULL, *gc = NULL, *gs = NULL;
-  uint64_t *ints = NULL;
+  zp_grads z;
+  GDL_TRY(zp_grads_new(c, seed, rep, &z));
+  const size_t m = z.m, P = z.P;
   int rc = GDL_OK;
-  GDL_TRY_CLEANUP(gv_modmul_net(c, seed, rep, &net));
-  size_t P = net->nparams;
-  X = malloc(m * dim * sizeof *X);
-  G = malloc(m * P * sizeof *G);
-  gc = calloc(P, sizeof *gc);
-  gs = calloc(P, sizeof *gs);
-  ints = malloc(m * sizeof *ints);
-  if (!X || !G || !gc || !gs || !ints) { rc = gdl_fail(GDL_ENOMEM, "gv_modadd_run: out of memory"); goto cleanup; }
-  GDL_TRY_CLEANUP(gdl_domain_enumerate(&d, X, NULL, ints));
-  GDL_TRY_CLEANUP(gdl_net_per_example_grad(net, m, X, 0, G));
+  double *gc = calloc(P, sizeof *gc), *gs = calloc(P, sizeof *gs);
+  if (!gc || !gs) GDL_TRY_CLEANUP(gdl_fail(GDL_ENOMEM, "gv_modadd_run: out of memory"));
   for (size_t i = 0; i < m; i++) {
-    double th = 2.0 * M_PI * (double)ints[i] / (double)c->p, co = cos(th) / (double)m, si = sin(th) / (double)m;
+    double th = 2.0 * M_PI * (double)z.ints[i] / (double)c->p, co = cos(th) / (double)m, si = sin(th) / (double)m;
     for (size_t k = 0; k < P; k++) {
-      gc[k] += co * G[i * P + k];
-      gs[k] += si * G[i * P + k];
+      gc[k] += co * z.G[i * P + k];
+      gs[k] += si * z.G[i * P + k];
     }
   }
   double g1 = 0.0;
   for (size_t k = 0; k < P; k++) g1 += gc[k] * gc[k] + gs[k] * gs[k];
   out->var = 0.5 * g1;
-  GDL_TRY_CLEANUP(gdl_grad_moments(net, m, X, NULL, &out->eg2, &out->egc2));
+  GDL_TRY_CLEANUP(gdl_grad_moments(z.net, m, z.X, NULL, &out->eg2, &out->egc2));
   out->bound = 0.25 * out->egc2;  /* max_{k!=0} |phihat(k)|^2 = 1/4 for cos */
   out->lmax = out->fsum = NAN;
 cleanup:
-  free(X); free(G); free(gc); free(gs); free(ints);
-  gdl_net_free(net);
+  GDL_FREE_ALL(gc, gs);
+  zp_grads_free(&z);
   return rc;
 }
 
 void gv_bitmod_config_default(gv_bitmod_config *c) {
-  train_config_reset(c, sizeof *c, &c->train);
-  c->p = 65521;
-  c->add = 0;
-  c->steps = 4000;
+  *c = (gv_bitmod_config){.p = 65521, .add = 0, .steps = 4000, .train = train_default()};
 }
 
 int gv_bitmod_config_json(const void *cfg, gdl_json *j) {
@@ -796,6 +766,6 @@ int gv_bitmod_run(const gv_bitmod_config *c, uint64_t seed, size_t rep, gv_bitmo
 cleanup:
   if (r) gdl_rng_free(r);
   gdl_net_free(net);
-  free(perm); free(ints); free(X); free(Y);
+  GDL_FREE_ALL(perm, ints, X, Y);
   return rc;
 }

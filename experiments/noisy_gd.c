@@ -9,16 +9,18 @@
 
 /* ---------------- one training run ---------------- */
 void ng_cfg_default(ng_cfg *c, unsigned n, size_t depth) {
-  c->n = n;
-  c->depth = depth;
-  c->width = 8;
-  c->lr = 0.5;
-  c->tau = 0.1;
-  c->clip = 1.0;
-  c->box = 1.0 / 8.0;
-  c->steps = 300;
-  c->b0_scale = 0.5;
-  c->profile = NULL;
+  *c = (ng_cfg){.n = n, .depth = depth, .width = 8,
+                .lr = 0.5, .tau = 0.1, .clip = 1.0, .box = 1.0 / 8.0, .steps = 300,
+                .b0_scale = 0.5, .profile = NULL};
+}
+
+void ng_cfg_one_unit(ng_cfg *c, unsigned n) {
+  ng_cfg_default(c, n, 2);
+  c->width = 1;
+  c->box = 1.0; /* |f| <= 1 */
+  c->lr = 0.25;
+  c->tau = 0.4;
+  c->steps = 100;
 }
 
 int ng_net_create(const ng_cfg *c, gdl_net **out) {
@@ -87,6 +89,36 @@ double ng_bound(double lambda, double fnorm_c, double sumG, double tau) {
   return gdl_ng_bound_value(&b);
 }
 
+void ng_bound_band(double lambda, double fnorm_c, double sumG, double se, double nstd, double tau, double *b,
+                   double *lo, double *hi) {
+  *b = ng_bound(lambda, fnorm_c, sumG, tau);
+  *lo = ng_bound(lambda, fnorm_c, sumG - nstd * se, tau);
+  *hi = ng_bound(lambda, fnorm_c, sumG + nstd * se, tau);
+}
+
+int ng_corr_summary(int nreal, int nctl, double *corr, double *mean_abs, double *se_abs, double *max_abs,
+                    double *mean_ctl, double *se_ctl, double *min_ctl) {
+  *max_abs = 0;
+  for (int j = 0; j < nreal; j++) {
+    corr[j] = fabs(corr[j]);
+    if (corr[j] > *max_abs) *max_abs = corr[j];
+  }
+  GDL_TRY(gdl_mean_se((size_t)nreal, corr, mean_abs, se_abs));
+  *min_ctl = *mean_ctl = *se_ctl = NAN;
+  if (nctl < 2) return GDL_OK;
+  const double *ctl = corr + nreal;
+  *min_ctl = 1;
+  for (int j = 0; j < nctl; j++)
+    if (ctl[j] < *min_ctl) *min_ctl = ctl[j];
+  return gdl_mean_se((size_t)nctl, ctl, mean_ctl, se_ctl);
+}
+
+double ng_now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
 /* ---------------- the level-profile engine of the junk runs ----------------
  * ng_profile_bias (noisy_gd.md, section 3): the first-layer bias column of unit u is
  * delta_u = d f / d z_0[u], and the first-layer weight columns are delta_u x_i, whose level
@@ -110,8 +142,7 @@ int ng_profile_bias(gdl_net *net, unsigned n, const double *X, double *prof) {
   double *work = malloc((N * C + chunk * P + w1 * (n + 1)) * sizeof *work);
   unsigned char *lvl = malloc(N); /* lvl[S] = |S| */
   if (!work || !lvl) {
-    free(work);
-    free(lvl);
+    GDL_FREE_ALL(work, lvl);
     return gdl_fail(GDL_ENOMEM, "ng_profile_bias: workspace (2^%u x %zu)", n, C);
   }
   lvl[0] = 0;
@@ -147,8 +178,7 @@ int ng_profile_bias(gdl_net *net, unsigned n, const double *X, double *prof) {
   for (unsigned j = 0; j <= n; j++)
     if (!isfinite(prof[j])) GDL_TRY_CLEANUP(gdl_fail(GDL_EDIVERGED, "ng_profile_bias: non-finite gradients"));
 cleanup:
-  free(work);
-  free(lvl);
+  GDL_FREE_ALL(work, lvl);
   return rc;
 }
 
@@ -217,17 +247,11 @@ cleanup:
 
 /* ---------------- one experiment point ---------------- */
 void noisy_gd_config_default(noisy_gd_config *c, unsigned n, size_t depth) {
-  memset(c, 0, sizeof *c);
+  *c = (noisy_gd_config){.k = n / 2, .nreal = 10, .nctl = depth == 2 ? 8 : 6, .njunk = 6, .stride = 5, .tag = "NG"};
   ng_cfg_default(&c->net, n, depth);
   /* depth 2 needs T = 300 for its x1 control (0.61-0.72; 0.55-0.62 at T = 150); depths 3
    * and 4 reach 0.73-0.85 at T = 150 */
   c->net.steps = depth == 2 ? 300 : 150;
-  c->k = n / 2;
-  c->nreal = 10;
-  c->nctl = depth == 2 ? 8 : 6;
-  c->njunk = 6;
-  c->stride = 5;
-  snprintf(c->tag, sizeof c->tag, "NG");
 }
 
 void noisy_gd_config_ng2(noisy_gd_config *c, unsigned n) {
@@ -243,17 +267,8 @@ void noisy_gd_config_ng2(noisy_gd_config *c, unsigned n) {
 }
 
 void noisy_gd_config_tight(noisy_gd_config *c) {
-  noisy_gd_config_default(c, 8, 2);
-  c->net.width = 1;
-  c->net.box = 1.0; /* |f| <= 1 */
-  c->net.lr = 0.25;
-  c->net.tau = 0.4;
-  c->net.steps = 100;
-  c->k = 1;
-  c->nreal = 64;
-  c->nctl = 0;
-  c->njunk = 64;
-  c->stride = 1;
+  *c = (noisy_gd_config){.k = 1, .nreal = 64, .nctl = 0, .njunk = 64, .stride = 1, .tag = "NG"};
+  ng_cfg_one_unit(&c->net, 8);
 }
 
 int ng_cfg_json(const ng_cfg *c, const char *dim, const char *net, const char *trainer, gdl_json *j) {
@@ -270,16 +285,20 @@ int ng_cfg_json(const ng_cfg *c, const char *dim, const char *net, const char *t
   return gdl_json_num(j, "b0_scale", c->b0_scale);
 }
 
+int ng_runs_json(int nreal, int nctl, int njunk, size_t stride, const char *tag, gdl_json *j) {
+  GDL_TRY(gdl_json_int(j, "nreal", nreal));
+  GDL_TRY(gdl_json_int(j, "nctl", nctl));
+  GDL_TRY(gdl_json_int(j, "njunk", njunk));
+  GDL_TRY(gdl_json_int(j, "stride", (long long)stride));
+  return gdl_json_str(j, "tag", tag);
+}
+
 int noisy_gd_config_json(const void *cfg, gdl_json *j) {
   const noisy_gd_config *c = cfg;
   GDL_TRY(ng_cfg_json(&c->net, "n", "tanh FCN, last layer without bias projected onto [-box, box]",
                       "exact population noisy GD (all 2^n points), squared loss, l2 clip", j));
   GDL_TRY(gdl_json_int(j, "k", c->k));
-  GDL_TRY(gdl_json_int(j, "nreal", c->nreal));
-  GDL_TRY(gdl_json_int(j, "nctl", c->nctl));
-  GDL_TRY(gdl_json_int(j, "njunk", c->njunk));
-  GDL_TRY(gdl_json_int(j, "stride", (long long)c->stride));
-  return gdl_json_str(j, "tag", c->tag);
+  return ng_runs_json(c->nreal, c->nctl, c->njunk, c->stride, c->tag, j);
 }
 
 /* the parallel loop over runs: real, control, junk */
@@ -312,21 +331,9 @@ static int run_all(const noisy_gd_config *c, uint64_t seed, const double *X, con
 /* means, standard errors and bounds from the runs */
 static int summarise(const noisy_gd_config *c, const ng_result *res, double *a, double *b, noisy_gd_result *e) {
   const unsigned n = c->net.n;
-  e->max_abs = 0;
-  for (int j = 0; j < c->nreal; j++) {
-    a[j] = fabs(res[j].corr);
-    if (a[j] > e->max_abs) e->max_abs = a[j];
-  }
-  GDL_TRY(gdl_mean_se((size_t)c->nreal, a, &e->mean_abs, &e->se_abs));
-  e->min_ctl = e->mean_ctl = e->se_ctl = NAN;
-  if (c->nctl >= 2) {
-    e->min_ctl = 1;
-    for (int j = 0; j < c->nctl; j++) {
-      a[j] = res[c->nreal + j].corr;
-      if (a[j] < e->min_ctl) e->min_ctl = a[j];
-    }
-    GDL_TRY(gdl_mean_se((size_t)c->nctl, a, &e->mean_ctl, &e->se_ctl));
-  }
+  for (int j = 0; j < c->nreal + c->nctl; j++) a[j] = res[j].corr;
+  GDL_TRY(ng_corr_summary(c->nreal, c->nctl, a, &e->mean_abs, &e->se_abs, &e->max_abs, &e->mean_ctl, &e->se_ctl,
+                          &e->min_ctl));
   double Wk[GDL_CUBE_MAX_ENUM + 1] = {0}, W1[GDL_CUBE_MAX_ENUM + 1] = {0};
   double ck[GDL_CUBE_MAX_ENUM + 1], c1[GDL_CUBE_MAX_ENUM + 1];
   Wk[c->k] = 1.0;
@@ -344,18 +351,10 @@ static int summarise(const noisy_gd_config *c, const ng_result *res, double *a, 
   GDL_TRY(gdl_align_bn_levels(Wk, n, &al)); /* lambda = 1/C(n, k), ||f - fbar||^2 = 1 */
   e->lambda = al.lambda;
   double fn = sqrt(al.dist2), tau = c->net.tau;
-  e->bound = ng_bound(e->lambda, fn, e->sumG_mean, tau);
-  e->bound_lo = ng_bound(e->lambda, fn, e->sumG_mean - NG_NSTD * e->sumG_se, tau);
-  e->bound_hi = ng_bound(e->lambda, fn, e->sumG_mean + NG_NSTD * e->sumG_se, tau);
+  ng_bound_band(e->lambda, fn, e->sumG_mean, e->sumG_se, NG_NSTD, tau, &e->bound, &e->bound_lo, &e->bound_hi);
   e->bound1 = ng_bound(1.0 / n, 1.0, e->sumG1_mean, tau);
   e->bound1_lo = ng_bound(1.0 / n, 1.0, e->sumG1_mean - NG_NSTD * e->sumG1_se, tau);
   return GDL_OK;
-}
-
-static double now_s(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
 int noisy_gd_run(const noisy_gd_config *c, uint64_t seed, noisy_gd_result *e) {
@@ -365,7 +364,7 @@ int noisy_gd_run(const noisy_gd_config *c, uint64_t seed, noisy_gd_result *e) {
   if (c->nreal < 2 || c->njunk < 2 || c->nctl < 0 || c->nctl == 1 || c->k < 1 || c->k > n || n > 22)
     return gdl_fail(GDL_EINVAL, "noisy_gd_run: bad sizes (n %u, k %u, runs %d/%d/%d)", n, c->k, c->nreal, c->nctl,
                     c->njunk);
-  double t0 = now_s();
+  double t0 = ng_now();
   size_t N = (size_t)1 << n;
   int tot = c->nreal + c->nctl + c->njunk, rc = GDL_OK;
   double *X = malloc(N * n * sizeof *X), *yk = malloc(N * sizeof *yk), *y1 = malloc(N * sizeof *y1),
@@ -377,9 +376,9 @@ int noisy_gd_run(const noisy_gd_config *c, uint64_t seed, noisy_gd_result *e) {
   ng_parity_values(n, ng_first_k(1), y1);
   GDL_TRY_CLEANUP(run_all(c, seed, X, yk, y1, y0, res));
   GDL_TRY_CLEANUP(summarise(c, res, a, b, e));
-  e->seconds = now_s() - t0;
+  e->seconds = ng_now() - t0;
 cleanup:
-  free(X); free(yk); free(y1); free(y0); free(a); free(b); free(res);
+  GDL_FREE_ALL(X, yk, y1, y0, a, b, res);
   return rc;
 }
 
@@ -402,14 +401,7 @@ int noisy_gd_point_csv(const noisy_gd_config *c, int panel, uint64_t seed, const
   double v[NOISY_GD_NCOLS];
   GDL_TRY(noisy_gd_run(c, seed, &e));
   noisy_gd_row(c, panel, &e, v);
-  gdl_csv *csv = NULL;
-  GDL_TRY(gdl_csv_open(path, NOISY_GD_NCOLS, noisy_gd_columns, &csv));
-  int rc = gdl_csv_row(csv, v);
-  if (rc != GDL_OK) {
-    gdl_csv_abort(csv);
-    return rc;
-  }
-  return gdl_csv_commit(csv);
+  return gdl_csv_write(path, NOISY_GD_NCOLS, noisy_gd_columns, 1, v);
 }
 
 /* ---------------- the sweep's grid ---------------- */
@@ -441,16 +433,14 @@ void noisy_gd_grid_make(noisy_gd_grid *g, int full, uint64_t seed) {
   grid_add(g, &c, 3);
 }
 
+static int grid_point_json(const void *ctx, size_t i, gdl_json *j) {
+  const noisy_gd_grid *g = ctx;
+  return noisy_gd_config_json(&g->cfg[i], j);
+}
+
 int noisy_gd_grid_json(const void *ctx, gdl_json *j) {
   const noisy_gd_grid *g = ctx;
-  GDL_TRY(gdl_json_begin_list(j, "points"));
-  for (size_t i = 0; i < g->np; i++) {
-    GDL_TRY(gdl_json_begin(j, NULL));
-    GDL_TRY(gdl_json_int(j, "panel", g->panel[i]));
-    GDL_TRY(noisy_gd_config_json(&g->cfg[i], j));
-    GDL_TRY(gdl_json_end(j));
-  }
-  return gdl_json_end(j);
+  return gdl_exp_points_json(j, g->np, g->panel, grid_point_json, g);
 }
 
 int noisy_gd_sweep_point(void *ctx, gdl_sweep *s, size_t i) {

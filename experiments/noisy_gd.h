@@ -47,11 +47,16 @@ typedef struct {
 
 /* width 8, box 1/8, lr 0.5, tau 0.1, l2 clip 1, T 300, b0 0.5, profile NULL. */
 void ng_cfg_default(ng_cfg *c, unsigned n, size_t depth);
+/* The one-unit net of the tight regimes (NG1-tight, NG3): ng_cfg_default(c, n, 2) with one
+ * hidden unit, box 1 (|f| <= 1), lr 0.25, tau 0.4, T = 100. */
+void ng_cfg_one_unit(ng_cfg *c, unsigned n);
 int ng_net_create(const ng_cfg *c, gdl_net **out);
 /* The net and trainer members of c into the open object of j: the input dimension under the
  * name `dim` ("n", "d"), depth, width, the net and trainer descriptions, box, lr, tau, clip,
  * steps, b0_scale. */
 int ng_cfg_json(const ng_cfg *c, const char *dim, const char *net, const char *trainer, gdl_json *j);
+/* The run counts of a point into the open object of j: nreal, nctl, njunk, stride, tag. */
+int ng_runs_json(int nreal, int nctl, int njunk, size_t stride, const char *tag, gdl_json *j);
 /* Sign-symmetric i.i.d. init (B_n-invariant law): W0 ~ N(0, 1/n), b0 ~ N(0, b0^2), hidden
  * W ~ N(0, 1/width), hidden b = 0, last layer ~ U[-box, box]. */
 int ng_net_init(const ng_cfg *c, gdl_net *net, gsl_rng *r);
@@ -95,6 +100,16 @@ double ng_profile_dot(unsigned n, const double *cj, const double *prof);
 /* The library bound (gdl_ng_bound_*) with the junk sum sumG (clamped at 0: a lower
  * confidence end may be negative); NaN on invalid arguments. */
 double ng_bound(double lambda, double fnorm_c, double sumG, double tau);
+/* ng_bound at the junk sum's mean sumG and at its ends sumG -/+ nstd * se: *b, *lo, *hi. */
+void ng_bound_band(double lambda, double fnorm_c, double sumG, double se, double nstd, double tau, double *b,
+                   double *lo, double *hi);
+/* The final correlations of a point's runs, corr[0..nreal-1] (real runs, replaced by their
+ * absolute values) then corr[nreal..nreal+nctl-1] (control runs): the real runs' |corr| mean,
+ * SE and max, the control runs' corr mean, SE and min (NaN without control, nctl < 2). */
+int ng_corr_summary(int nreal, int nctl, double *corr, double *mean_abs, double *se_abs, double *max_abs,
+                    double *mean_ctl, double *se_ctl, double *min_ctl);
+/* Monotonic wall-clock time in seconds (a point's timing column). */
+double ng_now(void);
 
 /* ---------------- one experiment point ---------------- */
 typedef struct {

@@ -18,20 +18,11 @@ static const char *const LAW_NAMES[3] = {"fcn", "e1", "rand"};
 const char *sh_kind_name(sh_kind k) { return (unsigned)k < SH_NKINDS ? KIND_NAMES[k] : "?"; }
 
 void sh_config_default(sh_config *c, sh_kind k, double gamma) {
-  memset(c, 0, sizeof *c);
-  c->kind = k;
-  c->d = 16;
-  c->gamma = gamma;
-  c->e1_scale = 10.0;
-  c->kink_range = 3.0;
-  c->batch = 32;
-  c->samples = 200000;
-  c->ridge = 1e-8;
-  c->ntest = 20000;
-  c->purpose_init = "sh.init";
-  c->purpose_dirs = "sh.dirs";
-  c->purpose_train = "sh.train";
-  c->purpose_test = "sh.test";
+  *c = (sh_config){.kind = k, .d = 16, .gamma = gamma,
+                   .e1_scale = 10.0, .kink_range = 3.0,
+                   .batch = 32, .samples = 200000, .ridge = 1e-8, .ntest = 20000,
+                   .purpose_init = "sh.init", .purpose_dirs = "sh.dirs", .purpose_train = "sh.train",
+                   .purpose_test = "sh.test"};
   switch (k) {
     case SH_FCN_SGD:
     case SH_FCN_ADAM:
@@ -112,8 +103,7 @@ static int sh_init_kinked(const sh_config *c, gdl_net *net, gsl_rng *r_init, gsl
     }
   }
 cleanup:
-  free(u);
-  free(s);
+  GDL_FREE_ALL(u, s);
   return rc;
 }
 
@@ -204,15 +194,8 @@ static int sh_train(const sh_config *c, gdl_net *net, gsl_rng *rt, sh_result *ou
   GDL_TRY_CLEANUP(gdl_domain_gaussian(c->d, &dom));
   GDL_TRY_CLEANUP(gdl_target_neuron(c->d, e1, c->gamma, &tgt));
   gdl_domain_sampler smp = {&dom, tgt, 0.0};
-  gdl_train_config tc;
-  gdl_train_config_default(&tc);
-  tc.loss = GDL_LOSS_SQUARED;
-  tc.opt = c->opt;
-  tc.lr = c->lr;
+  gdl_train_config tc = gdl_exp_train_config(c->opt, c->lr, GDL_DATA_ONLINE, c->batch, c->samples / c->batch);
   tc.schedule = c->linear_decay ? GDL_SCHED_LINEAR : GDL_SCHED_CONST;
-  tc.data = GDL_DATA_ONLINE;
-  tc.batch = c->batch;
-  tc.steps = c->samples / c->batch;
   sh_ckpt_ctx kc = {c, out, c->ckpt > 0 ? tc.steps / c->ckpt : 0};
   if (c->ckpt > 0) {
     tc.callback = sh_ckpt_cb;
@@ -282,11 +265,7 @@ static int sh_ridge(const sh_config *c, gdl_net *net, gsl_rng *rt) {
   for (size_t j = 0; j < N; j++) a[j] = rhs[j];
   c0[0] = rhs[N];
 cleanup:
-  free(F);
-  free(A);
-  free(rhs);
-  free(X);
-  free(y);
+  GDL_FREE_ALL(F, A, rhs, X, y);
   return rc;
 }
 
@@ -362,13 +341,8 @@ int sh_fvu_point_write(const sh_config *c, uint64_t seed, size_t rep, const char
     rc = GDL_OK;
   }
   GDL_TRY(rc);
-  gdl_csv *csv = NULL;
-  GDL_TRY(gdl_csv_open(path, 5, FVU_COLS, &csv));
   double row[5] = {(double)c->kind, (double)c->d, c->gamma, (double)rep, r.fvu};
-  rc = gdl_csv_row(csv, row);
-  if (rc == GDL_OK) return gdl_csv_commit(csv);
-  gdl_csv_abort(csv);
-  return rc;
+  return gdl_csv_write(path, 5, FVU_COLS, 1, row);
 }
 
 int sh_fvu_point_read(const char *path, double *fvu) {

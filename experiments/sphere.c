@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <gsl/gsl_sf_gamma.h>
 #include "experiments/sphere.h"
 
@@ -85,21 +84,9 @@ cleanup:
 
 /* ---------------- NG3 ---------------- */
 void sphere_ng_config_default(sphere_ng_config *c) {
-  memset(c, 0, sizeof *c);
-  ng_cfg_default(&c->net, 8, 2);
-  c->net.width = 1;
-  c->net.box = 1.0; /* |f| <= 1 */
-  c->net.lr = 0.25;
-  c->net.tau = 0.4;
-  c->net.steps = 100;
-  c->k = 4;
-  c->m = 4096;
-  c->mtest = 4096;
-  c->nreal = 10;
-  c->nctl = 96;
-  c->njunk = 6;
-  c->stride = 5;
-  snprintf(c->tag, sizeof c->tag, "NG3");
+  *c = (sphere_ng_config){.k = 4, .m = 4096, .mtest = 4096, .nreal = 10, .nctl = 96, .njunk = 6, .stride = 5,
+                           .tag = "NG3"};
+  ng_cfg_one_unit(&c->net, 8);
 }
 
 void sphere_ng_config_tight(sphere_ng_config *c) {
@@ -107,9 +94,8 @@ void sphere_ng_config_tight(sphere_ng_config *c) {
   c->k = 1;
   c->net.tau = 0.3; /* the one-unit net learns x1 to ~0.64 (0.46-0.57 at tau 0.4) */
   c->m = 256;
-  c->nreal = 128;
+  c->nreal = c->njunk = 128;
   c->nctl = 0;
-  c->njunk = 128;
   c->stride = 1;
   snprintf(c->tag, sizeof c->tag, "NG3tight");
 }
@@ -121,11 +107,7 @@ int sphere_ng_config_json(const void *cfg, gdl_json *j) {
   GDL_TRY(gdl_json_int(j, "k", c->k));
   GDL_TRY(gdl_json_int(j, "m", (long long)c->m));
   GDL_TRY(gdl_json_int(j, "mtest", (long long)c->mtest));
-  GDL_TRY(gdl_json_int(j, "nreal", c->nreal));
-  GDL_TRY(gdl_json_int(j, "nctl", c->nctl));
-  GDL_TRY(gdl_json_int(j, "njunk", c->njunk));
-  GDL_TRY(gdl_json_int(j, "stride", (long long)c->stride));
-  return gdl_json_str(j, "tag", c->tag);
+  return ng_runs_json(c->nreal, c->nctl, c->njunk, c->stride, c->tag, j);
 }
 
 typedef struct {
@@ -203,7 +185,7 @@ static int one_run(const sphere_ng_config *c, const gdl_sphere_poly *f, const do
     o->corr = s / (double)mt;
   }
 cleanup:
-  free(X); free(y); free(K); free(Kx); free(Xt); free(yt); free(ft);
+  GDL_FREE_ALL(X, y, K, Kx, Xt, yt, ft);
   gdl_trainer_free(tr);
   gdl_net_free(net);
   gdl_rng_free(rs); gdl_rng_free(rt); gdl_rng_free(ri); gdl_rng_free(rn); gdl_rng_free(ro);
@@ -230,12 +212,6 @@ int sphere_ng_junk_sum(const sphere_ng_config *c, uint64_t seed, uint64_t idx, s
   return GDL_OK;
 }
 
-static double now_s(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 int sphere_ng_run(const sphere_ng_config *c, uint64_t seed, sphere_ng_result *e) {
   GDL_CHECK_ARG(c != NULL && e != NULL, "sphere_ng_run: NULL argument");
   memset(e, 0, sizeof *e);
@@ -244,7 +220,7 @@ int sphere_ng_run(const sphere_ng_config *c, uint64_t seed, sphere_ng_result *e)
       c->k > GDL_SPHERE_MAX_DEG || c->stride < 1 || c->m < 2 || c->mtest < 2)
     return gdl_fail(GDL_EINVAL, "sphere_ng_run: bad sizes (d %zu, k %u, runs %d/%d/%d)", d, c->k, c->nreal, c->nctl,
                     c->njunk);
-  double t0 = now_s();
+  double t0 = ng_now();
   const double r = sqrt((double)d);
   int tot = c->nreal + c->nctl + c->njunk, rc = GDL_OK;
   gdl_sphere_poly *fk = NULL, *f1 = NULL;
@@ -274,21 +250,9 @@ int sphere_ng_run(const sphere_ng_config *c, uint64_t seed, sphere_ng_result *e)
   }
   for (int j = 0; j < tot && rc == GDL_OK; j++) rc = rcs[j];
   if (rc != GDL_OK) goto cleanup;
-  e->max_abs = 0;
-  for (int j = 0; j < c->nreal; j++) {
-    a[j] = fabs(out[j].corr);
-    if (a[j] > e->max_abs) e->max_abs = a[j];
-  }
-  GDL_TRY_CLEANUP(gdl_mean_se((size_t)c->nreal, a, &e->mean_abs, &e->se_abs));
-  e->mean_ctl = e->se_ctl = e->min_ctl = NAN;
-  if (c->nctl >= 2) {
-    e->min_ctl = 1;
-    for (int j = 0; j < c->nctl; j++) {
-      a[j] = out[c->nreal + j].corr;
-      if (a[j] < e->min_ctl) e->min_ctl = a[j];
-    }
-    GDL_TRY_CLEANUP(gdl_mean_se((size_t)c->nctl, a, &e->mean_ctl, &e->se_ctl));
-  }
+  for (int j = 0; j < c->nreal + c->nctl; j++) a[j] = out[j].corr;
+  GDL_TRY_CLEANUP(ng_corr_summary(c->nreal, c->nctl, a, &e->mean_abs, &e->se_abs, &e->max_abs, &e->mean_ctl,
+                                  &e->se_ctl, &e->min_ctl));
   const run_out *junk = out + c->nreal + c->nctl;
   double g2 = 0;
   for (int j = 0; j < c->njunk; j++) {
@@ -299,14 +263,12 @@ int sphere_ng_run(const sphere_ng_config *c, uint64_t seed, sphere_ng_result *e)
   GDL_TRY_CLEANUP(gdl_mean_se((size_t)c->njunk, a, &e->sumG_mean, &e->sumG_se));
   e->lambda = al.lambda;
   double fn = sqrt(al.dist2), tau = c->net.tau;
-  e->bound = ng_bound(e->lambda, fn, e->sumG_mean, tau);
-  e->bound_lo = ng_bound(e->lambda, fn, e->sumG_mean - SPHERE_NSTD * e->sumG_se, tau);
-  e->bound_hi = ng_bound(e->lambda, fn, e->sumG_mean + SPHERE_NSTD * e->sumG_se, tau);
-  e->seconds = now_s() - t0;
+  ng_bound_band(e->lambda, fn, e->sumG_mean, e->sumG_se, SPHERE_NSTD, tau, &e->bound, &e->bound_lo, &e->bound_hi);
+  e->seconds = ng_now() - t0;
 cleanup:
   gdl_sphere_poly_free(fk);
   gdl_sphere_poly_free(f1);
-  free(out); free(rcs); free(a);
+  GDL_FREE_ALL(out, rcs, a);
   return rc;
 }
 
@@ -339,19 +301,15 @@ void sphere_grid_make(sphere_grid *g, int full, uint64_t seed) {
   g->panel[g->np++] = 3;
 }
 
+/* panel 1: AL2, else NG3 */
+static int grid_point_json(const void *ctx, size_t i, gdl_json *j) {
+  const sphere_grid *g = ctx;
+  return g->panel[i] == 1 ? sphere_al2_config_json(&g->al[i], j) : sphere_ng_config_json(&g->ng[i], j);
+}
+
 int sphere_grid_json(const void *ctx, gdl_json *j) {
   const sphere_grid *g = ctx;
-  GDL_TRY(gdl_json_begin_list(j, "points"));
-  for (size_t i = 0; i < g->np; i++) {
-    GDL_TRY(gdl_json_begin(j, NULL));
-    GDL_TRY(gdl_json_int(j, "panel", g->panel[i]));
-    if (g->panel[i] == 1)
-      GDL_TRY(sphere_al2_config_json(&g->al[i], j));
-    else
-      GDL_TRY(sphere_ng_config_json(&g->ng[i], j));
-    GDL_TRY(gdl_json_end(j));
-  }
-  return gdl_json_end(j);
+  return gdl_exp_points_json(j, g->np, g->panel, grid_point_json, g);
 }
 
 int sphere_point_row(const sphere_grid *g, size_t i, double *v) {
@@ -399,12 +357,5 @@ int sphere_sweep_point(void *ctx, gdl_sweep *s, size_t i) {
   GDL_CHECK_ARG(g != NULL && i < g->np, "sphere_sweep_point: point %zu out of range", i);
   GDL_TRY(gdl_sweep_point_file(s, i, "csv", path, sizeof path));
   GDL_TRY(sphere_point_row(g, i, v));
-  gdl_csv *csv = NULL;
-  GDL_TRY(gdl_csv_open(path, SPHERE_NCOLS, sphere_columns, &csv));
-  int rc = gdl_csv_row(csv, v);
-  if (rc != GDL_OK) {
-    gdl_csv_abort(csv);
-    return rc;
-  }
-  return gdl_csv_commit(csv);
+  return gdl_csv_write(path, SPHERE_NCOLS, sphere_columns, 1, v);
 }

@@ -9,25 +9,18 @@
 static const uint64_t quick_p[] = {31, 61, 127, 251, 509, 1021, 2039, 4093};
 static const uint64_t full_p[] = {31, 61, 127, 251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521};
 
-void sq_dimension_config_default(sq_dimension_config *c) {
-  memset(c, 0, sizeof *c);
-  c->np = sizeof quick_p / sizeof quick_p[0];
-  memcpy(c->p, quick_p, sizeof quick_p);
-  c->par_n = 10;
+static void config_grid(sq_dimension_config *c, const uint64_t *ps, size_t np, unsigned par_n) {
+  *c = (sq_dimension_config){.np = np, .par_n = par_n};
+  memcpy(c->p, ps, np * sizeof *ps);
 }
 
-void sq_dimension_config_full(sq_dimension_config *c) {
-  memset(c, 0, sizeof *c);
-  c->np = sizeof full_p / sizeof full_p[0];
-  memcpy(c->p, full_p, sizeof full_p);
-  c->par_n = 12;
-}
+void sq_dimension_config_default(sq_dimension_config *c) { config_grid(c, quick_p, GDL_EXP_COUNT(quick_p), 10); }
+
+void sq_dimension_config_full(sq_dimension_config *c) { config_grid(c, full_p, GDL_EXP_COUNT(full_p), 12); }
 
 int sq_dimension_config_json(const void *cfg, gdl_json *j) {
   const sq_dimension_config *c = cfg;
-  double ps[SQD_MAXP];
-  for (size_t i = 0; i < c->np; i++) ps[i] = (double)c->p[i];
-  GDL_TRY(gdl_json_nums(j, "p", c->np, ps));
+  GDL_TRY(gdl_exp_json_u64s(j, "p", c->np, c->p));
   GDL_TRY(gdl_json_int(j, "parity_n", (long long)c->par_n));
   GDL_TRY(gdl_json_str(j, "phi", "cos(2 pi y/p), y/p, y mod 2 (class-centred, normalised)"));
   GDL_TRY(gdl_json_str(j, "packing", "greedy in index order (primitive-root exponent / shift), bisection on d"));
@@ -162,8 +155,7 @@ int sqd_zp_row(uint64_t p, const double *phi, sqd_group grp, double *rho, uint64
   double r0 = rho[0];
   for (size_t k = 0; k < N; k++) rho[k] /= r0;
 cleanup:
-  free(c);
-  free(u);
+  GDL_FREE_ALL(c, u);
   return rc;
 }
 
@@ -288,10 +280,7 @@ int sqd_pack_circulant(size_t N, const double *rho, size_t *chosen_out, sqd_resu
   out->offmass = offmass_circ(N, rho);
   if (chosen_out) memcpy(chosen_out, best, bestd * sizeof *best);
 cleanup:
-  free(bad);
-  free(chosen);
-  free(best);
-  free(forb);
+  GDL_FREE_ALL(bad, chosen, best, forb);
   return rc;
 }
 
@@ -336,8 +325,7 @@ int sqd_pack_gram(size_t N, const double *G, size_t *chosen_out, sqd_result *out
   out->offmass = N > 1 ? mass / ((double)N * (double)(N - 1)) : 0.0;
   if (chosen_out) memcpy(chosen_out, best, bestd * sizeof *best);
 cleanup:
-  free(chosen);
-  free(best);
+  GDL_FREE_ALL(chosen, best);
   return rc;
 }
 
@@ -354,8 +342,7 @@ int sqd_zp_point(uint64_t p, sqd_phi f, sqd_group grp, sqd_result *out) {
   GDL_TRY_CLEANUP(sqd_zp_row(p, phi, grp, rho, NULL));
   GDL_TRY_CLEANUP(sqd_pack_circulant(N, rho, NULL, out));
 cleanup:
-  free(phi);
-  free(rho);
+  GDL_FREE_ALL(phi, rho);
   return rc;
 }
 
@@ -404,9 +391,7 @@ static int cube_point(unsigned n, unsigned k, int conj, sqd_result *out) {
   }
   GDL_TRY_CLEANUP(sqd_pack_gram(N, G, NULL, out));
 cleanup:
-  free(sets);
-  free(chi);
-  free(G);
+  GDL_FREE_ALL(sets, chi, G);
   return rc;
 }
 
@@ -431,31 +416,28 @@ size_t sq_dimension_npoints(const sq_dimension_config *c) { return c->np + 1; }
 
 int sq_dimension_write_point(const sq_dimension_config *c, size_t i, const char *path) {
   GDL_CHECK_ARG(c != NULL && path != NULL && i <= c->np, "sq_dimension_write_point: bad arguments");
-  gdl_csv *csv = NULL;
-  GDL_TRY(gdl_csv_open(path, SQD_NCOLS, sq_dimension_columns, &csv));
-  int rc = GDL_OK;
+  /* a Z_p point: a row per (group, phi); the parity point: a row per degree k <= par_n and per
+   * conjugate degree k >= 1 (cube_point refuses par_n > 12 before the first row) */
+  double rows[2 * 12 + 1][SQD_NCOLS];
+  size_t n = 0;
   sqd_result r;
   if (i < c->np) {
     uint64_t p = c->p[i];
     for (int g = 0; g < SQD_NGROUP; g++)
       for (int f = 0; f < SQD_NPHI; f++) {
-        GDL_TRY_CLEANUP(sqd_zp_point(p, (sqd_phi)f, (sqd_group)g, &r));
+        GDL_TRY(sqd_zp_point(p, (sqd_phi)f, (sqd_group)g, &r));
         double M = r.offmass * (double)(r.nmembers - 1);
         double row[SQD_NCOLS] = {g, f, (double)p, 1, (double)r.nmembers, (double)r.d, r.maxoff, r.offmass,
                                  (double)sqd_mass_guarantee(r.nmembers, M)};
-        GDL_TRY_CLEANUP(gdl_csv_row(csv, row));
+        memcpy(rows[n++], row, sizeof row);
       }
   } else {
     for (int conj = 0; conj < 2; conj++)
       for (unsigned k = conj ? 1 : 0; k <= c->par_n; k++) {
-        GDL_TRY_CLEANUP(cube_point(c->par_n, k, conj, &r));
+        GDL_TRY(cube_point(c->par_n, k, conj, &r));
         double row[SQD_NCOLS] = {2 + conj, -1, c->par_n, k, (double)r.nmembers, (double)r.d, r.maxoff, r.offmass, NAN};
-        GDL_TRY_CLEANUP(gdl_csv_row(csv, row));
+        memcpy(rows[n++], row, sizeof row);
       }
   }
-  rc = gdl_csv_commit(csv);
-  csv = NULL;
-cleanup:
-  if (csv) gdl_csv_abort(csv);
-  return rc;
+  return gdl_csv_write(path, SQD_NCOLS, sq_dimension_columns, n, &rows[0][0]);
 }

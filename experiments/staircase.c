@@ -10,20 +10,12 @@ static const char *const staircase_targets[4] = {STAIRCASE_TARGET_STAIRCASE, STA
 static const char *const staircase_names[4] = {"staircase", "leap3", "leap2", "leap4"};
 
 void staircase_config_default(staircase_config *c) {
-  memset(c, 0, sizeof *c);
-  c->target = STAIRCASE_TARGET_STAIRCASE;
-  c->net = STAIRCASE_NET_MEANFIELD2;
-  c->d = 32;
-  c->width = 64;
-  c->lr_mf = 0.5;
-  c->lr_std = 0.02;
-  c->hand_scale = 1.0;
-  c->budget = 300 * 32;
-  c->eval_every = 5 * 32;
-  c->ntest = 1000;
-  c->hit_fvu = 0.1;
-  c->stop_at_hit = 1;
-  c->purpose = "ms";
+  *c = (staircase_config){.target = STAIRCASE_TARGET_STAIRCASE, .net = STAIRCASE_NET_MEANFIELD2,
+                           .d = 32, .width = 64,
+                           .lr_mf = 0.5, .lr_std = 0.02, .hand_scale = 1.0,
+                           .budget = 300 * 32, .eval_every = 5 * 32, .ntest = 1000,
+                           .hit_fvu = 0.1, .stop_at_hit = 1,
+                           .purpose = "ms"};
 }
 
 const char *staircase_target_name(int target) {
@@ -108,24 +100,18 @@ int staircase_config_json(const void *cfg, gdl_json *j) {
     GDL_TRY(gdl_json_nums(j, "hand_placed_coords", n, h));
     GDL_TRY(gdl_json_num(j, "hand_scale", c->hand_scale));
   }
-  GDL_TRY(gdl_json_str(j, "training", "online SGD, batch 1, squared loss 1/2 (f - y)^2, x uniform on {-1,+1}^d"));
-  GDL_TRY(gdl_json_int(j, "budget", (long long)c->budget));
-  GDL_TRY(gdl_json_int(j, "eval_every", (long long)c->eval_every));
-  GDL_TRY(gdl_json_int(j, "track_every", (long long)c->track_every));
-  GDL_TRY(gdl_json_int(j, "ntrack", (long long)c->ntrack));
-  GDL_TRY(gdl_json_int(j, "ntest", (long long)c->ntest));
-  GDL_TRY(gdl_json_num(j, "hit_fvu", c->hit_fvu));
-  GDL_TRY(gdl_json_bool(j, "stop_at_hit", c->stop_at_hit));
-  GDL_TRY(gdl_json_str(j, "purpose", c->purpose ? c->purpose : ""));
-  return gdl_json_int(j, "index", (long long)c->index);
+  const gdl_exp_field f[] = {
+      GDL_EXP_STR("training", "online SGD, batch 1, squared loss 1/2 (f - y)^2, x uniform on {-1,+1}^d"),
+      GDL_EXP_INT("budget", c->budget), GDL_EXP_INT("eval_every", c->eval_every),
+      GDL_EXP_INT("track_every", c->track_every), GDL_EXP_INT("ntrack", c->ntrack), GDL_EXP_INT("ntest", c->ntest),
+      GDL_EXP_NUM("hit_fvu", c->hit_fvu), GDL_EXP_BOOL("stop_at_hit", c->stop_at_hit),
+      GDL_EXP_STR("purpose", c->purpose ? c->purpose : ""), GDL_EXP_INT("index", c->index)};
+  return gdl_exp_json_fields(j, GDL_EXP_COUNT(f), f);
 }
 
 void staircase_result_free(staircase_result *r) {
   if (!r) return;
-  free(r->eval_step);
-  free(r->eval_fvu);
-  free(r->track_step);
-  free(r->track_w);
+  GDL_FREE_ALL(r->eval_step, r->eval_fvu, r->track_step, r->track_w);
   gdl_net_free(r->net);
   memset(r, 0, sizeof *r);
 }
@@ -318,9 +304,7 @@ cleanup:
   gdl_rng_free(rtrain);
   gdl_rng_free(rtest);
   gdl_poly_free(p);
-  free(Xt);
-  free(yt);
-  free(ft);
+  GDL_FREE_ALL(Xt, yt, ft);
   if (rc != GDL_OK) staircase_result_free(res);
   return rc;
 }
@@ -357,9 +341,7 @@ int staircase_fourier_coef(gdl_net *net, size_t d, size_t k, const size_t *S, si
   }
   rc = gdl_mean_se(M, g, mean, se);
 cleanup:
-  free(X);
-  free(f);
-  free(g);
+  GDL_FREE_ALL(X, f, g);
   return rc;
 }
 
@@ -385,9 +367,7 @@ int staircase_fvu(gdl_net *net, const char *target, size_t d, size_t m, gsl_rng 
   *fvu = sse / (double)m / poly_var(p);
 cleanup:
   gdl_poly_free(p);
-  free(X);
-  free(y);
-  free(f);
+  GDL_FREE_ALL(X, y, f);
   return rc;
 }
 
@@ -450,11 +430,8 @@ int staircase_point(const staircase_config *c, uint64_t seed, const gdl_sweep *s
   /* last: the file that marks the point done */
   static const char *const hcols[] = {"hit", "cap", "steps", "var_y", "fvu_last"};
   GDL_TRY_CLEANUP(gdl_sweep_point_file(s, i, "csv", path, sizeof path));
-  GDL_TRY_CLEANUP(gdl_csv_open(path, 5, hcols, &csv));
   double v[5] = {(double)r.hit, (double)c->budget, (double)r.steps, r.var_y, r.fvu_last};
-  GDL_TRY_CLEANUP(gdl_csv_row(csv, v));
-  rc = gdl_csv_commit(csv);
-  csv = NULL;
+  rc = gdl_csv_write(path, 5, hcols, 1, v);
 cleanup:
   if (csv) gdl_csv_abort(csv);
   staircase_result_free(&r);

@@ -7,59 +7,33 @@
 static const uint64_t quick_p[] = {7, 31, 127, 509, 2039};
 static const uint64_t full_p[] = {7, 13, 31, 61, 127, 251, 509, 1021, 2039, 4093, 8191};
 
-static void base(steps_config *c) {
-  memset(c, 0, sizeof *c);
-  c->hidden = 32;
-  c->w0 = 4.0;
-  c->bscale = 1.0;
-  c->lr = 0.05;
-  c->T = 300;
-  c->bits = 0;
-  c->delta = 1e-6;
-  c->afrac = 0.125;
+/* the shared defaults with the grid of moduli ps[0..np-1] and T steps */
+static void base(steps_config *c, const uint64_t *ps, size_t np, size_t T) {
+  *c = (steps_config){.np = np, .hidden = 32, .w0 = 4.0, .bscale = 1.0, .lr = 0.05, .T = T, .bits = 0,
+                      .delta = 1e-6, .afrac = 0.125};
+  memcpy(c->p, ps, np * sizeof *ps);
 }
 
-void steps_config_default(steps_config *c) {
-  base(c);
-  c->np = sizeof quick_p / sizeof quick_p[0];
-  memcpy(c->p, quick_p, sizeof quick_p);
-}
+void steps_config_default(steps_config *c) { base(c, quick_p, GDL_EXP_COUNT(quick_p), 300); }
 
-void steps_config_full(steps_config *c) {
-  base(c);
-  c->np = sizeof full_p / sizeof full_p[0];
-  memcpy(c->p, full_p, sizeof full_p);
-  c->T = 1000;
-}
+void steps_config_full(steps_config *c) { base(c, full_p, GDL_EXP_COUNT(full_p), 1000); }
 
 int steps_config_json(const void *cfg, gdl_json *j) {
   const steps_config *c = cfg;
-  double ps[STEPS_MAXP];
-  for (size_t i = 0; i < c->np; i++) ps[i] = (double)c->p[i];
-  GDL_TRY(gdl_json_nums(j, "p", c->np, ps));
-  GDL_TRY(gdl_json_str(j, "class", "cos(2 pi a x / p), a uniform on Z_p^*, x uniform on Z_p"));
-  GDL_TRY(gdl_json_str(j, "encoding", c->bits ? "bits" : "scalar 2x/p-1"));
-  GDL_TRY(gdl_json_int(j, "hidden", (long long)c->hidden));
-  GDL_TRY(gdl_json_str(j, "act", "tanh"));
-  GDL_TRY(gdl_json_num(j, "w0", c->w0));
-  GDL_TRY(gdl_json_num(j, "bscale", c->bscale));
-  GDL_TRY(gdl_json_num(j, "lr", c->lr));
-  GDL_TRY(gdl_json_int(j, "T", (long long)c->T));
-  GDL_TRY(gdl_json_num(j, "delta", c->delta));
-  GDL_TRY(gdl_json_num(j, "afrac", c->afrac));
-  GDL_TRY(gdl_json_str(j, "loss", "1/2 E_x (f - h)^2, full batch"));
-  return GDL_OK;
+  GDL_TRY(gdl_exp_json_u64s(j, "p", c->np, c->p));
+  const gdl_exp_field f[] = {
+      GDL_EXP_STR("class", "cos(2 pi a x / p), a uniform on Z_p^*, x uniform on Z_p"),
+      GDL_EXP_STR("encoding", c->bits ? "bits" : "scalar 2x/p-1"),
+      GDL_EXP_INT("hidden", c->hidden), GDL_EXP_STR("act", "tanh"), GDL_EXP_NUM("w0", c->w0),
+      GDL_EXP_NUM("bscale", c->bscale),
+      GDL_EXP_NUM("lr", c->lr), GDL_EXP_INT("T", c->T), GDL_EXP_NUM("delta", c->delta), GDL_EXP_NUM("afrac", c->afrac),
+      GDL_EXP_STR("loss", "1/2 E_x (f - h)^2, full batch")};
+  return gdl_exp_json_fields(j, GDL_EXP_COUNT(f), f);
 }
 
 void steps_result_free(steps_result *r) {
   if (!r) return;
-  free(r->e);
-  free(r->dpred);
-  free(r->bound);
-  free(r->bound_var);
-  free(r->dgrad);
-  free(r->var);
-  free(r->ell);
+  GDL_FREE_ALL(r->e, r->dpred, r->bound, r->bound_var, r->dgrad, r->var, r->ell);
   memset(r, 0, sizeof *r);
 }
 
@@ -73,10 +47,7 @@ typedef struct {
 } setup;
 
 static void setup_free(setup *s) {
-  free(s->X);
-  free(s->tab);
-  free(s->ybar);
-  free(s->ya);
+  GDL_FREE_ALL(s->X, s->tab, s->ybar, s->ya);
   gdl_net_free(s->net);
   memset(s, 0, sizeof *s);
 }
@@ -182,18 +153,14 @@ int steps_run(const steps_config *c, uint64_t seed, size_t ip, steps_result *r) 
   r->p = c->p[ip];
   r->a = s.a;
   r->T = T;
-  r->e = malloc((T + 1) * sizeof *r->e);
-  r->dpred = malloc((T + 1) * sizeof *r->dpred);
-  r->bound = malloc((T + 1) * sizeof *r->bound);
-  r->bound_var = malloc((T + 1) * sizeof *r->bound_var);
-  r->dgrad = malloc((T + 1) * sizeof *r->dgrad);
-  r->var = malloc((T + 1) * sizeof *r->var);
-  r->ell = malloc((T + 1) * sizeof *r->ell);
-  if (!fT || !fM || !dout || !gT || !gM || !gA || !th0 || !ht || !r->e || !r->dpred || !r->bound || !r->bound_var ||
-      !r->dgrad || !r->var || !r->ell) {
-    rc = gdl_fail(GDL_ENOMEM, "steps_run: out of memory");
-    goto cleanup;
+  /* the curves, T + 1 entries each */
+  double **curve[] = {&r->e, &r->dpred, &r->bound, &r->bound_var, &r->dgrad, &r->var, &r->ell};
+  int nomem = !fT || !fM || !dout || !gT || !gM || !gA || !th0 || !ht;
+  for (size_t i = 0; i < sizeof curve / sizeof curve[0]; i++) {
+    *curve[i] = malloc((T + 1) * sizeof **curve[i]);
+    nomem |= *curve[i] == NULL;
   }
+  if (nomem) GDL_TRY_CLEANUP(gdl_fail(GDL_ENOMEM, "steps_run: out of memory"));
   GDL_TRY_CLEANUP(gdl_net_clone(s.net, &nt));
   GDL_TRY_CLEANUP(gdl_net_clone(s.net, &nm));
   GDL_TRY_CLEANUP(gdl_net_reserve(nt, m));
@@ -261,14 +228,7 @@ int steps_run(const steps_config *c, uint64_t seed, size_t ip, steps_result *r) 
   r->move_mean = dist(P, nm->params, th0);
   r->cheb_max = chebmax;
 cleanup:
-  free(fT);
-  free(fM);
-  free(dout);
-  free(gT);
-  free(gM);
-  free(gA);
-  free(th0);
-  free(ht);
+  GDL_FREE_ALL(fT, fM, dout, gT, gM, gA, th0, ht);
   gdl_net_free(nt);
   gdl_net_free(nm);
   setup_free(&s);
@@ -285,10 +245,7 @@ int steps_var0_check(const steps_config *c, uint64_t seed, size_t ip, double *di
   uint64_t p = c->p[ip];
   double *f = malloc(m * sizeof *f), *dout = malloc(m * sizeof *dout), *gM = malloc(P * sizeof *gM),
          *gA = malloc(P * sizeof *gA), *y = malloc(m * sizeof *y);
-  if (!f || !dout || !gM || !gA || !y) {
-    rc = gdl_fail(GDL_ENOMEM, "steps_var0_check: out of memory");
-    goto cleanup;
-  }
+  if (!f || !dout || !gM || !gA || !y) GDL_TRY_CLEANUP(gdl_fail(GDL_ENOMEM, "steps_var0_check: out of memory"));
   gdl_var_result vr;
   GDL_TRY_CLEANUP(gdl_variance_zp(s.net, &s.dom, s.tab, GDL_FFT_AUTO, &vr, NULL, NULL));
   *engine = vr.var;
@@ -303,11 +260,7 @@ int steps_var0_check(const steps_config *c, uint64_t seed, size_t ip, double *di
   }
   *direct = acc / (double)(p - 1);
 cleanup:
-  free(f);
-  free(dout);
-  free(gM);
-  free(gA);
-  free(y);
+  GDL_FREE_ALL(f, dout, gM, gA, y);
   setup_free(&s);
   return rc;
 }
@@ -347,12 +300,9 @@ int steps_write_point(const steps_config *c, uint64_t seed, size_t ip, const cha
   rc = gdl_csv_commit(csv);
   csv = NULL;
   if (rc != GDL_OK) goto cleanup;
-  GDL_TRY_CLEANUP(gdl_csv_open(csv_path, STEPS_NPOINT_COLS, steps_point_columns, &csv));
   double row[STEPS_NPOINT_COLS];
   steps_point_row(&r, row);
-  GDL_TRY_CLEANUP(gdl_csv_row(csv, row));
-  rc = gdl_csv_commit(csv);
-  csv = NULL;
+  rc = gdl_csv_write(csv_path, STEPS_NPOINT_COLS, steps_point_columns, 1, row);
 cleanup:
   if (csv) gdl_csv_abort(csv);
   steps_result_free(&r);

@@ -21,20 +21,14 @@ const char *wl_init_name(wl_init k) { return k == WL_INIT_GAUSSIAN ? "gaussian" 
 
 /* ======================= WL1 / WL2: random features + ridge ======================= */
 void wl_rf_config_default(wl_rf_config *c, int sphere) {
-  memset(c, 0, sizeof *c);
-  c->n = 20;
-  /* cube: at 256 units the k = 19 Rademacher correlation (0.09-0.11) sits only ~3 run-to-run
-   * SD above 10/sqrt(m); at 512 it is 0.14-0.17 (weak_learning.md, "Changes") */
-  c->units = sphere ? 256 : 512;
-  c->mtrain = 20000;
-  c->mtest = 20000;
-  c->rho_rel = 1e-4;
-  c->sphere = sphere;
-  c->init = WL_INIT_GAUSSIAN;
-  c->k = 1;
-  c->twin = 0;
+  *c = (wl_rf_config){.n = 20,
+                      /* cube: at 256 units the k = 19 Rademacher correlation (0.09-0.11) sits only ~3
+                       * run-to-run SD above 10/sqrt(m); at 512 it is 0.14-0.17 (weak_learning.md,
+                       * "Changes") */
+                      .units = sphere ? 256 : 512,
+                      .mtrain = 20000, .mtest = 20000, .rho_rel = 1e-4,
+                      .sphere = sphere, .init = WL_INIT_GAUSSIAN, .k = 1, .twin = 0, .rep = 0};
   snprintf(c->tag, sizeof c->tag, "%s", sphere ? "WL2" : "WL1");
-  c->rep = 0;
 }
 
 int wl_rf_config_json(const void *cv, gdl_json *j) {
@@ -155,7 +149,7 @@ static int wl_ridge_last_layer(gdl_net *net, size_t m, const double *X, const do
   }
   c[0] = cc;
 cleanup:
-  free(mu); free(Hc); free(A); free(rhs); free(yc);
+  GDL_FREE_ALL(mu, Hc, A, rhs, yc);
   return rc;
 }
 
@@ -216,7 +210,7 @@ int wl_rf_run(const wl_rf_config *c, uint64_t seed, wl_rf_result *out) {
   }
   out->se0 = sqrt(s4) / sqrt(sff * syy);
 cleanup:
-  free(Xtr); free(Xte); free(ytr); free(yte); free(f); free(perm);
+  GDL_FREE_ALL(Xtr, Xte, ytr, yte, f, perm);
   gdl_net_free(net);
   gdl_rng_free(r);
   return rc;
@@ -255,37 +249,21 @@ const wl3_target *wl3_panel(int *nt) {
 }
 
 void wl3_config_default(wl3_config *c) {
-  memset(c, 0, sizeof *c);
-  c->n = 12;
-  c->width = 8;
-  c->lr = 0.5;
-  c->tau = 0.1;
-  c->clip = 1.0;
-  c->box = 1.0 / 8.0;
-  c->b0_scale = 0.5;
-  c->steps = 150;
-  c->depths[0] = 2;
-  c->depths[1] = 3;
-  c->depths[2] = 4;
-  c->nseeds = 4;
-  c->njunk = 4;
-  c->stride = 5;
-  c->learn_thr = 0.1;
-  c->null_thr = 0.05;
-  snprintf(c->tag, sizeof c->tag, "%s", "WL3");
+  *c = (wl3_config){.n = 12, .width = 8, .depths = {2, 3, 4},
+                    .lr = 0.5, .tau = 0.1, .clip = 1.0, .box = 1.0 / 8.0, .b0_scale = 0.5, .steps = 150,
+                    .nseeds = 4, .njunk = 4, .stride = 5,
+                    .learn_thr = 0.1, .null_thr = 0.05,
+                    .tag = "WL3"};
 }
 
 int wl3_config_json(const void *cv, gdl_json *j) {
   const wl3_config *c = cv;
-  GDL_TRY(gdl_json_str(j, "learner", "tanh FCN, all layers trained by noisy population GD (NG learner)"));
-  GDL_TRY(gdl_json_int(j, "n", (long long)c->n));
-  GDL_TRY(gdl_json_int(j, "width", (long long)c->width));
-  GDL_TRY(gdl_json_num(j, "lr", c->lr));
-  GDL_TRY(gdl_json_num(j, "tau", c->tau));
-  GDL_TRY(gdl_json_num(j, "clip_l2", c->clip));
-  GDL_TRY(gdl_json_num(j, "out_box", c->box));
-  GDL_TRY(gdl_json_num(j, "b0_scale", c->b0_scale));
-  GDL_TRY(gdl_json_int(j, "steps", (long long)c->steps));
+  const gdl_exp_field net[] = {
+      GDL_EXP_STR("learner", "tanh FCN, all layers trained by noisy population GD (NG learner)"),
+      GDL_EXP_INT("n", c->n), GDL_EXP_INT("width", c->width),
+      GDL_EXP_NUM("lr", c->lr), GDL_EXP_NUM("tau", c->tau), GDL_EXP_NUM("clip_l2", c->clip),
+      GDL_EXP_NUM("out_box", c->box), GDL_EXP_NUM("b0_scale", c->b0_scale), GDL_EXP_INT("steps", c->steps)};
+  GDL_TRY(gdl_exp_json_fields(j, GDL_EXP_COUNT(net), net));
   double dep[WL3_NDEPTH];
   for (int i = 0; i < WL3_NDEPTH; i++) dep[i] = (double)c->depths[i];
   GDL_TRY(gdl_json_nums(j, "depths", WL3_NDEPTH, dep));
@@ -401,7 +379,7 @@ int wl3_run(const wl3_config *c, uint64_t seed, wl3_result *out) {
     if (rcs[j] != GDL_OK) GDL_TRY_CLEANUP(rcs[j]);
   for (int t = 0; t < WL3_NT; t++) GDL_TRY_CLEANUP(wl3_summarise(c, W[t], res, per_depth, t, out));
 cleanup:
-  free(res); free(rcs); free(X); free(Y); free(tmp); free(y0);
+  GDL_FREE_ALL(res, rcs, X, Y, tmp, y0);
   return rc;
 }
 
@@ -414,15 +392,8 @@ int wl_degree_point(void *ctx, gdl_sweep *s, size_t i) {
   static const char *const cols[] = {"domain", "init", "k", "seed", "corr", "se0"};
   char path[4096];
   GDL_TRY(gdl_sweep_point_file(s, i, "csv", path, sizeof path));
-  gdl_csv *csv = NULL;
-  GDL_TRY(gdl_csv_open(path, 6, cols, &csv));
   double v[6] = {c->sphere, c->init, (double)c->k, (double)c->rep, r.corr, r.se0};
-  int rc = gdl_csv_row(csv, v);
-  if (rc != GDL_OK) {
-    gdl_csv_abort(csv);
-    return rc;
-  }
-  return gdl_csv_commit(csv);
+  return gdl_csv_write(path, 6, cols, 1, v);
 }
 
 const char *const wl3_depth_cols[WL3_DEPTH_NCOLS] = {"depth",    "target", "mean_corr", "se_corr",
@@ -435,21 +406,16 @@ int wl_depth_point(void *ctx, gdl_sweep *s, size_t i) {
   GDL_TRY(wl3_run(x->cfg, x->seed, &R));
   char path[4096];
   GDL_TRY(gdl_sweep_point_file(s, i, "csv", path, sizeof path));
-  gdl_csv *csv = NULL;
-  GDL_TRY(gdl_csv_open(path, WL3_DEPTH_NCOLS, wl3_depth_cols, &csv));
-  int rc = GDL_OK;
-  for (int di = 0; di < WL3_NDEPTH && rc == GDL_OK; di++)
-    for (int t = 0; t < R.nt && rc == GDL_OK; t++) {
+  double rows[WL3_NDEPTH * WL3_NT_MAX][WL3_DEPTH_NCOLS];
+  size_t nrows = 0;
+  for (int di = 0; di < WL3_NDEPTH; di++)
+    for (int t = 0; t < R.nt; t++) {
       double v[WL3_DEPTH_NCOLS] = {(double)x->cfg->depths[di], t, R.mean[di][t], R.se[di][t], R.amean[di][t],
                                    R.ase[di][t], R.bound[di][t], R.bound_lo[di][t], R.bound_hi[di][t],
                                    R.sqrt_lambda[t], R.cls[di][t]};
-      rc = gdl_csv_row(csv, v);
+      memcpy(rows[nrows++], v, sizeof v);
     }
-  if (rc != GDL_OK) {
-    gdl_csv_abort(csv);
-    return rc;
-  }
-  return gdl_csv_commit(csv);
+  return gdl_csv_write(path, WL3_DEPTH_NCOLS, wl3_depth_cols, nrows, &rows[0][0]);
 }
 
 int wl3_result_from_table(const gdl_table *tb, wl3_result *out) {

@@ -38,6 +38,16 @@ static void same(const char *what, double sweep, double test) {
   cr_assert(sweep == test, "%s: sweep %.17g != test %.17g", what, sweep, test);
 }
 
+/* the sweep's columns cols[0..n-1] of row r against the test's values v[0..n-1] */
+static void same_cols(const char *what, const gdl_table *t, size_t r, size_t n, const char *const *cols,
+                      const double *v) {
+  char name[96];
+  for (size_t i = 0; i < n; i++) {
+    snprintf(name, sizeof name, "%s %s", what, cols[i]);
+    same(name, gdl_table_get(t, r, cols[i]), v[i]);
+  }
+}
+
 /* Reads `file` of the sweep and calls fn on every row; returns the number of rows compared. */
 typedef void (*row_fn)(const gdl_table *t, size_t r, uint64_t seed);
 static size_t check_rows(const char *file, row_fn fn, uint64_t seed) {
@@ -55,9 +65,8 @@ static void row_parity(const gdl_table *t, size_t r, uint64_t seed) {
   gdl_var_result lev[GV_PARITY_MAXN + 1];
   gdl_test_check_rc(gv_parity_run(&c, seed, (size_t)gdl_table_get(t, r, "seed"), lev), "parity");
   size_t k = (size_t)gdl_table_get(t, r, "k");
-  same("GV1 var", gdl_table_get(t, r, "var"), lev[k].var);
-  same("GV1 eg2", gdl_table_get(t, r, "eg2"), lev[k].eg2);
-  same("GV1 bound", gdl_table_get(t, r, "bound"), lev[k].bound);
+  same_cols("GV1", t, r, 3, (const char *const[]){"var", "eg2", "bound"},
+            (const double[]){lev[k].var, lev[k].eg2, lev[k].bound});
 }
 
 /* GV2: as gv2_family builds it */
@@ -69,38 +78,35 @@ static void row_modmul(const gdl_table *t, size_t r, uint64_t seed) {
   c.phi = (gdl_phi)(int)gdl_table_get(t, r, "phi");
   gv_modmul_result o;
   gdl_test_check_rc(gv_modmul_run(&c, seed, (size_t)gdl_table_get(t, r, "seed"), &o), "modmul");
-  same("GV2 var", gdl_table_get(t, r, "var"), o.var);
-  same("GV2 eg2", gdl_table_get(t, r, "eg2"), o.eg2);
-  same("GV2 egc2", gdl_table_get(t, r, "egc2"), o.egc2);
-  same("GV2 bound", gdl_table_get(t, r, "bound"), o.bound);
+  same_cols("GV2", t, r, 4, (const char *const[]){"var", "eg2", "egc2", "bound"},
+            (const double[]){o.var, o.eg2, o.egc2, o.bound});
+}
+
+/* GV3: the default configuration at the row's A and replicate, with the wave *psi (NULL: the
+ * default wave) */
+static gv_wave_result wave_of_row(const gdl_table *t, size_t r, uint64_t seed, const gdl_psi *psi) {
+  gv_wave_config c;
+  gv_wave_config_default(&c);
+  c.A = gdl_table_get(t, r, "A");
+  if (psi) c.psi = *psi;
+  gv_wave_result o;
+  gdl_test_check_rc(gv_wave_run(&c, seed, (size_t)gdl_table_get(t, r, "seed"), &o), "wave");
+  return o;
 }
 
 /* GV3: as GV3_waves builds it */
 static void row_wave(const gdl_table *t, size_t r, uint64_t seed) {
-  gv_wave_config c;
-  gv_wave_config_default(&c);
-  c.A = gdl_table_get(t, r, "A");
-  gv_wave_result o;
-  gdl_test_check_rc(gv_wave_run(&c, seed, (size_t)gdl_table_get(t, r, "seed"), &o), "wave");
-  same("GV3 var", gdl_table_get(t, r, "var"), o.var);
-  same("GV3 gmu2", gdl_table_get(t, r, "gmu2"), o.gmu2);
-  same("GV3 bound", gdl_table_get(t, r, "bound"), o.bound);
-  same("GV3 jump_pred", gdl_table_get(t, r, "jump_pred"), o.jump_pred);
+  gv_wave_result o = wave_of_row(t, r, seed, NULL);
+  same_cols("GV3", t, r, 4, (const char *const[]){"var", "gmu2", "bound", "jump_pred"},
+            (const double[]){o.var, o.gmu2, o.bound, o.jump_pred});
 }
 
 /* GV3 every wave: as gv3_every_wave builds it (triangle = 1, sawtooth = 2) */
 static void row_wave_series(const gdl_table *t, size_t r, uint64_t seed) {
-  gv_wave_config c;
-  gv_wave_config_default(&c);
-  c.A = gdl_table_get(t, r, "A");
-  c.psi = (int)gdl_table_get(t, r, "psi") == 1 ? GDL_PSI_TRIANGLE : GDL_PSI_SAWTOOTH;
-  gv_wave_result o;
-  gdl_test_check_rc(gv_wave_run(&c, seed, (size_t)gdl_table_get(t, r, "seed"), &o), "wave series");
-  same("GV3 series var", gdl_table_get(t, r, "var"), o.var);
-  same("GV3 series var_lo", gdl_table_get(t, r, "var_lo"), o.var_lo);
-  same("GV3 series var_hi", gdl_table_get(t, r, "var_hi"), o.var_hi);
-  same("GV3 series bound_full", gdl_table_get(t, r, "bound_full"), o.bound_full);
-  same("GV3 series jump_pred", gdl_table_get(t, r, "jump_pred"), o.jump_pred);
+  gdl_psi psi = (int)gdl_table_get(t, r, "psi") == 1 ? GDL_PSI_TRIANGLE : GDL_PSI_SAWTOOTH;
+  gv_wave_result o = wave_of_row(t, r, seed, &psi);
+  same_cols("GV3 series", t, r, 5, (const char *const[]){"var", "var_lo", "var_hi", "bound_full", "jump_pred"},
+            (const double[]){o.var, o.var_lo, o.var_hi, o.bound_full, o.jump_pred});
 }
 
 /* GV5 wave: as GV5_wave_training builds it (rep 0) */

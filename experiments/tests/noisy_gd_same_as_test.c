@@ -14,12 +14,11 @@
 #include "gdl/gdl.h"
 #include "gdl_test.h"
 #include "experiments/noisy_gd.h"
+#include "ng_same_as_test.h"
 
 static int same_cfg(const noisy_gd_config *a, const noisy_gd_config *b) {
-  return a->net.n == b->net.n && a->net.depth == b->net.depth && a->net.width == b->net.width &&
-         a->net.lr == b->net.lr && a->net.tau == b->net.tau && a->net.clip == b->net.clip && a->net.box == b->net.box &&
-         a->net.steps == b->net.steps && a->net.b0_scale == b->net.b0_scale && a->k == b->k && a->nreal == b->nreal &&
-         a->nctl == b->nctl && a->njunk == b->njunk && a->stride == b->stride && !strcmp(a->tag, b->tag);
+  return ng_same_cfg(&a->net, &b->net) && a->k == b->k && a->nreal == b->nreal && a->nctl == b->nctl &&
+         a->njunk == b->njunk && a->stride == b->stride && !strcmp(a->tag, b->tag);
 }
 
 Test(noisy_gd, same_as_test, .timeout = 300) {
@@ -47,27 +46,15 @@ Test(noisy_gd, same_as_test, .timeout = 300) {
       sub.panel[sub.np++] = g.panel[i];
     }
   cr_assert_eq(sub.np, 2);
-  gdl_table t;
-  gdl_test_check_rc(gdl_exp_sweep_table("noisy_gd", "ng-same", seed, noisy_gd_grid_json, &sub, sub.np,
-                                        noisy_gd_sweep_point, &sub, "noisy_gd_points.csv", &t),
-                    "the sweep path");
-  cr_assert_eq(t.nrows, sub.np);
-  cr_assert_eq(t.ncols, (size_t)NOISY_GD_NCOLS);
+  gdl_table t = ng_same_sweep_table("noisy_gd", "ng-same", seed, noisy_gd_grid_json, &sub, sub.np, noisy_gd_sweep_point,
+                                    "noisy_gd_points.csv", NOISY_GD_NCOLS);
   size_t differ = 0;
   for (size_t i = 0; i < sub.np; i++) {
     noisy_gd_result e;
     double row[NOISY_GD_NCOLS];
     gdl_test_check_rc(noisy_gd_run(&sub.cfg[i], seed, &e), "test's run");
     noisy_gd_row(&sub.cfg[i], sub.panel[i], &e, row);
-    for (size_t c = 0; c < NOISY_GD_NCOLS; c++) {
-      if (!strcmp(noisy_gd_columns[c], "seconds")) continue; /* wall time */
-      double a = t.v[i * t.ncols + c], b = row[c];
-      int same = (isnan(a) && isnan(b)) || memcmp(&a, &b, sizeof a) == 0;
-      if (!same) {
-        differ++;
-        cr_log_error("point %zu column %s: sweep %.17g, test %.17g", i, noisy_gd_columns[c], a, b);
-      }
-    }
+    differ += ng_same_row_differ(&t, i, row, noisy_gd_columns, "seconds" /* wall time */, "test");
   }
   char params[128];
   snprintf(params, sizeof params, "%zu points x %d columns (n <= 10), sweep path vs test call", sub.np,

@@ -14,13 +14,12 @@
 #include "gdl/gdl.h"
 #include "gdl_test.h"
 #include "experiments/sphere.h"
+#include "ng_same_as_test.h"
 
 static int same_ng(const sphere_ng_config *a, const sphere_ng_config *b) {
-  return a->net.n == b->net.n && a->net.depth == b->net.depth && a->net.width == b->net.width &&
-         a->net.lr == b->net.lr && a->net.tau == b->net.tau && a->net.clip == b->net.clip && a->net.box == b->net.box &&
-         a->net.steps == b->net.steps && a->net.b0_scale == b->net.b0_scale && a->k == b->k && a->m == b->m &&
-         a->mtest == b->mtest && a->nreal == b->nreal && a->nctl == b->nctl && a->njunk == b->njunk &&
-         a->stride == b->stride && !strcmp(a->tag, b->tag);
+  return ng_same_cfg(&a->net, &b->net) && a->k == b->k && a->m == b->m && a->mtest == b->mtest &&
+         a->nreal == b->nreal && a->nctl == b->nctl && a->njunk == b->njunk && a->stride == b->stride &&
+         !strcmp(a->tag, b->tag);
 }
 
 Test(sphere, same_as_test, .timeout = 300) {
@@ -44,24 +43,13 @@ Test(sphere, same_as_test, .timeout = 300) {
   }
   cr_assert_eq(nmain, 1, "the quick grid must hold the test's NG3 main point once");
   cr_assert_eq(ntight, 1, "the quick grid must hold the test's NG3 tight point once");
-  gdl_table t;
-  gdl_test_check_rc(gdl_exp_sweep_table("sphere", "sphere-same", seed, sphere_grid_json, &sub, sub.np,
-                                        sphere_sweep_point, &sub, "sphere_points.csv", &t),
-                    "the sweep path");
-  cr_assert_eq(t.nrows, sub.np);
-  cr_assert_eq(t.ncols, (size_t)SPHERE_NCOLS);
+  gdl_table t = ng_same_sweep_table("sphere", "sphere-same", seed, sphere_grid_json, &sub, sub.np, sphere_sweep_point,
+                                    "sphere_points.csv", SPHERE_NCOLS);
   size_t differ = 0;
   for (size_t i = 0; i < sub.np; i++) {
     double row[SPHERE_NCOLS];
     gdl_test_check_rc(sphere_point_row(&sub, i, row), "row");
-    for (size_t c = 0; c < SPHERE_NCOLS; c++) {
-      double a = t.v[i * t.ncols + c], b = row[c];
-      int same = (isnan(a) && isnan(b)) || memcmp(&a, &b, sizeof a) == 0;
-      if (!same) {
-        differ++;
-        cr_log_error("point %zu column %s: sweep %.17g, direct %.17g", i, sphere_columns[c], a, b);
-      }
-    }
+    differ += ng_same_row_differ(&t, i, row, sphere_columns, NULL, "direct");
   }
   cr_assert_eq(differ, 0, "%zu values differ between the sweep and the direct call", differ);
   gdl_table_free(&t);
