@@ -89,10 +89,7 @@ static int outputs(gdl_bench_sweep *bs, gdl_summary *sum, void *ctx) {
 }
 
 static noisy_gd_grid G;
-static size_t grid(const gdl_bench_args *a) {
-  noisy_gd_grid_make(&G, a->full, a->seed);
-  return G.np;
-}
+static size_t grid(const gdl_bench_args *a) { return noisy_gd_grid_make(&G, a->full, a->seed); }
 
 static const gdl_bench_program PROGRAM = {
     .prog = PROG, .family = "noisy_gd", .sweep = {"ng-quick", "ng-full"}, .table = "noisy_gd_points.csv",

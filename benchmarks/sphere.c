@@ -55,10 +55,7 @@ static int summarise(const gdl_table *t, const sphere_grid *g, gdl_summary *sum)
 static int outputs(gdl_bench_sweep *bs, gdl_summary *sum, void *ctx) { return summarise(&bs->t, ctx, sum); }
 
 static sphere_grid G;
-static size_t grid(const gdl_bench_args *a) {
-  sphere_grid_make(&G, a->full, a->seed);
-  return G.np;
-}
+static size_t grid(const gdl_bench_args *a) { return sphere_grid_make(&G, a->full, a->seed); }
 
 static const gdl_bench_program PROGRAM = {
     .prog = PROG, .family = "sphere", .sweep = {"sphere-quick", "sphere-full"}, .table = "sphere_points.csv",

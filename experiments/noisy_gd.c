@@ -410,7 +410,7 @@ static void grid_add(noisy_gd_grid *g, const noisy_gd_config *c, int panel) {
   g->panel[g->np++] = panel;
 }
 
-void noisy_gd_grid_make(noisy_gd_grid *g, int full, uint64_t seed) {
+size_t noisy_gd_grid_make(noisy_gd_grid *g, int full, uint64_t seed) {
   noisy_gd_config c;
   memset(g, 0, sizeof *g);
   g->seed = seed;
@@ -431,6 +431,7 @@ void noisy_gd_grid_make(noisy_gd_grid *g, int full, uint64_t seed) {
   }
   noisy_gd_config_tight(&c);
   grid_add(g, &c, 3);
+  return g->np;
 }
 
 static int grid_point_json(const void *ctx, size_t i, gdl_json *j) {

@@ -169,7 +169,8 @@ typedef struct {
   int panel[NOISY_GD_MAXP];
   uint64_t seed;
 } noisy_gd_grid;
-void noisy_gd_grid_make(noisy_gd_grid *g, int full, uint64_t seed);
+/* Fills the grid; returns its number of points. */
+size_t noisy_gd_grid_make(noisy_gd_grid *g, int full, uint64_t seed);
 /* {"points": [{"panel", config...}...]} (gdl_exp_config_fn on a noisy_gd_grid). */
 int noisy_gd_grid_json(const void *g, gdl_json *j);
 /* gdl_sweep_point_fn (ctx = noisy_gd_grid): runs point i, writes its "csv" file. */

@@ -283,7 +283,7 @@ static void product_str(unsigned k, char *buf, size_t len) {
   for (unsigned i = 1; i <= k && o < len; i++) o += (size_t)snprintf(buf + o, len - o, "%sx%u", i > 1 ? "*" : "", i);
 }
 
-void sphere_grid_make(sphere_grid *g, int full, uint64_t seed) {
+size_t sphere_grid_make(sphere_grid *g, int full, uint64_t seed) {
   memset(g, 0, sizeof *g);
   g->seed = seed;
   for (unsigned k = 1; k <= (full ? 6u : 5u); k++) {
@@ -299,6 +299,7 @@ void sphere_grid_make(sphere_grid *g, int full, uint64_t seed) {
   g->panel[g->np++] = 2;
   sphere_ng_config_tight(&g->ng[g->np]);
   g->panel[g->np++] = 3;
+  return g->np;
 }
 
 /* panel 1: AL2, else NG3 */

@@ -109,7 +109,8 @@ typedef struct {
   sphere_ng_config ng[SPHERE_MAXP];
   uint64_t seed;
 } sphere_grid;
-void sphere_grid_make(sphere_grid *g, int full, uint64_t seed);
+/* Fills the grid; returns its number of points. */
+size_t sphere_grid_make(sphere_grid *g, int full, uint64_t seed);
 int sphere_grid_json(const void *g, gdl_json *j);
 /* Runs point i and writes its one-row CSV (gdl_sweep_point_fn, ctx = sphere_grid). */
 int sphere_sweep_point(void *ctx, gdl_sweep *s, size_t i);
