@@ -705,15 +705,17 @@ int gdl_claim_record(const char *claim, const char *check, double measured,
 static int progress_shown;
 static double progress_last;
 
-static double now_s(void) {
+double gdl_clock_seconds(gdl_clock c) {
+  static const clockid_t ids[] = {[GDL_CLOCK_WALL] = CLOCK_MONOTONIC, [GDL_CLOCK_PROCESS] = CLOCK_PROCESS_CPUTIME_ID,
+                                  [GDL_CLOCK_THREAD] = CLOCK_THREAD_CPUTIME_ID};
   struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  clock_gettime((unsigned)c < sizeof ids / sizeof ids[0] ? ids[c] : CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 void gdl_progress(const char *label, size_t done, size_t total) {
   if (!isatty(2)) return;
-  double t = now_s();
+  double t = gdl_clock_seconds(GDL_CLOCK_WALL);
   if (progress_shown && done < total && t - progress_last < 0.1) return;
   progress_last = t;
   progress_shown = 1;
