@@ -1,6 +1,5 @@
 /* loss.c: losses with derivatives affine in the label (see gdl/loss.h). */
 #include <math.h>
-#include <string.h>
 #include "gdl/error.h"
 #include "gdl/loss.h"
 #include "names.h"
