@@ -89,12 +89,12 @@ static int domain_valid(const gdl_domain *d) {
   return 0;
 }
 
-#define CHECK_DOMAIN(fn, d)                                                         \
-  do {                                                                              \
-    GDL_CHECK_ARG((d) != NULL, fn ": domain is NULL");                              \
-    GDL_CHECK_ARG(domain_valid(d), fn ": invalid domain (kind %d, n %zu, p %llu)", \
-                  (int)(d)->kind, (d)->n, (unsigned long long)(d)->p);              \
-  } while (0)
+static int check_domain(const char *fn, const gdl_domain *d) {
+  GDL_CHECK_ARG(d != NULL, "%s: domain is NULL", fn);
+  GDL_CHECK_ARG(domain_valid(d), "%s: invalid domain (kind %d, n %zu, p %llu)", fn, (int)d->kind, d->n,
+                (unsigned long long)d->p);
+  return GDL_OK;
+}
 
 size_t gdl_domain_dim(const gdl_domain *d) {
   if (!d) return 0;
@@ -170,7 +170,7 @@ static void encode_one(const gdl_domain *d, uint64_t x, double *row) {
 }
 
 int gdl_domain_sample(const gdl_domain *d, gsl_rng *r, size_t m, double *X, uint64_t *ints) {
-  CHECK_DOMAIN("gdl_domain_sample", d);
+  GDL_TRY(check_domain("gdl_domain_sample", d));
   GDL_CHECK_ARG(r != NULL, "gdl_domain_sample: rng is NULL");
   GDL_CHECK_ARG(X != NULL, "gdl_domain_sample: X is NULL");
   const size_t dim = gdl_domain_dim(d);
@@ -232,7 +232,7 @@ int gdl_domain_sample(const gdl_domain *d, gsl_rng *r, size_t m, double *X, uint
 }
 
 int gdl_domain_size(const gdl_domain *d, size_t *m) {
-  CHECK_DOMAIN("gdl_domain_size", d);
+  GDL_TRY(check_domain("gdl_domain_size", d));
   GDL_CHECK_ARG(m != NULL, "gdl_domain_size: m is NULL");
   switch (d->kind) {
     case GDL_DOMAIN_CUBE:
@@ -254,7 +254,7 @@ int gdl_domain_size(const gdl_domain *d, size_t *m) {
 }
 
 int gdl_domain_enumerate(const gdl_domain *d, double *X, double *w, uint64_t *ints) {
-  CHECK_DOMAIN("gdl_domain_enumerate", d);
+  GDL_TRY(check_domain("gdl_domain_enumerate", d));
   GDL_CHECK_ARG(X != NULL, "gdl_domain_enumerate: X is NULL");
   size_t m;
   int rc = gdl_domain_size(d, &m);
@@ -281,14 +281,21 @@ int gdl_domain_enumerate(const gdl_domain *d, double *X, double *w, uint64_t *in
   return GDL_OK;
 }
 
+/* The argument checks of the Z_p encoder and decoder (fn: the caller's name); *dim = the row width. */
+static int check_zp_args(const char *fn, const gdl_domain *d, size_t m, const void *X, const uint64_t *ints,
+                         size_t *dim) {
+  GDL_TRY(check_domain(fn, d));
+  GDL_CHECK_ARG(d->kind == GDL_DOMAIN_ZP_BITS || d->kind == GDL_DOMAIN_ZP_SCALAR, "%s: the %s domain is not Z_p", fn,
+                gdl_domain_name(d));
+  GDL_CHECK_ARG(ints != NULL, "%s: ints is NULL", fn);
+  GDL_CHECK_ARG(X != NULL, "%s: X is NULL", fn);
+  *dim = gdl_domain_dim(d);
+  return check_rows(fn, m, *dim);
+}
+
 int gdl_domain_zp_encode(const gdl_domain *d, size_t m, const uint64_t *ints, double *X) {
-  CHECK_DOMAIN("gdl_domain_zp_encode", d);
-  GDL_CHECK_ARG(d->kind == GDL_DOMAIN_ZP_BITS || d->kind == GDL_DOMAIN_ZP_SCALAR,
-                "gdl_domain_zp_encode: the %s domain is not Z_p", gdl_domain_name(d));
-  GDL_CHECK_ARG(ints != NULL, "gdl_domain_zp_encode: ints is NULL");
-  GDL_CHECK_ARG(X != NULL, "gdl_domain_zp_encode: X is NULL");
-  const size_t dim = gdl_domain_dim(d);
-  GDL_TRY(check_rows("gdl_domain_zp_encode", m, dim));
+  size_t dim;
+  GDL_TRY(check_zp_args("gdl_domain_zp_encode", d, m, X, ints, &dim));
   for (size_t i = 0; i < m; i++)
     if (ints[i] >= d->p)
       return gdl_fail(GDL_EINVAL, "gdl_domain_zp_encode: ints[%zu] = %llu is not in Z_%llu", i,
@@ -298,13 +305,8 @@ int gdl_domain_zp_encode(const gdl_domain *d, size_t m, const uint64_t *ints, do
 }
 
 int gdl_domain_zp_decode(const gdl_domain *d, size_t m, const double *X, uint64_t *ints) {
-  CHECK_DOMAIN("gdl_domain_zp_decode", d);
-  GDL_CHECK_ARG(d->kind == GDL_DOMAIN_ZP_BITS || d->kind == GDL_DOMAIN_ZP_SCALAR,
-                "gdl_domain_zp_decode: the %s domain is not Z_p", gdl_domain_name(d));
-  GDL_CHECK_ARG(ints != NULL, "gdl_domain_zp_decode: ints is NULL");
-  GDL_CHECK_ARG(X != NULL, "gdl_domain_zp_decode: X is NULL");
-  const size_t dim = gdl_domain_dim(d);
-  GDL_TRY(check_rows("gdl_domain_zp_decode", m, dim));
+  size_t dim;
+  GDL_TRY(check_zp_args("gdl_domain_zp_decode", d, m, X, ints, &dim));
   for (size_t i = 0; i < m; i++) {
     const double *row = X + i * dim;
     uint64_t x = 0;

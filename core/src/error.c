@@ -18,19 +18,16 @@ int gdl_fail(int status, const char *fmt, ...) {
   return status;
 }
 
+/* indexed by -status (the codes are 0, -1, ..., -8) */
+static const char *const STATUS_NAMES[] = {
+    [-GDL_OK] = "GDL_OK", [-GDL_EINVAL] = "GDL_EINVAL", [-GDL_ENOMEM] = "GDL_ENOMEM",
+    [-GDL_EDIVERGED] = "GDL_EDIVERGED", [-GDL_EIO] = "GDL_EIO", [-GDL_EPARSE] = "GDL_EPARSE",
+    [-GDL_ERANGE] = "GDL_ERANGE", [-GDL_ESTATE] = "GDL_ESTATE", [-GDL_ENUMERIC] = "GDL_ENUMERIC"};
+#define NSTATUS (int)(sizeof STATUS_NAMES / sizeof STATUS_NAMES[0])
+_Static_assert(NSTATUS == 1 - GDL_ENUMERIC, "a name for every status code");
+
 const char *gdl_status_name(int status) {
-  switch (status) {
-    case GDL_OK: return "GDL_OK";
-    case GDL_EINVAL: return "GDL_EINVAL";
-    case GDL_ENOMEM: return "GDL_ENOMEM";
-    case GDL_EDIVERGED: return "GDL_EDIVERGED";
-    case GDL_EIO: return "GDL_EIO";
-    case GDL_EPARSE: return "GDL_EPARSE";
-    case GDL_ERANGE: return "GDL_ERANGE";
-    case GDL_ESTATE: return "GDL_ESTATE";
-    case GDL_ENUMERIC: return "GDL_ENUMERIC";
-    default: return "GDL_E?";
-  }
+  return status <= 0 && status > -NSTATUS ? STATUS_NAMES[-status] : "GDL_E?";
 }
 
 /* GSL's default error handler calls abort(). libgdl never aborts: it checks the status

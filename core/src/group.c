@@ -53,10 +53,7 @@ int gdl_group_elem_alloc(gdl_group_kind kind, size_t n, gdl_group_elem **out) {
 
 void gdl_group_elem_free(gdl_group_elem *g) {
   if (!g) return;
-  free(g->perm);
-  free(g->sign);
-  free(g->R);
-  free(g);
+  GDL_FREE_ALL(g->perm, g->sign, g->R, g);
 }
 
 static int check_elem(const gdl_group_elem *g, const char *fn) {

@@ -1,24 +1,21 @@
 /* loss.c: losses with derivatives affine in the label (see gdl/loss.h). */
 #include <math.h>
-#include <string.h>
 #include "gdl/error.h"
 #include "gdl/loss.h"
+#include "names.h"
 
-const char *gdl_loss_name(gdl_loss loss) {
-  switch (loss) {
-    case GDL_LOSS_SQUARED: return "squared";
-    case GDL_LOSS_CORRELATION: return "correlation";
-    case GDL_LOSS_LOGISTIC: return "logistic";
-    case GDL_LOSS_SOFTMAX_CE: return "softmax-ce";
-  }
-  return "?";
-}
+static const char *const LOSS_NAMES[] = {[GDL_LOSS_SQUARED] = "squared", [GDL_LOSS_CORRELATION] = "correlation",
+                                         [GDL_LOSS_LOGISTIC] = "logistic", [GDL_LOSS_SOFTMAX_CE] = "softmax-ce"};
+_Static_assert(GDL_NAMES_LEN(LOSS_NAMES) == GDL_LOSS_SOFTMAX_CE + 1, "a name for every loss");
+
+const char *gdl_loss_name(gdl_loss loss) { return gdl_names_get(LOSS_NAMES, GDL_NAMES_LEN(LOSS_NAMES), loss); }
 
 int gdl_loss_parse(const char *name, gdl_loss *loss) {
   GDL_CHECK_ARG(name && loss, "gdl_loss_parse: NULL argument");
-  for (int l = GDL_LOSS_SQUARED; l <= GDL_LOSS_SOFTMAX_CE; l++)
-    if (!strcmp(name, gdl_loss_name((gdl_loss)l))) { *loss = (gdl_loss)l; return GDL_OK; }
-  return gdl_fail(GDL_EINVAL, "unknown loss '%s' (squared|correlation|logistic|softmax-ce)", name);
+  unsigned v;
+  GDL_TRY(gdl_names_find(LOSS_NAMES, GDL_NAMES_LEN(LOSS_NAMES), "loss", name, &v));
+  *loss = (gdl_loss)v;
+  return GDL_OK;
 }
 
 static double softplus(double z) { return z > 0 ? z + log1p(exp(-z)) : log1p(exp(z)); }

@@ -14,6 +14,7 @@
 #include "gdl/report.h"
 #include "gdl/rng.h"
 #include "act_tanh.h"
+#include "names.h"
 
 #define NO_BIAS ((size_t)-1)
 #define MAX_WIDTH ((size_t)1 << 24)
@@ -27,24 +28,19 @@ static double *alloc_doubles(size_t n) {
   return p;
 }
 
-const char *gdl_act_name(gdl_act a) {
-  switch (a) {
-    case GDL_ACT_IDENTITY: return "identity";
-    case GDL_ACT_RELU: return "relu";
-    case GDL_ACT_TANH: return "tanh";
-    case GDL_ACT_SIGMOID: return "sigmoid";
-    case GDL_ACT_QUADRATIC: return "quadratic";
-  }
-  return "?";
-}
+static const char *const ACT_NAMES[] = {[GDL_ACT_IDENTITY] = "identity", [GDL_ACT_RELU] = "relu",
+                                        [GDL_ACT_TANH] = "tanh", [GDL_ACT_SIGMOID] = "sigmoid",
+                                        [GDL_ACT_QUADRATIC] = "quadratic"};
+_Static_assert(GDL_NAMES_LEN(ACT_NAMES) == GDL_ACT_QUADRATIC + 1, "a name for every activation");
+
+const char *gdl_act_name(gdl_act a) { return gdl_names_get(ACT_NAMES, GDL_NAMES_LEN(ACT_NAMES), a); }
 
 int gdl_act_parse(const char *name, gdl_act *a) {
   GDL_CHECK_ARG(name && a, "gdl_act_parse: NULL argument");
-  static const gdl_act all[] = {GDL_ACT_IDENTITY, GDL_ACT_RELU, GDL_ACT_TANH, GDL_ACT_SIGMOID,
-                                GDL_ACT_QUADRATIC};
-  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-    if (!strcmp(name, gdl_act_name(all[i]))) { *a = all[i]; return GDL_OK; }
-  return gdl_fail(GDL_EINVAL, "unknown activation '%s' (identity|relu|tanh|sigmoid|quadratic)", name);
+  unsigned v;
+  GDL_TRY(gdl_names_find(ACT_NAMES, GDL_NAMES_LEN(ACT_NAMES), "activation", name, &v));
+  *a = (gdl_act)v;
+  return GDL_OK;
 }
 
 int gdl_net_spec_mlp(gdl_net_spec *spec, size_t in, size_t nh, const size_t *hidden, size_t out,

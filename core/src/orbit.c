@@ -155,9 +155,7 @@ typedef struct {
 } nrn_set;
 
 static void nrn_free(nrn_set *n) {
-  free(n->r);
-  free(n->ip);
-  free(n->wbuf);
+  GDL_FREE_ALL(n->r, n->ip, n->wbuf);
   memset(n, 0, sizeof *n);
 }
 

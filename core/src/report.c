@@ -472,9 +472,7 @@ int gdl_json_new(gdl_json **out) {
 
 void gdl_json_free(gdl_json *j) {
   if (!j) return;
-  free(j->buf);
-  free(j->out);
-  free(j);
+  GDL_FREE_ALL(j->buf, j->out, j);
 }
 
 /* Writes `,` if needed, the indentation and "key": */
@@ -540,27 +538,21 @@ int gdl_json_nums(gdl_json *j, const char *key, size_t n, const double *vals) {
   return JSON_DONE("gdl_json_nums");
 }
 
-int gdl_json_begin(gdl_json *j, const char *key) {
-  GDL_CHECK_ARG(j != NULL, "gdl_json_begin: json is NULL");
-  GDL_CHECK_ARG(j->depth < JSON_MAX_DEPTH, "gdl_json_begin: nesting deeper than %d", JSON_MAX_DEPTH);
-  GDL_TRY(json_key(j, "gdl_json_begin", key));
-  jb_puts(j, "{");
+/* Opens a nested object (list = 0) or list (list = 1) under `key`, for the function fn. */
+static int json_open(gdl_json *j, const char *fn, const char *key, int list) {
+  GDL_CHECK_ARG(j != NULL, "%s: json is NULL", fn);
+  GDL_CHECK_ARG(j->depth < JSON_MAX_DEPTH, "%s: nesting deeper than %d", fn, JSON_MAX_DEPTH);
+  GDL_TRY(json_key(j, fn, key));
+  jb_puts(j, list ? "[" : "{");
   j->depth++;
   j->count[j->depth] = 0;
-  j->list[j->depth] = 0;
-  return JSON_DONE("gdl_json_begin");
+  j->list[j->depth] = list;
+  return j->oom ? gdl_fail(GDL_ENOMEM, "%s: out of memory", fn) : GDL_OK;
 }
 
-int gdl_json_begin_list(gdl_json *j, const char *key) {
-  GDL_CHECK_ARG(j != NULL, "gdl_json_begin_list: json is NULL");
-  GDL_CHECK_ARG(j->depth < JSON_MAX_DEPTH, "gdl_json_begin_list: nesting deeper than %d", JSON_MAX_DEPTH);
-  GDL_TRY(json_key(j, "gdl_json_begin_list", key));
-  jb_puts(j, "[");
-  j->depth++;
-  j->count[j->depth] = 0;
-  j->list[j->depth] = 1;
-  return JSON_DONE("gdl_json_begin_list");
-}
+int gdl_json_begin(gdl_json *j, const char *key) { return json_open(j, "gdl_json_begin", key, 0); }
+
+int gdl_json_begin_list(gdl_json *j, const char *key) { return json_open(j, "gdl_json_begin_list", key, 1); }
 
 static void json_close_level(gdl_json *j, int depth_after, int had_members, int list) {
   /* closing bracket for a level whose members were written at indentation depth_after+1 */
@@ -713,15 +705,17 @@ int gdl_claim_record(const char *claim, const char *check, double measured,
 static int progress_shown;
 static double progress_last;
 
-static double now_s(void) {
+double gdl_clock_seconds(gdl_clock c) {
+  static const clockid_t ids[] = {[GDL_CLOCK_WALL] = CLOCK_MONOTONIC, [GDL_CLOCK_PROCESS] = CLOCK_PROCESS_CPUTIME_ID,
+                                  [GDL_CLOCK_THREAD] = CLOCK_THREAD_CPUTIME_ID};
   struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  clock_gettime((unsigned)c < sizeof ids / sizeof ids[0] ? ids[c] : CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 void gdl_progress(const char *label, size_t done, size_t total) {
   if (!isatty(2)) return;
-  double t = now_s();
+  double t = gdl_clock_seconds(GDL_CLOCK_WALL);
   if (progress_shown && done < total && t - progress_last < 0.1) return;
   progress_last = t;
   progress_shown = 1;

@@ -80,9 +80,7 @@ int gdl_sphere_poly_alloc(size_t d, size_t nterms, gdl_sphere_poly **out) {
 
 void gdl_sphere_poly_free(gdl_sphere_poly *p) {
   if (!p) return;
-  free(p->coef);
-  free(p->exps);
-  free(p);
+  GDL_FREE_ALL(p->coef, p->exps, p);
 }
 
 static unsigned term_deg(const gdl_sphere_poly *p, size_t t) {

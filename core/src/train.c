@@ -8,6 +8,7 @@
 #include "gdl/rng.h"
 #include "gdl/target.h"
 #include "gdl/train.h"
+#include "names.h"
 
 struct gdl_trainer {
   gdl_net *net;
@@ -43,20 +44,17 @@ void gdl_train_config_default(gdl_train_config *c) {
   c->steps = 1000;
 }
 
-const char *gdl_optimizer_name(gdl_optimizer o) {
-  switch (o) {
-    case GDL_OPT_GD: return "gd";
-    case GDL_OPT_ADAM: return "adam";
-    case GDL_OPT_SIGN: return "sign";
-  }
-  return "?";
-}
+static const char *const OPT_NAMES[] = {[GDL_OPT_GD] = "gd", [GDL_OPT_ADAM] = "adam", [GDL_OPT_SIGN] = "sign"};
+_Static_assert(GDL_NAMES_LEN(OPT_NAMES) == GDL_OPT_SIGN + 1, "a name for every optimiser");
+
+const char *gdl_optimizer_name(gdl_optimizer o) { return gdl_names_get(OPT_NAMES, GDL_NAMES_LEN(OPT_NAMES), o); }
 
 int gdl_optimizer_parse(const char *name, gdl_optimizer *o) {
   GDL_CHECK_ARG(name && o, "gdl_optimizer_parse: NULL argument");
-  for (int k = GDL_OPT_GD; k <= GDL_OPT_SIGN; k++)
-    if (!strcmp(name, gdl_optimizer_name((gdl_optimizer)k))) { *o = (gdl_optimizer)k; return GDL_OK; }
-  return gdl_fail(GDL_EINVAL, "unknown optimiser '%s' (gd|adam|sign)", name);
+  unsigned v;
+  GDL_TRY(gdl_names_find(OPT_NAMES, GDL_NAMES_LEN(OPT_NAMES), "optimiser", name, &v));
+  *o = (gdl_optimizer)v;
+  return GDL_OK;
 }
 
 static int check_config(const gdl_train_config *c, const gdl_net *net) {
@@ -88,14 +86,7 @@ static int check_config(const gdl_train_config *c, const gdl_net *net) {
 
 void gdl_trainer_free(gdl_trainer *tr) {
   if (!tr) return;
-  free(tr->Xb);
-  free(tr->Yb);
-  free(tr->dpred);
-  free(tr->mom);
-  free(tr->vel);
-  free(tr->noise);
-  free(tr->perm);
-  free(tr);
+  GDL_FREE_ALL(tr->Xb, tr->Yb, tr->dpred, tr->mom, tr->vel, tr->noise, tr->perm, tr);
 }
 
 int gdl_trainer_create(gdl_net *net, const gdl_train_config *cfg, const gdl_data *data, gsl_rng *r,

@@ -248,11 +248,8 @@ static int parity_eval(void *ctx, size_t h, size_t m, const double *X, size_t di
 int gdl_class_parity(unsigned n, unsigned k, gdl_class_parity_ctx *ctx, gdl_class *out) {
   GDL_CHECK_ARG(ctx && out, "gdl_class_parity: NULL argument");
   GDL_CHECK_ARG(n >= 1 && n <= 60 && k <= n, "gdl_class_parity: need k <= n <= 60 (n = %u, k = %u)", n, k);
-  ctx->n = n; ctx->k = k;
-  out->nclass = (size_t)binom_u64(n, k);
-  out->eval = parity_eval;
-  out->ctx = ctx;
-  out->prior = NULL;
+  *ctx = (gdl_class_parity_ctx){.n = n, .k = k};
+  *out = (gdl_class){.nclass = (size_t)binom_u64(n, k), .eval = parity_eval, .ctx = ctx, .prior = NULL};
   return GDL_OK;
 }
 
@@ -278,11 +275,8 @@ int gdl_class_modmul(uint64_t p, const double *phi, const uint64_t *ints, const 
                      gdl_class_modmul_ctx *ctx, gdl_class *out) {
   GDL_CHECK_ARG(ctx && out && phi, "gdl_class_modmul: NULL argument");
   GDL_CHECK_ARG(p >= 3, "gdl_class_modmul: p = %llu < 3", (unsigned long long)p);
-  ctx->p = p; ctx->phi = phi; ctx->ints = ints; ctx->dom = dom;
-  out->nclass = (size_t)(p - 1);
-  out->eval = modmul_eval;
-  out->ctx = ctx;
-  out->prior = NULL;
+  *ctx = (gdl_class_modmul_ctx){.p = p, .phi = phi, .ints = ints, .dom = dom};
+  *out = (gdl_class){.nclass = (size_t)(p - 1), .eval = modmul_eval, .ctx = ctx, .prior = NULL};
   return GDL_OK;
 }
 
@@ -306,11 +300,8 @@ int gdl_class_wave(double A, size_t na, gdl_psi psi, const double *dir, gdl_clas
                    gdl_class *out) {
   GDL_CHECK_ARG(ctx && out, "gdl_class_wave: NULL argument");
   GDL_CHECK_ARG(isfinite(A) && A > 0 && na >= 1, "gdl_class_wave: need A > 0 and na >= 1");
-  ctx->A = A; ctx->na = na; ctx->psi = psi; ctx->dir = dir;
-  out->nclass = na;
-  out->eval = wave_eval;
-  out->ctx = ctx;
-  out->prior = NULL;
+  *ctx = (gdl_class_wave_ctx){.A = A, .na = na, .psi = psi, .dir = dir};
+  *out = (gdl_class){.nclass = na, .eval = wave_eval, .ctx = ctx, .prior = NULL};
   return GDL_OK;
 }
 

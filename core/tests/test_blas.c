@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cblas.h>
 #include <criterion/criterion.h>
@@ -73,12 +72,6 @@ static dgemm_fn reference_dgemm(const char **path) {
   return NULL;
 }
 
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 /* C = A B, row-major n x n, the plain i-k-j loop (used only without gslcblas). */
 static void naive_dgemm(size_t n, const double *A, const double *B, double *C) {
   for (size_t i = 0; i < n * n; i++) C[i] = 0.0;
@@ -90,13 +83,13 @@ static void naive_dgemm(size_t n, const double *A, const double *B, double *C) {
 }
 
 static double time_dgemm(dgemm_fn f, size_t n, const double *A, const double *B, double *C) {
-  const double t0 = now();
+  const double t0 = gdl_clock_seconds(GDL_CLOCK_WALL);
   if (f)
     f(CblasRowMajor, CblasNoTrans, CblasNoTrans, (blasint)n, (blasint)n, (blasint)n, 1.0, A,
       (blasint)n, B, (blasint)n, 0.0, C, (blasint)n);
   else
     naive_dgemm(n, A, B, C);
-  return now() - t0;
+  return gdl_clock_seconds(GDL_CLOCK_WALL) - t0;
 }
 
 Test(blas, cblas_dgemm_binds_to_openblas) {

@@ -89,6 +89,67 @@ static void check_gradient(gdl_act act, gdl_loss loss, size_t depth, int bias, u
   gdl_rng_free(r);
 }
 
+/* An MLP in -> hidden[0..nh) -> out with biases, default initialisation; with draw_bias the
+ * biases are then drawn N(0, 0.3^2) from r (so that the bias paths carry nonzero values). */
+static gdl_net *make_mlp(gsl_rng *r, size_t in, size_t nh, const size_t *hidden, size_t out, gdl_act act,
+                         int draw_bias, gdl_net_spec *spec) {
+  gdl_net_spec_mlp(spec, in, nh, hidden, out, act, 1);
+  gdl_net *net;
+  cr_assert(gdl_net_create(spec, &net) == GDL_OK);
+  gdl_net_init_default(net, r);
+  if (draw_bias)
+    for (size_t l = 0; l < spec->nlayers; l++) gdl_rng_gaussian(r, 0.3, spec->width[l + 1], gdl_net_bias(net, l));
+  return net;
+}
+
+/* The setting of the batch tests: make_mlp(in -> hidden -> 1, act, draw_bias) on the test stream
+ * `purpose`, then from the same stream a batch X of m N(0, 1) rows and m N(0, 1) output weights c. */
+typedef struct {
+  gsl_rng *r;
+  gdl_net_spec spec;
+  gdl_net *net;
+  size_t in, m;
+  double *X, *c;
+} batch_case;
+
+static void batch_case_make(batch_case *b, const char *purpose, size_t in, size_t nh, const size_t *hidden,
+                            gdl_act act, int draw_bias, size_t m) {
+  b->r = gdl_test_rng(purpose, 0);
+  b->net = make_mlp(b->r, in, nh, hidden, 1, act, draw_bias, &b->spec);
+  b->in = in;
+  b->m = m;
+  b->X = malloc(m * in * sizeof *b->X);
+  b->c = malloc(m * sizeof *b->c);
+  gdl_rng_gaussian(b->r, 1, m * in, b->X);
+  gdl_rng_gaussian(b->r, 1, m, b->c);
+}
+
+static void batch_case_free(batch_case *b) {
+  free(b->X);
+  free(b->c);
+  gdl_net_free(b->net);
+  gdl_rng_free(b->r);
+}
+
+/* sum_i c_i grad f(x_i) (from gdl_net_per_example_grad) against gdl_net_backward with dout = c
+ * on the batch X (m rows): *err = the largest deviation, *nrm = the largest |batch gradient|. */
+static void per_example_vs_batch(gdl_net *net, size_t m, const double *X, const double *c, double *err, double *nrm) {
+  size_t P = net->nparams;
+  double *G = malloc(m * P * sizeof *G);
+  cr_assert(gdl_net_per_example_grad(net, m, X, 0, G) == GDL_OK, "%s", gdl_strerror_last());
+  cr_assert(gdl_net_forward(net, m, X, NULL) == GDL_OK);
+  cr_assert(gdl_net_backward(net, c) == GDL_OK);
+  *err = 0;
+  *nrm = 0;
+  for (size_t j = 0; j < P; j++) {
+    double s = 0;
+    for (size_t i = 0; i < m; i++) s += c[i] * G[i * P + j];
+    *err = fmax(*err, fabs(s - net->grad[j]));
+    *nrm = fmax(*nrm, fabs(net->grad[j]));
+  }
+  free(G);
+}
+
 Test(net, gradient_check_all) {
   uint64_t s = gdl_test_seed();
   size_t idx = 0;
@@ -99,36 +160,15 @@ Test(net, gradient_check_all) {
 }
 
 Test(net, per_example_gradients_sum_to_batch_gradient) {
-  gsl_rng *r = gdl_test_rng("perex", 0);
-  size_t hidden[2] = {16, 8}, m = 37, in = 6;
-  gdl_net_spec spec;
-  gdl_net_spec_mlp(&spec, in, 2, hidden, 1, GDL_ACT_TANH, 1);
-  gdl_net *net;
-  cr_assert(gdl_net_create(&spec, &net) == GDL_OK);
-  gdl_net_init_default(net, r);
-  gdl_net_reserve(net, 10); /* forces chunking */
-  double *X = malloc(m * in * sizeof *X), *c = malloc(m * sizeof *c);
-  gdl_rng_gaussian(r, 1, m * in, X);
-  gdl_rng_gaussian(r, 1, m, c);
-  size_t P = net->nparams;
-  double *G = malloc(m * P * sizeof *G);
-  cr_assert(gdl_net_per_example_grad(net, m, X, 0, G) == GDL_OK, "%s", gdl_strerror_last());
+  size_t hidden[2] = {16, 8};
+  batch_case bc;
+  batch_case_make(&bc, "perex", 6, 2, hidden, GDL_ACT_TANH, 0, 37);
+  gdl_net_reserve(bc.net, 10); /* forces chunking */
   /* sum_i c_i grad f(x_i) must equal backward with dout = c */
-  cr_assert(gdl_net_forward(net, m, X, NULL) == GDL_OK);
-  cr_assert(gdl_net_backward(net, c) == GDL_OK);
-  double err = 0, nrm = 0;
-  for (size_t j = 0; j < P; j++) {
-    double s = 0;
-    for (size_t i = 0; i < m; i++) s += c[i] * G[i * P + j];
-    err = fmax(err, fabs(s - net->grad[j]));
-    nrm = fmax(nrm, fabs(net->grad[j]));
-  }
+  double err, nrm;
+  per_example_vs_batch(bc.net, bc.m, bc.X, bc.c, &err, &nrm);
   cr_assert(err <= 1e-12 * fmax(1, nrm), "per-example gradients: max deviation %.3e", err);
-  free(G);
-  free(X);
-  free(c);
-  gdl_net_free(net);
-  gdl_rng_free(r);
+  batch_case_free(&bc);
 }
 
 Test(net, batch_one_and_readout_paths_match_gemm) {
@@ -136,10 +176,7 @@ Test(net, batch_one_and_readout_paths_match_gemm) {
   gsl_rng *r = gdl_test_rng("paths", 0);
   size_t hidden[1] = {32}, in = 20, m = 8;
   gdl_net_spec spec;
-  gdl_net_spec_mlp(&spec, in, 1, hidden, 2, GDL_ACT_RELU, 1);
-  gdl_net *net;
-  cr_assert(gdl_net_create(&spec, &net) == GDL_OK);
-  gdl_net_init_default(net, r);
+  gdl_net *net = make_mlp(r, in, 1, hidden, 2, GDL_ACT_RELU, 0, &spec);
   double X[8 * 20], out[16], out1[2];
   gdl_rng_gaussian(r, 1, m * in, X);
   cr_assert(gdl_net_forward(net, m, X, out) == GDL_OK);
@@ -157,63 +194,39 @@ Test(net, batch_one_and_readout_paths_match_gemm) {
  * the hidden-to-hidden delta is a dgemm + fused mask/bias pass. Outputs must match the
  * batch-1 path row by row, and the batch gradient the sum of per-example gradients. */
 Test(net, large_batch_paths_match_row_by_row_and_per_example) {
-  gsl_rng *r = gdl_test_rng("largebatch", 0);
-  size_t hidden[2] = {256, 64}, in = 12, m = 300;
-  gdl_net_spec spec;
-  gdl_net_spec_mlp(&spec, in, 2, hidden, 1, GDL_ACT_RELU, 1);
-  gdl_net *net;
-  cr_assert(gdl_net_create(&spec, &net) == GDL_OK);
-  gdl_net_init_default(net, r);
-  for (size_t l = 0; l < spec.nlayers; l++) gdl_rng_gaussian(r, 0.3, spec.width[l + 1], gdl_net_bias(net, l));
+  size_t hidden[2] = {256, 64};
+  batch_case bc;
+  batch_case_make(&bc, "largebatch", 12, 2, hidden, GDL_ACT_RELU, 1, 300);
+  gdl_net *net = bc.net;
+  size_t in = bc.in, m = bc.m;
   cr_assert(gdl_net_reserve(net, m) == GDL_OK);
   cr_assert(net->gtmp != NULL, "the transposed weight-gradient path is not taken at m = %zu", m);
-  double *X = malloc(m * in * sizeof *X), *c = malloc(m * sizeof *c), *f = malloc(m * sizeof *f);
-  gdl_rng_gaussian(r, 1, m * in, X);
-  gdl_rng_gaussian(r, 1, m, c);
-  cr_assert(gdl_net_forward(net, m, X, f) == GDL_OK);
+  double *f = malloc(m * sizeof *f);
+  cr_assert(gdl_net_forward(net, m, bc.X, f) == GDL_OK);
   for (size_t i = 0; i < m; i++) {
     double f1;
-    cr_assert(gdl_net_forward(net, 1, X + i * in, &f1) == GDL_OK);
+    cr_assert(gdl_net_forward(net, 1, bc.X + i * in, &f1) == GDL_OK);
     cr_assert(fabs(f1 - f[i]) <= 1e-12 * fmax(1, fabs(f[i])), "row %zu: %.17g vs %.17g", i, f1, f[i]);
   }
-  size_t P = net->nparams;
-  double *G = malloc(m * P * sizeof *G);
-  cr_assert(gdl_net_per_example_grad(net, m, X, 0, G) == GDL_OK, "%s", gdl_strerror_last());
-  cr_assert(gdl_net_forward(net, m, X, NULL) == GDL_OK);
-  cr_assert(gdl_net_backward(net, c) == GDL_OK);
-  double err = 0, nrm = 0;
-  for (size_t j = 0; j < P; j++) {
-    double s = 0;
-    for (size_t i = 0; i < m; i++) s += c[i] * G[i * P + j];
-    err = fmax(err, fabs(s - net->grad[j]));
-    nrm = fmax(nrm, fabs(net->grad[j]));
-  }
+  double err, nrm;
+  per_example_vs_batch(net, m, bc.X, bc.c, &err, &nrm);
   cr_assert(nrm > 1e-3, "the gradient vanishes (%g)", nrm);
   cr_assert(err <= 1e-12 * fmax(1, nrm), "batch gradient vs per-example sum: max deviation %.3e", err);
-  free(G);
-  free(X);
-  free(c);
   free(f);
-  gdl_net_free(net);
-  gdl_rng_free(r);
+  batch_case_free(&bc);
 }
 
 /* gdl_net_backward_update = gdl_net_backward + params += alpha[l] grad_l (up to the FMA of
  * the update: at most one rounding apart), with the same grad; batch 1 (fused pass) and a
  * batch of 7, equal and per-layer step sizes. */
 Test(net, backward_update_is_backward_then_axpy) {
-  gsl_rng *r = gdl_test_rng("bwupdate", 0);
-  size_t hidden[2] = {40, 9}, in = 13, mmax = 7;
-  gdl_net_spec spec;
-  gdl_net_spec_mlp(&spec, in, 2, hidden, 1, GDL_ACT_RELU, 1);
-  gdl_net *a, *b;
-  cr_assert(gdl_net_create(&spec, &a) == GDL_OK);
-  gdl_net_init_default(a, r);
-  for (size_t l = 0; l < spec.nlayers; l++) gdl_rng_gaussian(r, 0.3, spec.width[l + 1], gdl_net_bias(a, l));
+  size_t hidden[2] = {40, 9};
+  batch_case bc; /* X: 7 rows of 13 inputs, c: dout */
+  batch_case_make(&bc, "bwupdate", 13, 2, hidden, GDL_ACT_RELU, 1, 7);
+  gdl_net *a = bc.net, *b;
   cr_assert(gdl_net_clone(a, &b) == GDL_OK);
-  double X[7 * 13], dout[7];
-  gdl_rng_gaussian(r, 1, mmax * in, X);
-  gdl_rng_gaussian(r, 1, mmax, dout);
+  const double *X = bc.X, *dout = bc.c;
+  const size_t mmax = bc.m;
   const double alphas[2][3] = {{-0.1, -0.1, -0.1}, {-0.1, -0.05, -0.2}};
   size_t P = a->nparams;
   for (int ms = 0; ms < 2; ms++)
@@ -221,7 +234,7 @@ Test(net, backward_update_is_backward_then_axpy) {
       size_t m = ms ? mmax : 1;
       cr_assert(gdl_net_forward(a, m, X, NULL) == GDL_OK);
       cr_assert(gdl_net_backward(a, dout) == GDL_OK);
-      for (size_t l = 0; l < spec.nlayers; l++)
+      for (size_t l = 0; l < bc.spec.nlayers; l++)
         for (size_t i = a->w_off[l]; i < a->w_off[l] + gdl_net_layer_size(a, l); i++)
           a->params[i] += alphas[k][l] * a->grad[i];
       cr_assert(gdl_net_forward(b, m, X, NULL) == GDL_OK);
@@ -237,9 +250,8 @@ Test(net, backward_update_is_backward_then_axpy) {
   const double bad[3] = {-0.1, NAN, -0.1};
   cr_assert(gdl_net_backward_update(b, dout, bad) != GDL_OK);
   cr_assert(gdl_net_backward_update(b, dout, NULL) != GDL_OK);
-  gdl_net_free(a);
   gdl_net_free(b);
-  gdl_rng_free(r);
+  batch_case_free(&bc);
 }
 
 Test(net, save_load_roundtrip_bit_exact) {

@@ -190,6 +190,33 @@ Test(variance, zp_fourier_l1_closed_forms) {
   free(phi);
 }
 
+/* The setting of the wave checks: the quadrature grid of the wave engine (X, weights w, m
+ * points) and the na-point Gauss-Legendre rule for a ~ U[A, 2A] (nodes a, prior = GL weights / A). */
+typedef struct {
+  size_t m, na;
+  double *X, *w, *a, *pr;
+} wave_quad;
+
+static void wave_quad_make(double A, size_t na, wave_quad *q) {
+  cr_assert(gdl_wave_grid(A, 0, &q->m, NULL, NULL) == GDL_OK);
+  q->X = malloc(q->m * sizeof *q->X);
+  q->w = malloc(q->m * sizeof *q->w);
+  cr_assert(gdl_wave_grid(A, 0, &q->m, q->X, q->w) == GDL_OK);
+  q->na = na;
+  q->a = malloc(na * sizeof *q->a);
+  q->pr = malloc(na * sizeof *q->pr);
+  gsl_integration_glfixed_table *t = gsl_integration_glfixed_table_alloc(na);
+  for (size_t i = 0; i < na; i++) {
+    gsl_integration_glfixed_point(A, 2 * A, i, &q->a[i], &q->pr[i], t);
+    q->pr[i] /= A;
+  }
+  gsl_integration_glfixed_table_free(t);
+}
+
+static void wave_quad_free(wave_quad *q) {
+  free(q->X); free(q->w); free(q->a); free(q->pr);
+}
+
 /* Continuous a ~ U[A, 2A] through a Gauss-Legendre class with prior = GL weights / A. */
 typedef struct { size_t n; const double *a; gdl_psi psi; } gl_ctx;
 static int gl_eval(void *ctx, size_t h, size_t m, const double *X, size_t dim, double *y) {
@@ -201,23 +228,13 @@ static int gl_eval(void *ctx, size_t h, size_t m, const double *X, size_t dim, d
 static void check_wave(gdl_psi psi, int depth, gdl_act act) {
   double A = 2.0;
   gdl_net *net = make_net(1, depth, act, 500 + (uint64_t)psi * 7 + (uint64_t)depth);
-  size_t m;
-  cr_assert(gdl_wave_grid(A, 0, &m, NULL, NULL) == GDL_OK);
-  double *X = malloc(m * sizeof *X), *w = malloc(m * sizeof *w);
-  cr_assert(gdl_wave_grid(A, 0, &m, X, w) == GDL_OK);
-  size_t na = 256;
-  double *a = malloc(na * sizeof *a), *pr = malloc(na * sizeof *pr);
-  gsl_integration_glfixed_table *t = gsl_integration_glfixed_table_alloc(na);
-  for (size_t i = 0; i < na; i++) {
-    gsl_integration_glfixed_point(A, 2 * A, i, &a[i], &pr[i], t);
-    pr[i] /= A;
-  }
-  gsl_integration_glfixed_table_free(t);
-  gl_ctx ctx = {na, a, psi};
-  gdl_class H = {na, gl_eval, &ctx, pr};
+  wave_quad q;
+  wave_quad_make(A, 256, &q);
+  gl_ctx ctx = {q.na, q.a, psi};
+  gdl_class H = {q.na, gl_eval, &ctx, q.pr};
   gdl_var_result d, e, g;
-  cr_assert(gdl_variance_direct(net, GDL_LOSS_SQUARED, m, X, w, &H, &d) == GDL_OK, "%s", gdl_strerror_last());
-  cr_assert(gdl_variance_gemm(net, m, X, w, &H, 0, &g) == GDL_OK, "%s", gdl_strerror_last());
+  cr_assert(gdl_variance_direct(net, GDL_LOSS_SQUARED, q.m, q.X, q.w, &H, &d) == GDL_OK, "%s", gdl_strerror_last());
+  cr_assert(gdl_variance_gemm(net, q.m, q.X, q.w, &H, 0, &g) == GDL_OK, "%s", gdl_strerror_last());
   cr_assert(gdl_variance_wave_method(net, A, psi, 0, 1, &e) == GDL_OK, "%s", gdl_strerror_last());
   char what[64];
   snprintf(what, sizeof what, "wave (Legendre) psi=%d depth %d act %d", (int)psi, depth, (int)act);
@@ -239,7 +256,7 @@ static void check_wave(gdl_psi psi, int depth, gdl_act act) {
   cr_assert(fabs(g.var - d.var) <= 1e-7 * d.var + 1e-13 * d.eg2, "wave GEMM %.17g vs direct %.17g", g.var, d.var);
   expect_rel(e.eg2, d.eg2, 1e-12, "wave E||g||^2");
   cr_assert(e.var <= e.bound, "wave bound %g > %g", e.var, e.bound);
-  free(X); free(w); free(a); free(pr);
+  wave_quad_free(&q);
   gdl_net_free(net);
 }
 
@@ -262,24 +279,15 @@ static int series_eval(void *ctx, size_t h, size_t m, const double *X, size_t di
 static void check_series(gdl_psi psi, size_t K, int depth, gdl_act act) {
   double A = 2.0;
   gdl_net *net = make_net(1, depth, act, 900 + (uint64_t)psi * 7 + (uint64_t)depth);
-  size_t m;
-  cr_assert(gdl_wave_grid(A, 0, &m, NULL, NULL) == GDL_OK);
-  double *X = malloc(m * sizeof *X), *w = malloc(m * sizeof *w);
-  cr_assert(gdl_wave_grid(A, 0, &m, X, w) == GDL_OK);
-  size_t na = 768;
-  double *a = malloc(na * sizeof *a), *pr = malloc(na * sizeof *pr), coef[8];
-  gsl_integration_glfixed_table *t = gsl_integration_glfixed_table_alloc(na);
-  for (size_t i = 0; i < na; i++) {
-    gsl_integration_glfixed_point(A, 2 * A, i, &a[i], &pr[i], t);
-    pr[i] /= A;
-  }
-  gsl_integration_glfixed_table_free(t);
+  wave_quad q;
+  wave_quad_make(A, 768, &q);
+  double coef[8];
   gdl_psi trig;
   cr_assert(gdl_psi_series(psi, K, &trig, coef) == GDL_OK);
-  series_ctx ctx = {na, K, a, coef, trig};
-  gdl_class H = {na, series_eval, &ctx, pr};
+  series_ctx ctx = {q.na, K, q.a, coef, trig};
+  gdl_class H = {q.na, series_eval, &ctx, q.pr};
   gdl_var_result g, e;
-  cr_assert(gdl_variance_gemm(net, m, X, w, &H, 0, &g) == GDL_OK, "%s", gdl_strerror_last());
+  cr_assert(gdl_variance_gemm(net, q.m, q.X, q.w, &H, 0, &g) == GDL_OK, "%s", gdl_strerror_last());
   cr_assert(gdl_variance_wave_series(net, A, psi, 0, K, &e) == GDL_OK, "%s", gdl_strerror_last());
   char what[96];
   snprintf(what, sizeof what, "wave series psi=%d K=%zu depth %d act %d", (int)psi, K, depth, (int)act);
@@ -288,7 +296,7 @@ static void check_series(gdl_psi psi, size_t K, int depth, gdl_act act) {
   for (size_t k = 1; k <= K; k++) f += fabs(coef[k - 1]) / sqrt((double)k);
   expect_rel(e.bound_const, f * f / (2.0 * A), 1e-14, "series bound constant");
   cr_assert(e.var <= e.bound, "series bound %g > %g", e.var, e.bound);
-  free(X); free(w); free(a); free(pr);
+  wave_quad_free(&q);
   gdl_net_free(net);
 }
 

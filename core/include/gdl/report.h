@@ -114,6 +114,12 @@ int gdl_claim_record(const char *claim, const char *check, double measured,
 void gdl_progress(const char *label, size_t done, size_t total);
 void gdl_progress_done(void);
 
+/* Seconds on a clock, for progress and timings: GDL_CLOCK_WALL (monotonic wall time),
+ * GDL_CLOCK_PROCESS (CPU time of this process, all threads), GDL_CLOCK_THREAD (CPU time of
+ * the calling thread). Only differences of two readings of the same clock mean anything. */
+typedef enum { GDL_CLOCK_WALL = 0, GDL_CLOCK_PROCESS, GDL_CLOCK_THREAD } gdl_clock;
+double gdl_clock_seconds(gdl_clock c);
+
 #ifdef __cplusplus
 }
 #endif
