@@ -249,11 +249,6 @@ void gdl_bench_sweep_end(gdl_bench_sweep *bs) {
 
 int gdl_bench_same(double a, double b) { return (isnan(a) && isnan(b)) || a == b; }
 
-double gdl_bench_seconds(clockid_t clock) {
-  struct timespec t;
-  clock_gettime(clock, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 int gdl_bench_main(int argc, char **argv, const gdl_bench_program *p) {
   gdl_bench_args args;

@@ -160,8 +160,6 @@ int gdl_bench_csv_open(const gdl_bench_args *args, const char *name, size_t ncol
 void gdl_bench_sweep_end(gdl_bench_sweep *bs);
 /* Bitwise equality, NaN equal to NaN: the same-as-test comparison. */
 int gdl_bench_same(double a, double b);
-/* The seconds of clock `clock` (CLOCK_MONOTONIC, CLOCK_THREAD_CPUTIME_ID, ...). */
-double gdl_bench_seconds(clockid_t clock);
 
 /* A sweep program with one sweep, described by its values; its main is
  *   int main(int argc, char **argv) { return gdl_bench_main(argc, argv, &PROGRAM); }

@@ -243,7 +243,7 @@ static point *make_points(const grid *g, size_t *npts) {
 static double cost_of(const void *ctx, size_t q) { return ((const sweep_ctx *)ctx)->pts[q].cost; }
 
 /* CPU seconds of the calling thread (points run concurrently). */
-static double cpu_s(void) { return gdl_bench_seconds(CLOCK_THREAD_CPUTIME_ID); }
+static double cpu_s(void) { return gdl_clock_seconds(GDL_CLOCK_THREAD); }
 
 /* One point: run the experiment, write its numbers as one csv row (columns v0, v1, ...). */
 static int compute_point(const grid *g, const point *pt, double *v) {

@@ -76,7 +76,7 @@ typedef struct {
   char err[256];
 } result;
 
-static double now(void) { return gdl_bench_seconds(CLOCK_MONOTONIC); }
+static double now(void) { return gdl_clock_seconds(GDL_CLOCK_WALL); }
 
 /* The clock of the measurements: with one BLAS thread, the CPU time of the measuring thread
  * (ours: CLOCK_THREAD_CPUTIME_ID; PyTorch's: time.thread_time()), which counts the work of
@@ -85,7 +85,7 @@ static double now(void) { return gdl_bench_seconds(CLOCK_MONOTONIC); }
  * --wall-clock) the wall clock, since CPU time would count the threads' spinning too. The
  * wall-clock rates are recorded as well. */
 static int cpu_clock = 1;
-static double clk(void) { return gdl_bench_seconds(cpu_clock ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC); }
+static double clk(void) { return gdl_clock_seconds(cpu_clock ? GDL_CLOCK_THREAD : GDL_CLOCK_WALL); }
 
 static double flop_per_step(const shape *s) {
   const double m = (double)s->batch;

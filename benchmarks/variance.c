@@ -71,7 +71,7 @@ static int grid_json(const void *cfg, gdl_json *j) {
 
 /* CPU seconds of this process (one BLAS thread, one point at a time): the time the engine
  * needs on one core, insensitive to other load on a shared machine. */
-static double now_s(void) { return gdl_bench_seconds(CLOCK_PROCESS_CPUTIME_ID); }
+static double now_s(void) { return gdl_clock_seconds(GDL_CLOCK_PROCESS); }
 
 /* n -> h -> 1 net of the GV experiments (experiments/gradient_variance.h), bias N(0, 1/4) */
 static int make_mlp(uint64_t seed, size_t in, size_t h, gdl_act act, uint64_t idx, gdl_net **net) {

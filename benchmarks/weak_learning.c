@@ -219,7 +219,7 @@ int main(int argc, char **argv) {
   b.full = args.full;
   b.seed = args.seed;
   build_grid(&b);
-  double t0 = gdl_bench_seconds(CLOCK_MONOTONIC);
+  double t0 = gdl_clock_seconds(GDL_CLOCK_WALL);
   wl_outputs o = {&b, {0}, {0}};
   wl_degree_ctx deg = {b.deg, b.seed}, twin = {b.twin, b.seed};
   wl_depth_ctx depth = {&b.depth, b.seed};
@@ -228,7 +228,7 @@ int main(int argc, char **argv) {
   gdl_bench_sweep_phase(&bs, "wl-degree", b.ndeg, point_cost, wl_degree_point, &deg, "weak_learning_degree.csv", &o.deg);
   gdl_bench_sweep_phase(&bs, "wl-twin", b.ntwin, point_cost, wl_degree_point, &twin, "weak_learning_twin.csv", &o.twin);
   gdl_bench_sweep_phase(&bs, "wl-depth", 1, NULL, wl_depth_point, &depth, NULL, NULL);
-  int rc = bs.root ? gdl_json_num(bs.doc, "wall_seconds", gdl_bench_seconds(CLOCK_MONOTONIC) - t0) : GDL_OK;
+  int rc = bs.root ? gdl_json_num(bs.doc, "wall_seconds", gdl_clock_seconds(GDL_CLOCK_WALL) - t0) : GDL_OK;
   if (rc) gdl_bench_die(PROG, "sidecar", rc);
   gdl_bench_sweep_finish(&bs, "WL1,WL2,WL3", outputs, &o, "weak_learning_degree,weak_learning_depth");
   gdl_bench_sweep_end(&bs);

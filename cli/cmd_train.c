@@ -452,12 +452,6 @@ static int on_step(void *ctx, gdl_trainer *tr, size_t step, double loss) {
   return 0;
 }
 
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static int train_run_steps(train_setup *S, train_run *R) {
   run_ctx *ctx = &R->ctx;
   ctx->steps = S->cfg.steps;
@@ -477,9 +471,9 @@ static int train_run_steps(train_setup *S, train_run *R) {
   GDL_TRY(gdl_net_metrics(R->net, ctx->mt, ctx->Xt, ctx->yt, ctx->wt, &R->init_m));
   ctx->check_explode = S->cfg.loss == GDL_LOSS_SQUARED;
   ctx->explode_ref = fmax(fmax(R->init_m.mse, R->init_m.var_y), 1e-12);
-  const double t0 = now_s();
+  const double t0 = gdl_clock_seconds(GDL_CLOCK_WALL);
   int rc = gdl_trainer_run(R->tr);
-  R->wall = now_s() - t0;
+  R->wall = gdl_clock_seconds(GDL_CLOCK_WALL) - t0;
   if (ctx->tty) gdl_progress_done();
   GDL_TRY(rc);
   if (!ctx->have_last) return gdl_fail(GDL_ESTATE, "no evaluation was made");

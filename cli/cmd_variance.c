@@ -37,12 +37,6 @@ static void usage(FILE *f) {
           GDL_MAX_LAYERS - 1, (unsigned long long)GDL_DEFAULT_SEED);
 }
 
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* Bytes the exact engines allocate, roughly (see core/src/variance.c): the Z_p engine holds
  * the phi table, the encoded inputs and ~10 FFT arrays of length p; the parity engine 2^n
  * rows; both a 128 MB block of per-example gradients. */
@@ -182,7 +176,7 @@ static int variance_compute(const var_opts *o, gdl_var_result *res, size_t *klev
   }
   *P = net->nparams;
   *nres = 1;
-  double t0 = now_s();
+  double t0 = gdl_clock_seconds(GDL_CLOCK_WALL);
   if (o->kind == 0) {
     gdl_var_result lev[25];
     GDL_TRY_CLEANUP(gdl_variance_parity(net, lev));
@@ -201,7 +195,7 @@ static int variance_compute(const var_opts *o, gdl_var_result *res, size_t *klev
   } else {
     GDL_TRY_CLEANUP(gdl_variance_wave(net, o->A, o->psi, 0, &res[0]));
   }
-  *secs = now_s() - t0;
+  *secs = gdl_clock_seconds(GDL_CLOCK_WALL) - t0;
   for (size_t i = 0; i < *nres; i++)
     if (!isfinite(res[i].var) || !isfinite(res[i].eg2) || !isfinite(res[i].bound))
       GDL_TRY_CLEANUP(gdl_fail(GDL_ENUMERIC, "the result is not finite (Var %g, E||g||^2 %g, bound %g)", res[i].var,

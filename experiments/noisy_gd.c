@@ -113,11 +113,6 @@ int ng_corr_summary(int nreal, int nctl, double *corr, double *mean_abs, double 
   return gdl_mean_se((size_t)nctl, ctl, mean_ctl, se_ctl);
 }
 
-double ng_now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 /* ---------------- the level-profile engine of the junk runs ----------------
  * ng_profile_bias (noisy_gd.md, section 3): the first-layer bias column of unit u is
@@ -364,7 +359,7 @@ int noisy_gd_run(const noisy_gd_config *c, uint64_t seed, noisy_gd_result *e) {
   if (c->nreal < 2 || c->njunk < 2 || c->nctl < 0 || c->nctl == 1 || c->k < 1 || c->k > n || n > 22)
     return gdl_fail(GDL_EINVAL, "noisy_gd_run: bad sizes (n %u, k %u, runs %d/%d/%d)", n, c->k, c->nreal, c->nctl,
                     c->njunk);
-  double t0 = ng_now();
+  double t0 = gdl_clock_seconds(GDL_CLOCK_WALL);
   size_t N = (size_t)1 << n;
   int tot = c->nreal + c->nctl + c->njunk, rc = GDL_OK;
   double *X = malloc(N * n * sizeof *X), *yk = malloc(N * sizeof *yk), *y1 = malloc(N * sizeof *y1),
@@ -376,7 +371,7 @@ int noisy_gd_run(const noisy_gd_config *c, uint64_t seed, noisy_gd_result *e) {
   ng_parity_values(n, ng_first_k(1), y1);
   GDL_TRY_CLEANUP(run_all(c, seed, X, yk, y1, y0, res));
   GDL_TRY_CLEANUP(summarise(c, res, a, b, e));
-  e->seconds = ng_now() - t0;
+  e->seconds = gdl_clock_seconds(GDL_CLOCK_WALL) - t0;
 cleanup:
   GDL_FREE_ALL(X, yk, y1, y0, a, b, res);
   return rc;

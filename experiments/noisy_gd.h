@@ -108,8 +108,6 @@ void ng_bound_band(double lambda, double fnorm_c, double sumG, double se, double
  * SE and max, the control runs' corr mean, SE and min (NaN without control, nctl < 2). */
 int ng_corr_summary(int nreal, int nctl, double *corr, double *mean_abs, double *se_abs, double *max_abs,
                     double *mean_ctl, double *se_ctl, double *min_ctl);
-/* Monotonic wall-clock time in seconds (a point's timing column). */
-double ng_now(void);
 
 /* ---------------- one experiment point ---------------- */
 typedef struct {

@@ -220,7 +220,7 @@ int sphere_ng_run(const sphere_ng_config *c, uint64_t seed, sphere_ng_result *e)
       c->k > GDL_SPHERE_MAX_DEG || c->stride < 1 || c->m < 2 || c->mtest < 2)
     return gdl_fail(GDL_EINVAL, "sphere_ng_run: bad sizes (d %zu, k %u, runs %d/%d/%d)", d, c->k, c->nreal, c->nctl,
                     c->njunk);
-  double t0 = ng_now();
+  double t0 = gdl_clock_seconds(GDL_CLOCK_WALL);
   const double r = sqrt((double)d);
   int tot = c->nreal + c->nctl + c->njunk, rc = GDL_OK;
   gdl_sphere_poly *fk = NULL, *f1 = NULL;
@@ -264,7 +264,7 @@ int sphere_ng_run(const sphere_ng_config *c, uint64_t seed, sphere_ng_result *e)
   e->lambda = al.lambda;
   double fn = sqrt(al.dist2), tau = c->net.tau;
   ng_bound_band(e->lambda, fn, e->sumG_mean, e->sumG_se, SPHERE_NSTD, tau, &e->bound, &e->bound_lo, &e->bound_hi);
-  e->seconds = ng_now() - t0;
+  e->seconds = gdl_clock_seconds(GDL_CLOCK_WALL) - t0;
 cleanup:
   gdl_sphere_poly_free(fk);
   gdl_sphere_poly_free(f1);
