@@ -7,7 +7,10 @@
  *     theta <- theta - lr * lr_layer[l] * (clip(grad) + Z)          (GD / noisy GD)
  * A non-finite loss, gradient or parameter stops the run with GDL_EDIVERGED.
  * Workspaces (batch buffers, optimiser state, noise) are allocated by
- * gdl_trainer_create; gdl_trainer_step allocates nothing. */
+ * gdl_trainer_create; gdl_trainer_step allocates nothing. The net's gradient buffer is the
+ * trainer's scratch: a plain-GD step (no decay, clipping, noise or frozen layer) with a batch
+ * of 1 updates the weights without storing their gradient (gdl_net_backward_step), so read
+ * net->grad only after your own gdl_net_backward. */
 #ifndef GDL_TRAIN_H
 #define GDL_TRAIN_H
 
