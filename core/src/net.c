@@ -568,12 +568,11 @@ static int backward(gdl_net *n, const double *dout, const double *alpha, int kee
     const double *A = l == 0 ? n->x_in : n->a[l - 1];
     const double *Dl = n->delta[l];
     double *gW = n->grad + n->w_off[l];
-    if (fused && !keep_grad) {
-      outer_update_nograd(o, in, Dl, A, alpha[l], n->params + n->w_off[l]);
-      if (n->b_off[l] != NO_BIAS)
-        cblas_daxpy((int)o, alpha[l], n->grad + n->b_off[l], 1, n->params + n->b_off[l], 1);
-    } else if (fused) {
-      outer_update(o, in, Dl, A, alpha[l], gW, n->params + n->w_off[l]);
+    if (fused) {
+      if (keep_grad)
+        outer_update(o, in, Dl, A, alpha[l], gW, n->params + n->w_off[l]);
+      else
+        outer_update_nograd(o, in, Dl, A, alpha[l], n->params + n->w_off[l]);
       if (n->b_off[l] != NO_BIAS)
         cblas_daxpy((int)o, alpha[l], n->grad + n->b_off[l], 1, n->params + n->b_off[l], 1);
     } else if (m == 1) {
@@ -609,18 +608,20 @@ int gdl_net_backward(gdl_net *n, const double *dout) {
   return backward(n, dout, NULL, 1);
 }
 
-int gdl_net_backward_update(gdl_net *n, const double *dout, const double *alpha) {
-  GDL_CHECK_ARG(n && dout && alpha, "gdl_net_backward_update: NULL argument");
+/* The checks of the update entry points, then the backward with the update. */
+static int backward_alpha(gdl_net *n, const double *dout, const double *alpha, int keep_grad, const char *who) {
+  GDL_CHECK_ARG(n && dout && alpha, "%s: NULL argument", who);
   for (size_t l = 0; l < n->spec.nlayers; l++)
-    GDL_CHECK_ARG(isfinite(alpha[l]), "gdl_net_backward_update: alpha[%zu] is not finite", l);
-  return backward(n, dout, alpha, 1);
+    GDL_CHECK_ARG(isfinite(alpha[l]), "%s: alpha[%zu] is not finite", who, l);
+  return backward(n, dout, alpha, keep_grad);
+}
+
+int gdl_net_backward_update(gdl_net *n, const double *dout, const double *alpha) {
+  return backward_alpha(n, dout, alpha, 1, "gdl_net_backward_update");
 }
 
 int gdl_net_backward_step(gdl_net *n, const double *dout, const double *alpha) {
-  GDL_CHECK_ARG(n && dout && alpha, "gdl_net_backward_step: NULL argument");
-  for (size_t l = 0; l < n->spec.nlayers; l++)
-    GDL_CHECK_ARG(isfinite(alpha[l]), "gdl_net_backward_step: alpha[%zu] is not finite", l);
-  return backward(n, dout, alpha, 0);
+  return backward_alpha(n, dout, alpha, 0, "gdl_net_backward_step");
 }
 
 int gdl_net_per_example_grad(gdl_net *n, size_t m, const double *X, size_t o_idx, double *G) {
